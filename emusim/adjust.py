@@ -1,0 +1,310 @@
+"""Reforms as data: ``scheme.adjust({path: value, ...})`` (DESIGN §3.6).
+
+Like PolicyEngine's ``Reform.from_dict`` and ParamTools' ``adjust``: every path and value is
+validated before anything changes; bad ones raise one :class:`~emusim.errors.AdjustError`
+listing each problem with the parameter's label; good ones give a *new* scheme.
+
+Paths (ids may contain dots; the last component is the field):
+
+=====================================  ===========================================
+``uplift.<class>``                      additive uplift in [0, 1] (city, district_town, town, rural)
+``criteria.<id>.target``                target in [0, 1]
+``criteria.<id>.max|points|unit``       non-negative number
+``criteria.<id>.op``                    ``>``, ``>=``, ``<``, ``<=``, ``==``
+``criteria.<id>.uplift``                true/false
+``criteria.<id>.basis``                 attainment, rate, threshold
+``groups.<id>.max``                     new group maximum; its criteria are rescaled in proportion
+``gates.<id>.mode|target|op|uplift``    hard/soft, number, operator, true/false
+``awards.<tier>.quota``                 non-negative integer or None (no cap)
+``awards.<tier>.quota_individuals``     non-negative integer or None
+``awards.nomination.per_parent``        non-negative integer (also extra_per_parent, extra_min_children)
+``proportional_basis``                  attainment, rate, threshold
+``min_met``                             non-negative integer or None
+``tolerance``                           non-negative number
+=====================================  ===========================================
+
+>>> from emusim.loader import scheme_from_dict
+>>> s = scheme_from_dict({"kind": "points", "uplift": {"city": {"value": 0.15, "assumption": "x"}},
+...     "criteria": [{"id": "A.1", "rule": "proportional", "indicator": "x", "max": 10, "target": 0.7}]})
+>>> s.adjust({"uplift.city": 0.2, "criteria.A.1.target": 0.8}).criterion("A.1").target
+0.8
+>>> s.criterion("A.1").target   # the original is untouched
+0.7
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any, Mapping
+
+from .errors import AdjustError, Problem
+from .model import BASES, GATE_MODES, OPS, URBAN_CLASSES, Awards, Scheme, Source, UpliftEntry
+
+_CRIT_FIELDS = {"target", "max", "points", "unit", "op", "uplift", "basis"}
+_GATE_FIELDS = {"mode", "target", "op", "uplift"}
+_TIER_FIELDS = {"quota", "quota_individuals", "allocate"}
+_NOM_FIELDS = {"per_parent", "extra_per_parent", "extra_min_children", "individuals_per_parent"}
+
+
+def _is_number(v) -> bool:
+    return isinstance(v, (int, float)) and not isinstance(v, bool)
+
+
+def _check_value(field: str, value, label: str) -> str | None:
+    """Return a problem message for a bad value of ``field``, or None when it is fine."""
+    if field in ("target", "tolerance"):
+        if not _is_number(value):
+            return f"must be a number, not {value!r}"
+        if field == "target" and not 0.0 <= value <= 1.0:
+            return f"{value} is outside [0, 1] (targets are fractions: 75 % → 0.75)"
+        if value < 0:
+            return f"{value} must be non-negative"
+    elif field in ("max", "points", "unit", "uplift_value"):
+        if not _is_number(value):
+            return f"must be a number, not {value!r}"
+        if value < 0:
+            return f"{value} must be non-negative"
+        if field == "uplift_value" and value > 1.0:
+            return f"{value} is outside [0, 1] (uplift is in percentage points: +15 % → 0.15)"
+    elif field == "op":
+        if value not in OPS:
+            return f"must be one of {', '.join(OPS)}, not {value!r}"
+    elif field in ("uplift", "allocate"):
+        if not isinstance(value, bool):
+            return f"must be true or false, not {value!r}"
+    elif field in ("basis", "proportional_basis"):
+        if value not in BASES:
+            return f"must be one of {', '.join(BASES)}, not {value!r}"
+    elif field == "mode":
+        if value not in GATE_MODES:
+            return f"must be one of {', '.join(GATE_MODES)}, not {value!r}"
+    elif field in ("quota", "quota_individuals", "min_met", "extra_min_children"):
+        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
+            return f"must be a non-negative integer or None, not {value!r}"
+    elif field in ("per_parent", "extra_per_parent", "individuals_per_parent"):
+        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+            return f"must be a non-negative integer, not {value!r}"
+    return None
+
+
+def _named(obj) -> str:
+    label = getattr(obj, "label_en", "") or getattr(obj, "label", "")
+    return f" ({label})" if label else ""
+
+
+def _split(path: str, prefix: str) -> tuple[str, str]:
+    rest = path[len(prefix) + 1:]
+    ident, _, field = rest.rpartition(".")
+    return ident, field
+
+
+def validate(scheme: Scheme, changes: Mapping[str, Any]) -> list[Problem]:
+    """Every problem with ``changes`` for ``scheme`` (empty when all are valid)."""
+    problems: list[Problem] = []
+
+    def bad(path, msg):
+        problems.append(Problem(msg, path=path, file=scheme.file))
+
+    crit_ids = {c.id: c for c in scheme.criteria}
+    gate_ids = {g.id: g for g in scheme.gates}
+    group_ids = {g.id: g for g in scheme.groups}
+    tier_ids = {t.id: t for t in scheme.awards.tiers}
+    for path, value in changes.items():
+        if not isinstance(path, str):
+            bad(str(path), "a path must be a string such as 'uplift.city'")
+            continue
+        if path in ("proportional_basis", "min_met", "tolerance"):
+            msg = _check_value(path, value, path)
+            if msg:
+                bad(path, msg)
+        elif path.startswith("uplift."):
+            cls = path.split(".", 1)[1]
+            if cls not in URBAN_CLASSES:
+                bad(path, f"unknown urban class '{cls}' (known: {', '.join(URBAN_CLASSES)})")
+            else:
+                msg = _check_value("uplift_value", value, path)
+                if msg:
+                    bad(path, msg)
+        elif path.startswith("criteria."):
+            cid, field = _split(path, "criteria")
+            crit = crit_ids.get(cid)
+            if crit is None:
+                bad(path, f"no criterion '{cid}' in {scheme.name} (criteria: {', '.join(crit_ids) or 'none'})")
+            elif field not in _CRIT_FIELDS:
+                bad(path, f"criterion '{cid}'{_named(crit)} has no adjustable field '{field}' (fields: {', '.join(sorted(_CRIT_FIELDS))})")
+            else:
+                msg = _check_value(field, value, path)
+                if msg:
+                    bad(path, f"criterion '{cid}'{_named(crit)}: {msg}")
+        elif path.startswith("groups."):
+            gid, field = _split(path, "groups")
+            grp = group_ids.get(gid)
+            if grp is None:
+                bad(path, f"no group '{gid}' in {scheme.name} (groups: {', '.join(group_ids) or 'none'})")
+            elif field != "max":
+                bad(path, f"group '{gid}': only 'max' can be adjusted, not '{field}'")
+            else:
+                msg = _check_value("max", value, path)
+                if msg:
+                    bad(path, f"group '{gid}'{_named(grp)}: {msg}")
+                elif not grp.max:
+                    bad(path, f"group '{gid}' has no stated maximum to rescale")
+        elif path.startswith("gates."):
+            gid, field = _split(path, "gates")
+            gate = gate_ids.get(gid)
+            if gate is None:
+                bad(path, f"no gate '{gid}' in {scheme.name} (gates: {', '.join(gate_ids) or 'none'})")
+            elif field not in _GATE_FIELDS:
+                bad(path, f"gate '{gid}' has no adjustable field '{field}' (fields: {', '.join(sorted(_GATE_FIELDS))})")
+            else:
+                msg = _check_value(field, value, path)
+                if msg:
+                    bad(path, f"gate '{gid}'{_named(gate)}: {msg}")
+        elif path.startswith("awards.nomination."):
+            field = path.rsplit(".", 1)[1]
+            if scheme.awards.nomination is None:
+                bad(path, f"{scheme.name} has no nomination rule")
+            elif field not in _NOM_FIELDS:
+                bad(path, f"nomination has no adjustable field '{field}' (fields: {', '.join(sorted(_NOM_FIELDS))})")
+            else:
+                msg = _check_value(field, value, path)
+                if msg:
+                    bad(path, f"nomination: {msg}")
+        elif path.startswith("awards."):
+            tid, field = _split(path, "awards")
+            tier = tier_ids.get(tid)
+            if tier is None:
+                bad(path, f"no award tier '{tid}' in {scheme.name} (tiers: {', '.join(tier_ids) or 'none'})")
+            elif field not in _TIER_FIELDS:
+                bad(path, f"tier '{tid}' has no adjustable field '{field}' (fields: {', '.join(sorted(_TIER_FIELDS))})")
+            else:
+                msg = _check_value(field, value, path)
+                if msg:
+                    bad(path, f"tier '{tid}'{_named(tier)}: {msg}")
+        else:
+            bad(path, "unknown path (known prefixes: uplift., criteria., groups., gates., awards., "
+                      "proportional_basis, min_met, tolerance)")
+    return problems
+
+
+def adjust_scheme(scheme: Scheme, changes: Mapping[str, Any]) -> Scheme:
+    """Validate every change, then apply them all to a copy of ``scheme``."""
+    problems = validate(scheme, changes)
+    if problems:
+        raise AdjustError(problems)
+    if not changes:
+        return scheme
+    # group rescaling first, so explicit criterion changes in the same dict win
+    ordered = sorted(changes.items(), key=lambda kv: 0 if kv[0].startswith("groups.") else 1)
+    criteria = {c.id: c for c in scheme.criteria}
+    gates = {g.id: g for g in scheme.gates}
+    groups = {g.id: g for g in scheme.groups}
+    tiers = {t.id: t for t in scheme.awards.tiers}
+    nomination = scheme.awards.nomination
+    uplift = dict(scheme.uplift)
+    top: dict[str, Any] = {}
+    for path, value in ordered:
+        if path in ("proportional_basis", "min_met", "tolerance"):
+            top[path] = value
+        elif path.startswith("uplift."):
+            cls = path.split(".", 1)[1]
+            old = uplift.get(cls)
+            uplift[cls] = UpliftEntry(cls, float(value), old.source if old else Source(assumption="set by adjust"))
+        elif path.startswith("criteria."):
+            cid, field = _split(path, "criteria")
+            v = float(value) if field in ("target", "max", "points", "unit") else value
+            criteria[cid] = replace(criteria[cid], **{field: v})
+        elif path.startswith("groups."):
+            gid, _ = _split(path, "groups")
+            old_max = groups[gid].max
+            factor = float(value) / old_max
+            groups[gid] = replace(groups[gid], max=float(value))
+            for cid, c in criteria.items():
+                if c.group == gid:
+                    criteria[cid] = replace(
+                        c,
+                        max=None if c.max is None else c.max * factor,
+                        points=None if c.points is None else c.points * factor,
+                        unit=None if c.unit is None else c.unit * factor,
+                    )
+        elif path.startswith("gates."):
+            gid, field = _split(path, "gates")
+            v = float(value) if field == "target" else value
+            gates[gid] = replace(gates[gid], **{field: v})
+        elif path.startswith("awards.nomination."):
+            field = path.rsplit(".", 1)[1]
+            nomination = replace(nomination, **{field: value})
+        elif path.startswith("awards."):
+            tid, field = _split(path, "awards")
+            tiers[tid] = replace(tiers[tid], **{field: value})
+    new_groups = tuple(groups[g.id] for g in scheme.groups)
+    base_max = scheme.base_max
+    if any(p.startswith("groups.") for p in changes) and base_max is not None:
+        base_max = sum(g.max or 0.0 for g in new_groups if g.part == "A")
+    return replace(
+        scheme,
+        criteria=tuple(criteria[c.id] for c in scheme.criteria),
+        gates=tuple(gates[g.id] for g in scheme.gates),
+        groups=new_groups,
+        base_max=base_max,
+        uplift=uplift,
+        awards=Awards(tiers=tuple(tiers[t.id] for t in scheme.awards.tiers), nomination=nomination,
+                      ranking=scheme.awards.ranking),
+        changes=scheme.changes + tuple(changes.items()),
+        **top,
+    )
+
+
+def parameters(scheme: Scheme) -> dict[str, Any]:
+    """Every adjustable path of ``scheme`` with its current value.
+
+    The same paths drive widgets, ``--set`` on the command line and Monte Carlo factors.
+    """
+    out: dict[str, Any] = {"proportional_basis": scheme.proportional_basis}
+    if scheme.kind == "standards":
+        out["min_met"] = scheme.min_met
+    for cls in URBAN_CLASSES:
+        out[f"uplift.{cls}"] = scheme.uplift_value(cls)
+    for g in scheme.groups:
+        if g.max and g.part == "A":
+            out[f"groups.{g.id}.max"] = g.max
+    for c in scheme.criteria:
+        if c.has_target:
+            out[f"criteria.{c.id}.target"] = c.target
+        if c.max is not None:
+            out[f"criteria.{c.id}.max"] = c.max
+    for g in scheme.gates:
+        out[f"gates.{g.id}.target"] = g.target
+        out[f"gates.{g.id}.mode"] = g.mode
+    for t in scheme.awards.allocated_tiers:
+        out[f"awards.{t.id}.quota"] = t.quota
+    if scheme.awards.nomination is not None:
+        out["awards.nomination.per_parent"] = scheme.awards.nomination.per_parent
+    return out
+
+
+def parse_set(option: str) -> tuple[str, Any]:
+    """Parse a command-line ``--set PATH=VALUE`` (values as YAML scalars).
+
+    >>> parse_set("uplift.city=0.2")
+    ('uplift.city', 0.2)
+    >>> parse_set("awards.chairman.quota=null")
+    ('awards.chairman.quota', None)
+    >>> parse_set("gates.G1.mode=soft")
+    ('gates.G1.mode', 'soft')
+    """
+    import yaml
+
+    path, sep, raw = option.partition("=")
+    if not sep or not path.strip():
+        raise AdjustError([Problem(f"--set expects PATH=VALUE, got {option!r}")])
+    raw = raw.strip()
+    if raw.endswith("%"):
+        try:
+            return path.strip(), float(raw[:-1].replace(",", ".")) / 100.0
+        except ValueError:
+            pass
+    try:
+        value = yaml.safe_load(raw) if raw else None
+    except yaml.YAMLError:
+        value = raw
+    return path.strip(), value

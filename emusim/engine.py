@@ -1,0 +1,188 @@
+"""Score localities against a scheme, vectorised over localities (DESIGN §3, §9).
+
+``score(scheme, values, registry)`` returns the *score table*: one row per locality with
+
+* ``total``, ``base``, ``bonus``, ``deduction`` (≤ 0), ``eligible`` (all hard gates hold,
+  and for standards schemes all — or ``min_met`` — standards hold);
+* ``group.<group id>`` subtotals, ``points.<criterion id>`` for every row of a point table;
+* ``target.<criterion id>``: the effective target after the urban uplift;
+* ``gate.<gate id>`` (bool), ``gate_target.<gate id>``;
+* standards schemes: ``met.<standard id>`` (bool), ``n_met`` and ``margin`` (mean of
+  value − target over the standards), with ``total = n_met``.
+
+Missing values (NaN) earn nothing: "no data, no points" — a report that did not arrive
+cannot pass a target. Tasks schemes are scored by :func:`emusim.tasks.score_tasks`.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from .errors import InputError, Problem
+from .model import Scheme
+from . import rules
+
+
+def _units(scheme: Scheme, values: pd.DataFrame, registry: pd.DataFrame | None) -> tuple[pd.Index, np.ndarray, pd.DataFrame]:
+    """The localities to score, their urban classes and descriptive columns."""
+    if not isinstance(values, pd.DataFrame):
+        raise InputError("values must be a DataFrame indexed by locality_id with one column per indicator")
+    index = values.index.astype(str)
+    if index.has_duplicates:
+        dup = index[index.duplicated()].unique()[:10]
+        raise InputError(f"values: locality_id appears more than once: {', '.join(dup)}")
+    info = pd.DataFrame(index=index)
+    if registry is None:
+        urban = values["urban_class"].astype(str).to_numpy() if "urban_class" in values else np.full(len(index), "rural", dtype=object)
+        for col in ("name", "parent_id"):
+            if col in values:
+                info[col] = values[col].to_numpy()
+        info["urban_class"] = urban
+        return index, urban, info
+    reg_index = registry.index.astype(str)
+    unknown = index.difference(reg_index)
+    if len(unknown):
+        raise InputError(f"values: {len(unknown)} locality id(s) not in the registry: {', '.join(unknown[:10])}"
+                         + (" …" if len(unknown) > 10 else ""))
+    levels = registry["level"].reindex(index).to_numpy() if "level" in registry else None
+    keep = np.ones(len(index), dtype=bool) if levels is None else (levels == scheme.unit_level)
+    if not keep.any():
+        raise InputError(f"values: no locality of level '{scheme.unit_level}' to score with {scheme.name}")
+    index = index[keep]
+    reg = registry.reindex(index)
+    for col in ("name", "parent_id", "unit_type"):
+        if col in reg:
+            info[col] = reg[col].to_numpy()
+    info = info.loc[index] if len(info.columns) else pd.DataFrame(index=index)
+    urban = reg["urban_class"].fillna("rural").astype(str).to_numpy() if "urban_class" in reg else np.full(len(index), "rural", dtype=object)
+    info["urban_class"] = urban
+    return index, urban, info
+
+
+def _matrix(scheme: Scheme, values: pd.DataFrame, index: pd.Index) -> dict[str, np.ndarray]:
+    needed = scheme.indicators
+    missing = [i for i in needed if i not in values.columns]
+    if missing:
+        raise InputError([Problem(f"missing indicator column '{m}' needed by {scheme.name}", column=m) for m in missing])
+    frame = values.set_axis(values.index.astype(str)).loc[index, list(needed)]
+    out = {}
+    for ind in needed:
+        col = pd.to_numeric(frame[ind], errors="coerce").to_numpy(dtype=float)
+        out[ind] = np.nan_to_num(col, nan=0.0)
+    return out
+
+
+def score(scheme: Scheme, values, registry: pd.DataFrame | None = None, **kwargs) -> pd.DataFrame:
+    """Score every locality of ``values`` (index ``locality_id``, one column per indicator)."""
+    if scheme.kind == "tasks":
+        from .tasks import score_tasks
+
+        return score_tasks(scheme, values, **kwargs)
+    index, urban, info = _units(scheme, values, registry)
+    data = _matrix(scheme, values, index)
+    n = len(index)
+    tol = scheme.tolerance
+    uplift_by_unit = np.array([scheme.uplift_value(c) for c in urban], dtype=float) if n else np.zeros(0)
+    cols: dict[str, np.ndarray] = {}
+    gate_cols: dict[str, np.ndarray] = {}
+
+    def target_for(target: float, uplifted: bool) -> np.ndarray:
+        return rules.uplifted_target(target, uplift_by_unit) if uplifted else np.full(n, target, dtype=float)
+
+    if scheme.kind == "points":
+        base = np.zeros(n)
+        bonus = np.zeros(n)
+        deduction = np.zeros(n)
+        groups: dict[str, np.ndarray] = {}
+        for c in scheme.criteria:
+            if c.rule == "proportional":
+                t = target_for(c.target if c.target is not None else 1.0, c.uplift)
+                pts = rules.proportional(data[c.indicator], c.max, t, scheme.effective_basis(c), c.op, tol)
+                cols[f"target.{c.id}"] = t
+            elif c.rule == "binary":
+                pts = rules.binary(data[c.indicator], c.points if c.points is not None else c.max)
+            elif c.rule == "per_unit":
+                pts = rules.per_unit(data[c.indicator], c.unit, c.max)
+            elif c.rule in ("bonus", "deduction"):
+                if c.events:
+                    pts = rules.events([data[e.indicator] for e in c.events], [e.points for e in c.events],
+                                       cap=c.max if c.rule == "bonus" else None)
+                else:
+                    sign = 1.0 if c.rule == "bonus" else -1.0
+                    pts = rules.events([data[c.indicator]], [sign * (c.unit or 1.0)], cap=c.max if c.rule == "bonus" else None)
+            else:  # pragma: no cover - the loader refuses other rules here
+                raise InputError(f"{scheme.name}: rule '{c.rule}' cannot be scored in a points scheme")
+            cols[f"points.{c.id}"] = pts
+            if c.rule == "bonus":
+                bonus += pts
+            elif c.rule == "deduction":
+                deduction += pts
+            else:
+                base += pts
+                if c.group is not None:
+                    groups[c.group] = groups.get(c.group, np.zeros(n)) + pts
+        total = base + bonus + deduction
+        head = {"total": total, "base": base, "bonus": bonus, "deduction": deduction}
+        group_cols = {f"group.{g}": v for g, v in groups.items()}
+        standards_ok = np.ones(n, dtype=bool)
+        extra: dict[str, np.ndarray] = {}
+    else:  # standards
+        met_cols: dict[str, np.ndarray] = {}
+        margins = []
+        for c in scheme.criteria:
+            t = target_for(c.target, c.uplift)
+            v = data[c.indicator]
+            met = rules.compare(v, c.op, t, tol)
+            met_cols[f"met.{c.id}"] = met
+            cols[f"target.{c.id}"] = t
+            margin = v - t if c.op in (">", ">=", "==") else t - v
+            margins.append(margin)
+        n_met = np.sum(np.vstack(list(met_cols.values())), axis=0) if met_cols else np.zeros(n)
+        margin = np.mean(np.vstack(margins), axis=0) if margins else np.zeros(n)
+        need = len(scheme.criteria) if scheme.min_met is None else scheme.min_met
+        standards_ok = n_met >= need
+        head = {"total": n_met.astype(float), "base": n_met.astype(float), "bonus": np.zeros(n), "deduction": np.zeros(n)}
+        group_cols = {}
+        extra = {**met_cols, "n_met": n_met.astype(int), "margin": margin}
+
+    hard_ok = np.ones(n, dtype=bool)
+    for g in scheme.gates:
+        t = target_for(g.target, g.uplift)
+        ok = rules.compare(data[g.indicator], g.op, t, tol)
+        gate_cols[f"gate.{g.id}"] = ok
+        gate_cols[f"gate_target.{g.id}"] = t
+        if g.mode == "hard":
+            hard_ok &= ok
+    eligible = hard_ok & standards_ok
+    table = pd.DataFrame(
+        {**head, "eligible": eligible, **extra, **group_cols, **cols, **gate_cols},
+        index=pd.Index(index, name="locality_id"),
+    )
+    for col in reversed(list(info.columns)):
+        table.insert(0, col, info[col].to_numpy())
+    table.attrs["scheme"] = scheme.name
+    table.attrs["kind"] = scheme.kind
+    return table
+
+
+def ranking_keys(score_table: pd.DataFrame, kind: str) -> list[tuple[str, bool]]:
+    """The documented tie-break chain: (column, ascending) pairs, best first.
+
+    Points schemes: total, then base points, then fewer deduction points, then locality
+    code. Standards schemes: standards met, then mean margin, then locality code.
+    """
+    if kind == "standards":
+        return [("n_met", False), ("margin", False)]
+    return [("total", False), ("base", False), ("deduction", False)]
+
+
+def rank_order(score_table: pd.DataFrame, kind: str) -> np.ndarray:
+    """Positions of ``score_table`` rows from best to worst under the tie-break chain."""
+    keys = ranking_keys(score_table, kind)
+    ids = score_table.index.to_numpy().astype(str)
+    # np.lexsort sorts by the last key first; values rounded to 1e-9 so float noise is not a winner
+    sort_keys = [ids]
+    for col, ascending in reversed(keys):
+        v = np.round(score_table[col].to_numpy(dtype=float), 9)
+        sort_keys.append(v if ascending else -v)
+    return np.lexsort(sort_keys)

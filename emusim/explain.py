@@ -1,0 +1,60 @@
+"""One unit's score, line by line against the plan (``emusim score --explain``)."""
+from __future__ import annotations
+
+import pandas as pd
+
+from .engine import score
+from .errors import InputError
+from .model import Scheme
+from .render import fmt_num, fmt_pct, formula
+
+
+def explain(scheme: Scheme, values: pd.DataFrame, registry: pd.DataFrame | None, locality: str,
+            lang: str = "vi") -> pd.DataFrame:
+    """A table with one row per criterion and gate: value, effective target, formula, points."""
+    table = score(scheme, values, registry)
+    if locality not in table.index:
+        raise InputError(f"--explain: locality '{locality}' is not among the scored units of {scheme.name}")
+    row = table.loc[locality]
+    vals = values.set_axis(values.index.astype(str)).loc[locality]
+    rows = []
+    for c in scheme.criteria:
+        value = "; ".join(f"{e.indicator}={fmt_num(float(vals.get(e.indicator, 0)))}" for e in c.events) if c.events \
+            else vals.get(c.indicator)
+        target = row.get(f"target.{c.id}")
+        rows.append({
+            "item": c.id,
+            "criterion": c.label_en if lang == "en" else c.label,
+            "value": value,
+            "target": (f"{c.op} {fmt_pct(target)}" if target is not None and not pd.isna(target) else ""),
+            "formula": formula(c, scheme, lang),
+            "points": row.get(f"points.{c.id}", row.get(f"met.{c.id}")),
+            "max": c.max,
+            "source": c.source.ref or "",
+        })
+    for g in scheme.gates:
+        rows.append({
+            "item": g.id,
+            "criterion": g.label_en if lang == "en" else g.label,
+            "value": vals.get(g.indicator),
+            "target": f"{g.op} {fmt_pct(row[f'gate_target.{g.id}'])}",
+            "formula": f"gate ({g.mode})",
+            "points": "passed" if row[f"gate.{g.id}"] else "FAILED",
+            "max": None,
+            "source": g.source.ref or "",
+        })
+    out = pd.DataFrame(rows)
+    out.attrs["summary"] = {k: row[k] for k in ("total", "base", "bonus", "deduction", "eligible") if k in row}
+    return out
+
+
+def explain_text(scheme: Scheme, values, registry, locality: str, lang: str = "vi") -> str:
+    table = explain(scheme, values, registry, locality, lang)
+    name = ""
+    if registry is not None and locality in registry.index and "name" in registry:
+        name = f" {registry.loc[locality, 'name']}"
+    lines = [f"{locality}{name} — {scheme.name}"]
+    with pd.option_context("display.max_colwidth", 60, "display.width", 200):
+        lines.append(table.to_string(index=False))
+    lines.append("  ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in table.attrs["summary"].items()))
+    return "\n".join(lines)

@@ -1,0 +1,468 @@
+"""Load a scenario file (one source plan) into a :class:`~emusim.model.Plan`.
+
+The format is documented in ``scenarios/README.md``. Loading is strict: every problem in
+the file (unknown key, unknown rule, a quota that is not a non-negative integer, an
+indicator missing from the catalog, …) is collected with its ``file:line`` and raised as
+one :class:`~emusim.errors.InputError`.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+from typing import Any
+
+from .catalog import Catalog, load_catalog
+from .errors import InputError, Problem
+from .model import (
+    BASES, GATE_MODES, KINDS, OPS, RULES, UNIT_LEVELS, URBAN_CLASSES,
+    AwardTotal, Awards, Criterion, Event, Gate, Group, Nomination, Plan, ReportingEntry,
+    Scheme, Source, Target, Task, Tier, TimelineEntry, UpliftEntry,
+)
+from .yamlio import LineDict, line_of, load_yaml
+
+SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
+
+_SOURCE_KEYS = {"ref", "text", "assumption"}
+_TOP_KEYS = {"plan", "timeline", "award_totals", "levels", "notes"}
+_PLAN_KEYS = {"id", "document", "title", "title_en", "province", "issued", "source",
+              "registry", "evaluation_period", "notes"} | _SOURCE_KEYS
+_SCHEME_KEYS = {"kind", "unit_level", "label", "label_en", "proportional_basis", "tolerance",
+                "uplift", "groups", "base_max", "criteria", "gates", "min_met", "awards",
+                "tasks", "groups", "reporting", "targets", "notes"} | _SOURCE_KEYS
+_GROUP_KEYS = {"id", "part", "label", "label_en", "max", "notes"} | _SOURCE_KEYS
+_CRIT_KEYS = {"id", "group", "label", "label_en", "rule", "indicator", "max", "points", "unit",
+              "target", "op", "uplift", "basis", "events", "notes"} | _SOURCE_KEYS
+_EVENT_KEYS = {"indicator", "points", "label", "label_en"} | _SOURCE_KEYS
+_GATE_KEYS = {"id", "label", "label_en", "indicator", "op", "target", "uplift", "mode",
+              "notes"} | _SOURCE_KEYS
+_UPLIFT_KEYS = {"value", "notes"} | _SOURCE_KEYS
+_AWARDS_KEYS = {"tiers", "nomination", "ranking", "notes"} | _SOURCE_KEYS
+_TIER_KEYS = {"id", "label", "label_en", "quota", "quota_individuals", "pool", "allocate",
+              "level_scope", "notes"} | _SOURCE_KEYS
+_NOM_KEYS = {"parent_level", "per_parent", "individuals_per_parent", "extra", "notes"} | _SOURCE_KEYS
+_EXTRA_KEYS = {"per_parent", "min_children", "individuals_per_parent", "notes"} | _SOURCE_KEYS
+_TASK_KEYS = {"id", "group", "label", "label_en", "lead", "partners", "result", "deadline",
+              "deadline_text", "notes"} | _SOURCE_KEYS
+_REPORT_KEYS = {"id", "day", "window_start_day", "window_end_day", "date", "label", "label_en",
+                "notes"} | _SOURCE_KEYS
+_TARGET_KEYS = {"id", "indicator", "op", "target", "deadline", "label", "label_en",
+                "notes"} | _SOURCE_KEYS
+_TIMELINE_KEYS = {"id", "date", "label", "label_en", "notes"} | _SOURCE_KEYS
+_TOTAL_KEYS = {"tier", "collectives", "individuals", "notes"} | _SOURCE_KEYS
+
+
+class _Reader:
+    """Collects problems while converting the YAML tree; raises them all at the end."""
+
+    def __init__(self, file: str, catalog: Catalog | None):
+        self.file = file
+        self.catalog = catalog
+        self.problems: list[Problem] = []
+
+    # --- reporting -------------------------------------------------------------------
+    def problem(self, message: str, node=None, key=None) -> None:
+        self.problems.append(Problem(message, file=self.file, line=line_of(node, key)))
+
+    def mapping(self, node, what: str, allowed: set[str], parent=None, key=None) -> dict:
+        if not isinstance(node, dict):
+            self.problem(f"{what}: expected a mapping, got {type(node).__name__}", parent, key)
+            return {}
+        for k in node:
+            if k not in allowed:
+                self.problem(f"{what}: unknown key '{k}' (allowed: {', '.join(sorted(allowed))})", node, k)
+        return node
+
+    def items(self, node, what: str, parent=None, key=None) -> list:
+        if node is None:
+            return []
+        if not isinstance(node, list):
+            self.problem(f"{what}: expected a list", parent, key)
+            return []
+        return node
+
+    # --- typed fields ----------------------------------------------------------------
+    def number(self, node, key, what, *, default=None, lo=None, hi=None, allow_none=True):
+        value = node.get(key, default) if isinstance(node, dict) else default
+        if value is None:
+            if not allow_none:
+                self.problem(f"{what}: '{key}' is required", node, key)
+            return None
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            self.problem(f"{what}: '{key}' must be a number, not {value!r}", node, key)
+            return None
+        if (lo is not None and value < lo) or (hi is not None and value > hi):
+            rng = f"[{lo if lo is not None else '-inf'}, {hi if hi is not None else 'inf'}]"
+            self.problem(f"{what}: '{key}' = {value} is outside {rng}", node, key)
+        return float(value)
+
+    def count(self, node, key, what, default=None):
+        """A non-negative integer (quotas, per-parent counts) or None."""
+        value = node.get(key, default) if isinstance(node, dict) else default
+        if value is None:
+            return None
+        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+            self.problem(f"{what}: '{key}' must be a non-negative integer, not {value!r}", node, key)
+            return None
+        return int(value)
+
+    def choice(self, node, key, what, choices, default=None):
+        value = node.get(key, default)
+        if value is None:
+            return default
+        if value not in choices:
+            self.problem(f"{what}: '{key}' must be one of {', '.join(map(str, choices))}, not {value!r}", node, key)
+            return default
+        return value
+
+    def flag(self, node, key, what, default=False) -> bool:
+        value = node.get(key, default)
+        if not isinstance(value, bool):
+            self.problem(f"{what}: '{key}' must be true or false, not {value!r}", node, key)
+            return default
+        return value
+
+    def text(self, node, key, default="") -> str:
+        value = node.get(key, default)
+        return "" if value is None else str(value)
+
+    def date(self, node, key, what):
+        value = node.get(key)
+        if value is None or isinstance(value, _dt.date):
+            return value
+        try:
+            return _dt.date.fromisoformat(str(value))
+        except ValueError:
+            self.problem(f"{what}: '{key}' must be a date YYYY-MM-DD, not {value!r}", node, key)
+            return None
+
+    def source(self, node) -> Source:
+        return Source(
+            ref=str(node["ref"]) if node.get("ref") is not None else None,
+            text=str(node["text"]) if node.get("text") is not None else None,
+            assumption=str(node["assumption"]) if node.get("assumption") is not None else None,
+        )
+
+    def indicator(self, node, key, what) -> str | None:
+        value = node.get(key)
+        if value is None:
+            return None
+        value = str(value)
+        if self.catalog is not None and value not in self.catalog:
+            self.problem(f"{what}: indicator '{value}' is not in the catalog (data/indicators.yaml)", node, key)
+        return value
+
+
+def load_plan(path: str | Path, catalog: Catalog | None = None, *, check_indicators: bool = True) -> Plan:
+    """Load and validate one scenario file.
+
+    ``path`` may be a file path or a bare plan id (``"ha_giang_186_2023"``), resolved in the
+    package's ``scenarios/`` folder. Every problem is reported at once, with ``file:line``.
+    """
+    path = Path(path)
+    if not path.suffix and not path.exists():
+        path = SCENARIO_DIR / f"{path.name}.yaml"
+    if catalog is None and check_indicators:
+        catalog = load_catalog()
+    doc = load_yaml(path)
+    r = _Reader(str(path), catalog if check_indicators else None)
+    if not isinstance(doc, dict):
+        raise InputError([Problem("a scenario file must be a mapping with 'plan' and 'levels'", file=str(path), line=1)])
+    r.mapping(doc, "top level", _TOP_KEYS)
+    meta = r.mapping(doc.get("plan", LineDict()), "plan", _PLAN_KEYS, doc, "plan")
+    if "plan" not in doc:
+        r.problem("missing 'plan:' block", doc)
+    plan_id = str(meta.get("id") or path.stem)
+
+    timeline = tuple(_timeline_entry(r, t) for t in r.items(doc.get("timeline"), "timeline", doc, "timeline"))
+    totals = tuple(_award_total(r, t) for t in r.items(doc.get("award_totals"), "award_totals", doc, "award_totals"))
+
+    levels_node = doc.get("levels")
+    schemes: dict[str, Scheme] = {}
+    if not isinstance(levels_node, dict) or not levels_node:
+        r.problem("'levels' must be a non-empty mapping of level name to scheme", doc, "levels")
+    else:
+        for level, node in levels_node.items():
+            schemes[str(level)] = _scheme(r, str(level), node, levels_node, plan_id)
+
+    if r.problems:
+        raise InputError(r.problems)
+    return Plan(
+        id=plan_id,
+        schemes=schemes,
+        document=r.text(meta, "document"),
+        title=r.text(meta, "title"),
+        title_en=r.text(meta, "title_en"),
+        province=r.text(meta, "province"),
+        issued=r.date(meta, "issued", "plan") if meta else None,
+        source_file=r.text(meta, "source"),
+        registry=meta.get("registry"),
+        evaluation_period=str(meta["evaluation_period"]) if meta.get("evaluation_period") else None,
+        timeline=timeline,
+        award_totals=totals,
+        notes=str(doc.get("notes") or ""),
+        file=str(path),
+    )
+
+
+def load_plans(paths) -> list[Plan]:
+    return [load_plan(p) for p in paths]
+
+
+# --- sections ----------------------------------------------------------------------------
+def _timeline_entry(r: _Reader, node) -> TimelineEntry:
+    node = r.mapping(node, "timeline entry", _TIMELINE_KEYS)
+    return TimelineEntry(id=r.text(node, "id"), date=r.date(node, "date", f"timeline '{node.get('id')}'"),
+                         label=r.text(node, "label"), label_en=r.text(node, "label_en"), source=r.source(node))
+
+
+def _award_total(r: _Reader, node) -> AwardTotal:
+    node = r.mapping(node, "award_totals entry", _TOTAL_KEYS)
+    what = f"award_totals '{node.get('tier')}'"
+    return AwardTotal(tier=r.text(node, "tier"), collectives=r.count(node, "collectives", what),
+                      individuals=r.count(node, "individuals", what), source=r.source(node), line=line_of(node))
+
+
+def _scheme(r: _Reader, level: str, node, parent, plan_id: str) -> Scheme:
+    what = f"level '{level}'"
+    node = r.mapping(node, what, _SCHEME_KEYS, parent, level)
+    kind = r.choice(node, "kind", what, KINDS, default=None)
+    if "kind" not in node:
+        r.problem(f"{what}: 'kind' is required (points, standards or tasks)", node)
+    unit_level = r.choice(node, "unit_level", what, UNIT_LEVELS, default=level if level in UNIT_LEVELS else "agency")
+
+    uplift: dict[str, UpliftEntry] = {}
+    up_node = node.get("uplift") or {}
+    if not isinstance(up_node, dict):
+        r.problem(f"{what}: 'uplift' must be a mapping of urban class to {{value, ref, text}}", node, "uplift")
+        up_node = {}
+    for cls, entry in up_node.items():
+        if cls not in URBAN_CLASSES:
+            r.problem(f"{what}: uplift class '{cls}' is not one of {', '.join(URBAN_CLASSES)}", up_node, cls)
+            continue
+        if isinstance(entry, (int, float)) and not isinstance(entry, bool):
+            entry = LineDict(value=entry)
+            entry.line, entry.key_lines = line_of(up_node, cls), {}
+        entry = r.mapping(entry, f"{what} uplift '{cls}'", _UPLIFT_KEYS, up_node, cls)
+        value = r.number(entry, "value", f"{what} uplift '{cls}'", lo=0.0, hi=1.0, allow_none=False)
+        uplift[cls] = UpliftEntry(cls, value or 0.0, r.source(entry), line_of(up_node, cls))
+
+    groups = tuple(_group(r, g, what) for g in r.items(node.get("groups"), f"{what} groups", node, "groups"))
+    group_ids = {g.id for g in groups}
+    criteria = []
+    for c in r.items(node.get("criteria"), f"{what} criteria", node, "criteria"):
+        crit = _criterion(r, c, what, kind, group_ids)
+        if crit is not None:
+            criteria.append(crit)
+    seen: set[str] = set()
+    for c in criteria:
+        if c.id in seen:
+            r.problem(f"{what}: criterion id '{c.id}' is used twice", None)
+        seen.add(c.id)
+    gates = tuple(_gate(r, g, what) for g in r.items(node.get("gates"), f"{what} gates", node, "gates"))
+
+    awards = _awards(r, node.get("awards"), what, node)
+    tasks = tuple(_task(r, t, what) for t in r.items(node.get("tasks"), f"{what} tasks", node, "tasks"))
+    reporting = tuple(_reporting(r, e, what) for e in r.items(node.get("reporting"), f"{what} reporting", node, "reporting"))
+    targets = tuple(_target(r, t, what) for t in r.items(node.get("targets"), f"{what} targets", node, "targets"))
+    if kind == "tasks" and not tasks:
+        r.problem(f"{what}: a tasks scheme needs a 'tasks' list", node)
+    if kind in ("points", "standards") and not criteria:
+        r.problem(f"{what}: a {kind} scheme needs a 'criteria' list", node)
+
+    return Scheme(
+        level=level,
+        kind=kind or "points",
+        unit_level=unit_level,
+        label=r.text(node, "label"),
+        label_en=r.text(node, "label_en"),
+        source=r.source(node),
+        proportional_basis=r.choice(node, "proportional_basis", what, BASES, default="attainment"),
+        tolerance=r.number(node, "tolerance", what, default=1e-9, lo=0.0) or 1e-9,
+        uplift=uplift,
+        groups=groups if kind != "tasks" else (),
+        base_max=r.number(node, "base_max", what, lo=0.0),
+        criteria=tuple(criteria),
+        gates=gates,
+        min_met=r.count(node, "min_met", what),
+        awards=awards,
+        tasks=tasks,
+        task_groups=groups if kind == "tasks" else (),
+        reporting=reporting,
+        targets=targets,
+        plan_id=plan_id,
+        file=r.file,
+        line=line_of(parent, level),
+    )
+
+
+def _group(r: _Reader, node, what) -> Group:
+    node = r.mapping(node, f"{what} group", _GROUP_KEYS)
+    gid = r.text(node, "id")
+    if not gid:
+        r.problem(f"{what}: a group needs an 'id'", node)
+    return Group(id=gid, label=r.text(node, "label"), label_en=r.text(node, "label_en"),
+                 max=r.number(node, "max", f"{what} group '{gid}'", lo=0.0),
+                 part=r.choice(node, "part", f"{what} group '{gid}'", ("A", "B", "C"), default="A"),
+                 source=r.source(node), line=line_of(node))
+
+
+def _criterion(r: _Reader, node, what, kind, group_ids) -> Criterion | None:
+    node = r.mapping(node, f"{what} criterion", _CRIT_KEYS)
+    if not node:
+        return None
+    cid = r.text(node, "id")
+    cw = f"{what} criterion '{cid}'"
+    if not cid:
+        r.problem(f"{what}: a criterion needs an 'id'", node)
+    rule = node.get("rule")
+    if rule not in RULES:
+        r.problem(f"{cw}: unknown rule {rule!r} (known: {', '.join(RULES)})", node, "rule" if "rule" in node else None)
+        return None
+    if kind == "standards" and rule != "standard":
+        r.problem(f"{cw}: a standards scheme takes rule 'standard', not '{rule}'", node, "rule")
+    if kind == "points" and rule == "standard":
+        r.problem(f"{cw}: rule 'standard' belongs to standards schemes", node, "rule")
+    group = node.get("group")
+    if group is not None and group_ids and str(group) not in group_ids:
+        r.problem(f"{cw}: group '{group}' is not among the scheme's groups", node, "group")
+    events = []
+    for e in r.items(node.get("events"), f"{cw} events", node, "events"):
+        e = r.mapping(e, f"{cw} event", _EVENT_KEYS)
+        ind = r.indicator(e, "indicator", f"{cw} event")
+        pts = r.number(e, "points", f"{cw} event", allow_none=False)
+        if ind and pts is not None:
+            if rule == "deduction" and pts > 0:
+                r.problem(f"{cw}: deduction points must be negative, not {pts}", e, "points")
+            events.append(Event(ind, pts, r.text(e, "label"), r.text(e, "label_en")))
+    indicator = r.indicator(node, "indicator", cw)
+    if rule in ("bonus", "deduction"):
+        if not events and indicator is None:
+            r.problem(f"{cw}: a {rule} row needs 'events' (indicator and points per event)", node)
+    elif indicator is None:
+        r.problem(f"{cw}: 'indicator' is required for rule '{rule}'", node)
+    mx = r.number(node, "max", cw, lo=0.0)
+    if rule in ("proportional", "binary", "per_unit") and mx is None:
+        r.problem(f"{cw}: 'max' is required for rule '{rule}'", node)
+    points = r.number(node, "points", cw)
+    if rule == "binary" and points is None:
+        points = mx
+    unit = r.number(node, "unit", cw, lo=0.0)
+    if rule == "per_unit" and unit is None:
+        r.problem(f"{cw}: 'unit' (points per count) is required for rule 'per_unit'", node)
+    target = r.number(node, "target", cw, lo=0.0, hi=1.0 if rule == "proportional" else None)
+    if rule == "standard" and target is None:
+        r.problem(f"{cw}: 'target' is required for a standard", node)
+    return Criterion(
+        id=cid, rule=rule, group=str(group) if group is not None else None,
+        label=r.text(node, "label"), label_en=r.text(node, "label_en"),
+        indicator=indicator, max=mx, points=points, unit=unit,
+        target=target if target is not None else (1.0 if rule == "proportional" else None),
+        op=r.choice(node, "op", cw, OPS, default=">="),
+        uplift=r.flag(node, "uplift", cw),
+        basis=r.choice(node, "basis", cw, BASES, default=None),
+        events=tuple(events), source=r.source(node), line=line_of(node),
+    )
+
+
+def _gate(r: _Reader, node, what) -> Gate:
+    node = r.mapping(node, f"{what} gate", _GATE_KEYS)
+    gid = r.text(node, "id")
+    gw = f"{what} gate '{gid}'"
+    indicator = r.indicator(node, "indicator", gw)
+    if indicator is None:
+        r.problem(f"{gw}: 'indicator' is required", node)
+    return Gate(id=gid, indicator=indicator or "", op=r.choice(node, "op", gw, OPS, default=">="),
+                target=r.number(node, "target", gw, default=1.0, lo=0.0) or 0.0,
+                uplift=r.flag(node, "uplift", gw), mode=r.choice(node, "mode", gw, GATE_MODES, default="hard"),
+                label=r.text(node, "label"), label_en=r.text(node, "label_en"),
+                source=r.source(node), line=line_of(node))
+
+
+def _awards(r: _Reader, node, what, parent) -> Awards:
+    if node is None:
+        return Awards()
+    node = r.mapping(node, f"{what} awards", _AWARDS_KEYS, parent, "awards")
+    tiers = []
+    for t in r.items(node.get("tiers"), f"{what} award tiers", node, "tiers"):
+        t = r.mapping(t, f"{what} tier", _TIER_KEYS)
+        tid = r.text(t, "id")
+        tw = f"{what} tier '{tid}'"
+        tiers.append(Tier(id=tid, label=r.text(t, "label"), label_en=r.text(t, "label_en"),
+                          quota=r.count(t, "quota", tw), quota_individuals=r.count(t, "quota_individuals", tw),
+                          pool=t.get("pool"), allocate=r.flag(t, "allocate", tw, default=True),
+                          level_scope=t.get("level_scope"), source=r.source(t), line=line_of(t)))
+    nomination = None
+    if node.get("nomination") is not None:
+        n = r.mapping(node["nomination"], f"{what} nomination", _NOM_KEYS, node, "nomination")
+        nw = f"{what} nomination"
+        extra = r.mapping(n.get("extra") or {}, f"{nw} extra", _EXTRA_KEYS, n, "extra")
+        parent_level = r.choice(n, "parent_level", nw, UNIT_LEVELS, default="district")
+        nomination = Nomination(
+            parent_level=parent_level,
+            per_parent=r.count(n, "per_parent", nw, default=1) or 0,
+            individuals_per_parent=r.count(n, "individuals_per_parent", nw),
+            extra_per_parent=(r.count(extra, "per_parent", f"{nw} extra", default=0) or 0) if extra else 0,
+            extra_min_children=r.count(extra, "min_children", f"{nw} extra") if extra else None,
+            extra_source=r.source(extra) if extra else Source(),
+            source=r.source(n), line=line_of(n),
+        )
+    return Awards(tiers=tuple(tiers), nomination=nomination, ranking=node.get("ranking"))
+
+
+def _deadline(r: _Reader, node, what):
+    value = node.get("deadline")
+    if value is None or isinstance(value, _dt.date):
+        return value
+    if value == "recurring":
+        return "recurring"
+    try:
+        return _dt.date.fromisoformat(str(value))
+    except ValueError:
+        r.problem(f"{what}: 'deadline' must be a date, 'recurring' or null, not {value!r}", node, "deadline")
+        return None
+
+
+def _names(value) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    if isinstance(value, str):
+        return (value,)
+    return tuple(str(v) for v in value)
+
+
+def _task(r: _Reader, node, what) -> Task:
+    node = r.mapping(node, f"{what} task", _TASK_KEYS)
+    tid = r.text(node, "id")
+    return Task(id=tid, group=str(node["group"]) if node.get("group") is not None else None,
+                label=r.text(node, "label"), label_en=r.text(node, "label_en"),
+                lead=_names(node.get("lead")), partners=_names(node.get("partners")),
+                result=r.text(node, "result"), deadline=_deadline(r, node, f"{what} task '{tid}'"),
+                deadline_text=r.text(node, "deadline_text"), source=r.source(node), line=line_of(node))
+
+
+def _reporting(r: _Reader, node, what) -> ReportingEntry:
+    node = r.mapping(node, f"{what} reporting entry", _REPORT_KEYS)
+    ew = f"{what} reporting '{node.get('id')}'"
+    day = lambda k: (int(node[k]) if isinstance(node.get(k), int) else None)  # noqa: E731
+    return ReportingEntry(id=r.text(node, "id"), day=day("day"), window_start_day=day("window_start_day"),
+                          window_end_day=day("window_end_day"), date=r.date(node, "date", ew),
+                          label=r.text(node, "label"), label_en=r.text(node, "label_en"), source=r.source(node))
+
+
+def _target(r: _Reader, node, what) -> Target:
+    node = r.mapping(node, f"{what} target", _TARGET_KEYS)
+    tw = f"{what} target '{node.get('id')}'"
+    return Target(id=r.text(node, "id"), indicator=r.indicator(node, "indicator", tw),
+                  op=r.choice(node, "op", tw, OPS, default=">="), target=r.number(node, "target", tw, lo=0.0),
+                  deadline=r.date(node, "deadline", tw), label=r.text(node, "label"),
+                  label_en=r.text(node, "label_en"), source=r.source(node))
+
+
+def scheme_from_dict(doc: dict[str, Any], level: str = "test", catalog: Catalog | None = None,
+                     plan_id: str = "inline") -> Scheme:
+    """Build a scheme from a plain dict (tests, notebooks): same validation as files."""
+    r = _Reader("<dict>", catalog)
+    scheme = _scheme(r, level, doc, {level: doc}, plan_id)
+    if r.problems:
+        raise InputError(r.problems)
+    return scheme

@@ -1,0 +1,395 @@
+"""The scheme model: plans, schemes, criteria, gates, awards and tasks as immutable data.
+
+A :class:`Plan` is one source plan (one scenario file). It holds one :class:`Scheme` per
+level (district, commune, village, agency, enterprise, tasks). Objects are frozen
+dataclasses: ``Scheme.adjust`` returns a new scheme and never changes the old one.
+
+Every rule-bearing object carries its :class:`Source` (the plan's reference and Vietnamese
+words, or the assumption made where the plan is silent), in the spirit of OpenFisca's
+parameter files.
+"""
+from __future__ import annotations
+
+import datetime as _dt
+from dataclasses import dataclass, field, replace
+from typing import Any, Mapping
+
+KINDS = ("points", "standards", "tasks")
+RULES = ("proportional", "binary", "per_unit", "bonus", "deduction", "standard")
+OPS = (">", ">=", "<", "<=", "==")
+BASES = ("attainment", "rate", "threshold")
+GATE_MODES = ("hard", "soft")
+URBAN_CLASSES = ("rural", "district_town", "city", "town")
+UNIT_LEVELS = ("province", "agency", "district", "commune", "village", "enterprise")
+DEFAULT_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a rule comes from: the plan's reference and words, or an explicit assumption."""
+
+    ref: str | None = None
+    text: str | None = None
+    assumption: str | None = None
+
+    @property
+    def cited(self) -> bool:
+        return bool(self.ref and self.text) or bool(self.assumption)
+
+    def short(self) -> str:
+        if self.ref:
+            return self.ref + (" (giả định)" if self.assumption else "")
+        return "giả định / assumption" if self.assumption else "—"
+
+
+@dataclass(frozen=True)
+class Event:
+    """One kind of countable event in a bonus or deduction row (points per event)."""
+
+    indicator: str
+    points: float
+    label: str = ""
+    label_en: str = ""
+
+
+@dataclass(frozen=True)
+class Criterion:
+    """One row of a point table, or one pass/fail standard.
+
+    ``rule`` is one of ``proportional``, ``binary``, ``per_unit``, ``bonus``, ``deduction``
+    (points schemes) or ``standard`` (standards schemes). See DESIGN §3.2.
+    """
+
+    id: str
+    rule: str
+    group: str | None = None
+    label: str = ""
+    label_en: str = ""
+    indicator: str | None = None
+    max: float | None = None
+    points: float | None = None
+    unit: float | None = None
+    target: float | None = None
+    op: str = ">="
+    uplift: bool = False
+    basis: str | None = None
+    events: tuple[Event, ...] = ()
+    source: Source = field(default_factory=Source)
+    line: int | None = None
+
+    @property
+    def indicators(self) -> tuple[str, ...]:
+        """Every indicator the criterion reads (events included)."""
+        if self.events:
+            return tuple(e.indicator for e in self.events)
+        return (self.indicator,) if self.indicator else ()
+
+    @property
+    def has_target(self) -> bool:
+        return self.rule in ("proportional", "standard")
+
+    @property
+    def part(self) -> str:
+        """A (base), B (bonus) or C (deduction)."""
+        if self.rule == "bonus":
+            return "B"
+        if self.rule == "deduction":
+            return "C"
+        return "A"
+
+
+@dataclass(frozen=True)
+class Gate:
+    """A mandatory target ("phải phấn đấu hoàn thành"); hard gates decide eligibility."""
+
+    id: str
+    indicator: str
+    op: str = ">="
+    target: float = 1.0
+    uplift: bool = False
+    mode: str = "hard"
+    label: str = ""
+    label_en: str = ""
+    source: Source = field(default_factory=Source)
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Group:
+    """A group of criteria (I … VII, B, C) with its stated maximum."""
+
+    id: str
+    label: str = ""
+    label_en: str = ""
+    max: float | None = None
+    part: str = "A"
+    source: Source = field(default_factory=Source)
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class UpliftEntry:
+    """Additive uplift (percentage points as a fraction) for one urban class."""
+
+    urban_class: str
+    value: float
+    source: Source = field(default_factory=Source)
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One award tier; ``quota`` is a cap on collectives ("không quá"), None = no cap."""
+
+    id: str
+    label: str = ""
+    label_en: str = ""
+    quota: int | None = None
+    quota_individuals: int | None = None
+    pool: str | None = None
+    allocate: bool = True
+    level_scope: str | None = None
+    source: Source = field(default_factory=Source)
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Nomination:
+    """Nomination inside each parent unit before the provincial ranking."""
+
+    parent_level: str
+    per_parent: int = 1
+    individuals_per_parent: int | None = None
+    extra_per_parent: int = 0
+    extra_min_children: int | None = None
+    extra_source: Source = field(default_factory=Source)
+    source: Source = field(default_factory=Source)
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Awards:
+    tiers: tuple[Tier, ...] = ()
+    nomination: Nomination | None = None
+    ranking: str | None = None
+
+    @property
+    def allocated_tiers(self) -> tuple[Tier, ...]:
+        return tuple(t for t in self.tiers if t.allocate)
+
+    def tier(self, tier_id: str) -> Tier:
+        for t in self.tiers:
+            if t.id == tier_id:
+                return t
+        raise KeyError(tier_id)
+
+
+@dataclass(frozen=True)
+class Task:
+    """One task of a tasks scheme (KH 21/2025): lead unit, partners, result and deadline.
+
+    ``deadline`` is a date, the string ``"recurring"`` ("Thực hiện thường xuyên"), or None
+    when the plan ties it to outside direction.
+    """
+
+    id: str
+    group: str | None = None
+    label: str = ""
+    label_en: str = ""
+    lead: tuple[str, ...] = ()
+    partners: tuple[str, ...] = ()
+    result: str = ""
+    deadline: _dt.date | str | None = None
+    deadline_text: str = ""
+    source: Source = field(default_factory=Source)
+    line: int | None = None
+
+    @property
+    def recurring(self) -> bool:
+        return self.deadline == "recurring"
+
+
+@dataclass(frozen=True)
+class ReportingEntry:
+    id: str
+    day: int | None = None
+    window_start_day: int | None = None
+    window_end_day: int | None = None
+    date: _dt.date | None = None
+    label: str = ""
+    label_en: str = ""
+    source: Source = field(default_factory=Source)
+
+
+@dataclass(frozen=True)
+class Target:
+    """A province-wide target with a deadline (tasks schemes)."""
+
+    id: str
+    indicator: str | None = None
+    op: str = ">="
+    target: float | None = None
+    deadline: _dt.date | None = None
+    label: str = ""
+    label_en: str = ""
+    source: Source = field(default_factory=Source)
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    id: str
+    date: _dt.date | None = None
+    label: str = ""
+    label_en: str = ""
+    source: Source = field(default_factory=Source)
+
+
+@dataclass(frozen=True)
+class Scheme:
+    """How one level of a plan is scored and awarded (DESIGN §3)."""
+
+    level: str
+    kind: str
+    unit_level: str
+    label: str = ""
+    label_en: str = ""
+    source: Source = field(default_factory=Source)
+    proportional_basis: str = "attainment"
+    tolerance: float = DEFAULT_TOLERANCE
+    uplift: Mapping[str, UpliftEntry] = field(default_factory=dict)
+    groups: tuple[Group, ...] = ()
+    base_max: float | None = None
+    criteria: tuple[Criterion, ...] = ()
+    gates: tuple[Gate, ...] = ()
+    min_met: int | None = None
+    awards: Awards = field(default_factory=Awards)
+    tasks: tuple[Task, ...] = ()
+    task_groups: tuple[Group, ...] = ()
+    reporting: tuple[ReportingEntry, ...] = ()
+    targets: tuple[Target, ...] = ()
+    plan_id: str | None = None
+    file: str | None = None
+    line: int | None = None
+    changes: tuple[tuple[str, Any], ...] = ()
+
+    # --- lookups -----------------------------------------------------------------
+    def criterion(self, criterion_id: str) -> Criterion:
+        for c in self.criteria:
+            if c.id == criterion_id:
+                return c
+        raise KeyError(criterion_id)
+
+    def gate(self, gate_id: str) -> Gate:
+        for g in self.gates:
+            if g.id == gate_id:
+                return g
+        raise KeyError(gate_id)
+
+    def group(self, group_id: str) -> Group:
+        for g in self.groups:
+            if g.id == group_id:
+                return g
+        raise KeyError(group_id)
+
+    def uplift_value(self, urban_class: str) -> float:
+        """The additive uplift for an urban class (0 for a class the plan does not name)."""
+        entry = self.uplift.get(urban_class)
+        return entry.value if entry else 0.0
+
+    @property
+    def indicators(self) -> tuple[str, ...]:
+        """Every indicator the scheme reads, in order of first use."""
+        seen: dict[str, None] = {}
+        for c in self.criteria:
+            for i in c.indicators:
+                seen.setdefault(i)
+        for g in self.gates:
+            seen.setdefault(g.indicator)
+        return tuple(seen)
+
+    @property
+    def name(self) -> str:
+        return f"{self.plan_id}:{self.level}" if self.plan_id else self.level
+
+    def effective_basis(self, criterion: Criterion) -> str:
+        return criterion.basis or self.proportional_basis
+
+    # --- reforms as data -----------------------------------------------------------
+    def adjust(self, changes: Mapping[str, Any]) -> "Scheme":
+        """A new scheme with ``changes`` applied; see :mod:`emusim.adjust` (DESIGN §3.6)."""
+        from .adjust import adjust_scheme
+
+        return adjust_scheme(self, changes)
+
+    def parameters(self) -> dict[str, Any]:
+        """Every adjustable path and its current value (what widgets and Monte Carlo vary)."""
+        from .adjust import parameters
+
+        return parameters(self)
+
+    def with_(self, **kw) -> "Scheme":
+        return replace(self, **kw)
+
+    # --- display ---------------------------------------------------------------------
+    def _repr_html_(self) -> str:
+        from .render import scheme_html
+
+        return scheme_html(self)
+
+    def __repr__(self) -> str:
+        n = len(self.tasks) if self.kind == "tasks" else len(self.criteria)
+        what = "tasks" if self.kind == "tasks" else "criteria"
+        return (
+            f"<Scheme {self.name} kind={self.kind} unit_level={self.unit_level} "
+            f"{n} {what}, {len(self.gates)} gates, tiers={[t.id for t in self.awards.allocated_tiers]}>"
+        )
+
+
+@dataclass(frozen=True)
+class AwardTotal:
+    tier: str
+    collectives: int | None = None
+    individuals: int | None = None
+    source: Source = field(default_factory=Source)
+    line: int | None = None
+
+
+@dataclass(frozen=True)
+class Plan:
+    """One source plan: metadata, timeline, plan-wide award totals and a scheme per level."""
+
+    id: str
+    schemes: Mapping[str, Scheme]
+    document: str = ""
+    title: str = ""
+    title_en: str = ""
+    province: str = ""
+    issued: _dt.date | None = None
+    source_file: str = ""
+    registry: str | None = None
+    evaluation_period: str | None = None
+    timeline: tuple[TimelineEntry, ...] = ()
+    award_totals: tuple[AwardTotal, ...] = ()
+    notes: str = ""
+    file: str | None = None
+
+    @property
+    def levels(self) -> list[str]:
+        """The plan's level names, in file order."""
+        return list(self.schemes)
+
+    def scheme(self, level: str) -> Scheme:
+        try:
+            return self.schemes[level]
+        except KeyError:
+            raise KeyError(
+                f"plan {self.id!r} has no level {level!r}; levels: {', '.join(self.levels)}"
+            ) from None
+
+    def _repr_html_(self) -> str:
+        from .render import plan_html
+
+        return plan_html(self)
+
+    def __repr__(self) -> str:
+        return f"<Plan {self.id} ({self.document}, {self.province}) levels={self.levels}>"

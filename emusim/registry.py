@@ -1,0 +1,227 @@
+"""Locality registries: who is scored (provinces, districts, communes, villages).
+
+A registry is a CSV file in ``data/localities/`` (columns in ``data/localities/README.md``)
+loaded into a pandas DataFrame indexed by ``locality_id``. Loading is strict: every
+problem (missing column, duplicate id, unknown parent, unknown urban class, a value that
+is not a number…) is collected with its file, line and column and raised as one
+:class:`RegistryError`.
+
+>>> reg = load_registry("ha_giang_2023")
+>>> int((reg["level"] == "commune").sum())
+193
+>>> reg.loc["00688", "name"], reg.loc["00688", "urban_class"]
+('Phường Quang Trung', 'city')
+"""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pandas as pd
+
+from .errors import InputError, Problem
+
+DATA_DIR = Path(__file__).resolve().parent.parent / "data"
+LOCALITY_DIR = DATA_DIR / "localities"
+
+#: Columns every registry must have (DESIGN §4).
+REQUIRED_COLUMNS = ("locality_id", "name", "level", "parent_id", "unit_type", "urban_class",
+                    "lat", "lon", "population", "population_14plus", "synthetic")
+#: Urban classes of DESIGN §3.3 (same as ``emusim.model.URBAN_CLASSES``).
+URBAN_CLASSES = ("rural", "district_town", "city", "town")
+#: Allowed values of ``level`` (same as ``emusim.model.UNIT_LEVELS``).
+LEVELS = ("province", "agency", "district", "commune", "village", "enterprise")
+#: Territorial levels, coarsest first: a parent must be coarser than its child.
+TERRITORIAL = ("province", "district", "commune", "village")
+#: Levels whose rows may leave ``urban_class`` empty.
+CLASSLESS_LEVELS = ("province", "agency", "enterprise")
+_NUMERIC = ("lat", "lon", "population", "population_14plus")
+_BOOL_TEXT = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
+
+
+class RegistryError(InputError):
+    """A registry file is missing or malformed (a ``ValueError``; lists every problem)."""
+
+
+# --------------------------------------------------------------------------- paths
+def available_registries() -> list[str]:
+    """Names of the registries shipped in ``data/localities/`` (without ``.csv``).
+
+    >>> "lao_cai_2023" in available_registries()
+    True
+    """
+    skip = {"merger_2025"}
+    return sorted(p.stem for p in LOCALITY_DIR.glob("*.csv") if p.stem not in skip)
+
+
+def resolve_registry(path_or_name: str | os.PathLike) -> Path:
+    """Return the file for a path, or for a bare name such as ``"ha_giang_2023"``.
+
+    A bare name (no directory part, with or without ``.csv``) that is not an existing
+    file is looked up in ``data/localities/``.
+
+    >>> resolve_registry("tuyen_quang_2025").name
+    'tuyen_quang_2025.csv'
+    """
+    path = Path(path_or_name)
+    if path.is_file():
+        return path
+    if len(path.parts) == 1:
+        candidate = LOCALITY_DIR / (path.name if path.suffix == ".csv" else f"{path.name}.csv")
+        if candidate.is_file():
+            return candidate
+        raise RegistryError(f"no registry named '{path_or_name}' (known: "
+                            f"{', '.join(available_registries())})")
+    raise RegistryError("registry file not found", file=str(path))
+
+
+# --------------------------------------------------------------------------- loading
+def load_registry(path_or_name: str | os.PathLike) -> pd.DataFrame:
+    """Load and validate a registry; return a DataFrame indexed by ``locality_id``.
+
+    ``locality_id`` and ``parent_id`` are strings (``parent_id`` is ``""`` for a root),
+    ``urban_class`` is ``""`` where a level has none, ``population`` and
+    ``population_14plus`` are integers, the ``*synthetic`` columns are booleans.
+
+    >>> reg = load_registry("lao_cai_2025")
+    >>> reg.index.name, int((reg["level"] == "commune").sum())
+    ('locality_id', 99)
+    """
+    path = resolve_registry(path_or_name)
+    try:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        raise RegistryError(f"cannot read CSV: {exc}", file=str(path)) from None
+    problems = validate(raw, str(path))
+    if problems:
+        raise RegistryError(problems)
+    return _typed(raw).set_index("locality_id")
+
+
+def validate(raw: pd.DataFrame, file: str = "<registry>") -> list[Problem]:
+    """Every problem of a registry read as text (all columns ``str``); empty if valid.
+
+    Lines are CSV lines (the header is line 1).
+
+    >>> bad = pd.DataFrame({c: ["x"] for c in REQUIRED_COLUMNS if c != "lat"})
+    >>> [p.message for p in validate(bad, "t.csv")]
+    ["missing required column 'lat'"]
+    """
+    missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
+    if missing:
+        return [Problem(f"missing required column '{c}'", file=file, column=c) for c in missing]
+    problems: list[Problem] = []
+    ids = raw["locality_id"].str.strip()
+    levels = dict(zip(ids, raw["level"]))
+    first_line: dict[str, int] = {}
+    for i, row in raw.iterrows():
+        line, lid = int(i) + 2, row["locality_id"].strip()
+
+        def report(message: str, column: str) -> None:
+            problems.append(Problem(f"{message} (locality_id '{lid}')", file=file, line=line,
+                                    column=column))
+
+        if not lid:
+            report("empty locality_id", "locality_id")
+        elif lid in first_line:
+            report(f"duplicate locality_id, first on line {first_line[lid]}", "locality_id")
+        else:
+            first_line[lid] = line
+        _check_row(row, levels, report)
+    return problems
+
+
+def _check_row(row: pd.Series, levels: dict, report) -> None:
+    """Check one row's level, parent, urban class, numbers and flags (via ``report``)."""
+    level, parent, cls = row["level"], row["parent_id"].strip(), row["urban_class"].strip()
+    if level not in LEVELS:
+        report(f"unknown level '{level}' (expected one of {', '.join(LEVELS)})", "level")
+    if parent and parent not in levels:
+        report(f"parent '{parent}' does not exist", "parent_id")
+    elif parent and level in TERRITORIAL and levels[parent] in TERRITORIAL and \
+            TERRITORIAL.index(levels[parent]) >= TERRITORIAL.index(level):
+        report(f"parent '{parent}' is a {levels[parent]}, not above a {level}", "parent_id")
+    if cls and cls not in URBAN_CLASSES:
+        report(f"unknown urban_class '{cls}' (expected one of {', '.join(URBAN_CLASSES)})",
+               "urban_class")
+    elif not cls and level not in CLASSLESS_LEVELS and level in LEVELS:
+        report(f"empty urban_class for a {level}", "urban_class")
+    numbers = {}
+    for col in _NUMERIC:
+        value = pd.to_numeric(row[col], errors="coerce")
+        if pd.isna(value):
+            report(f"'{row[col]}' is not a number", col)
+        numbers[col] = value
+    for col in ("population", "population_14plus"):
+        if not pd.isna(numbers[col]) and (numbers[col] < 0 or numbers[col] != int(numbers[col])):
+            report(f"{col} must be a non-negative integer, not '{row[col]}'", col)
+    if numbers["population_14plus"] > numbers["population"]:
+        report("population_14plus exceeds population", "population_14plus")
+    for col in [c for c in row.index if c == "synthetic" or c.endswith("_synthetic")]:
+        if row[col].strip().lower() not in _BOOL_TEXT:
+            report(f"'{row[col]}' is not a boolean", col)
+
+
+def _typed(raw: pd.DataFrame) -> pd.DataFrame:
+    """Convert a validated text registry to its column types."""
+    df = raw.copy()
+    for col in ("locality_id", "parent_id", "urban_class"):
+        df[col] = df[col].str.strip()
+    df["lat"] = df["lat"].astype(float)
+    df["lon"] = df["lon"].astype(float)
+    for col in ("population", "population_14plus"):
+        df[col] = pd.to_numeric(df[col]).astype("int64")
+    for col in [c for c in df.columns if c == "synthetic" or c.endswith("_synthetic")]:
+        df[col] = df[col].str.strip().str.lower().map(_BOOL_TEXT).astype(bool)
+    return df
+
+
+# --------------------------------------------------------------------------- helpers
+def ancestors(registry: pd.DataFrame, level: str) -> pd.Series:
+    """Map every locality to its ancestor at ``level`` (itself if it is at that level).
+
+    Localities above ``level``, or with no ancestor there, map to ``None``.
+
+    >>> reg = _tiny()
+    >>> ancestors(reg, "district").to_dict()
+    {'P': None, 'D1': 'D1', 'D2': 'D2', 'C1': 'D1', 'C2': 'D2', 'C1-T01': 'D1'}
+    """
+    parent = registry["parent_id"]
+    current = pd.Series(registry.index, index=registry.index, dtype=object)
+    result = pd.Series(None, index=registry.index, dtype=object)
+    for _ in range(len(TERRITORIAL) + len(LEVELS)):
+        known = current.notna() & current.isin(registry.index)
+        if not known.any():
+            break
+        at_level = known & (current.map(registry["level"]) == level) & result.isna()
+        result[at_level] = current[at_level]
+        current = current.where(~known, current.map(parent))
+        current = current.mask(current.isna() | (current == ""), None)
+        current[result.notna()] = None
+    return result.astype(object).where(result.notna(), None)
+
+
+def children_count(registry: pd.DataFrame, level: str, parent_level: str) -> pd.Series:
+    """Number of localities at ``level`` under each locality at ``parent_level``.
+
+    Indexed by every ``parent_level`` locality (0 where none), named ``n_<level>``.
+
+    >>> children_count(_tiny(), "commune", "province").to_dict()
+    {'P': 2}
+    >>> children_count(_tiny(), "village", "district").to_dict()
+    {'D1': 1, 'D2': 0}
+    """
+    parents = registry.index[registry["level"] == parent_level]
+    up = ancestors(registry, parent_level)[registry["level"] == level]
+    counts = up.value_counts().reindex(parents, fill_value=0).astype(int)
+    counts.index.name = "locality_id"
+    return counts.rename(f"n_{level}")
+
+
+def _tiny() -> pd.DataFrame:
+    """A six-row registry for the examples."""
+    return pd.DataFrame({
+        "locality_id": ["P", "D1", "D2", "C1", "C2", "C1-T01"],
+        "level": ["province", "district", "district", "commune", "commune", "village"],
+        "parent_id": ["", "P", "P", "D1", "D2", "C1"],
+    }).set_index("locality_id")
