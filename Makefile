@@ -1,0 +1,49 @@
+# emusim — two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   ?= .venv
+PY     := $(VENV)/bin/python
+PIP    := $(PY) -m pip --disable-pip-version-check -q
+
+.PHONY: demo test lab install install-test registries lint clean
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+
+$(VENV)/.installed: $(VENV)/bin/python pyproject.toml
+	$(PIP) install -e .
+	@touch $@
+
+$(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
+	$(PIP) install -e ".[test,registries]"
+	@touch $@
+
+$(VENV)/.installed-lab: $(VENV)/.installed pyproject.toml
+	$(PIP) install -e ".[notebooks]"
+	@touch $@
+
+install: $(VENV)/.installed
+
+install-test: $(VENV)/.installed-test
+
+## demo: install, then run the main job on the embedded default data
+demo: $(VENV)/.installed
+	$(PY) -m emusim.demo
+
+## test: install what the tests need and run the whole suite
+test: $(VENV)/.installed-test
+	$(PY) -m pytest
+
+## lab: JupyterLab on the notebooks
+lab: $(VENV)/.installed-lab
+	$(VENV)/bin/jupyter lab notebooks/
+
+## lint: lint every scenario file
+lint: $(VENV)/.installed
+	$(VENV)/bin/emusim lint scenarios/*.yaml --min-level warning
+
+## registries: rebuild data/localities from vietnamadminunits
+registries: $(VENV)/.installed-test
+	$(PY) scripts/build_registries.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .hypothesis
