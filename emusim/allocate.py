@@ -190,7 +190,7 @@ def allocate(score_table: pd.DataFrame, scheme: Scheme, registry: pd.DataFrame |
                                else f"below cut-off on the tie-break chain ({tie_note[pos] or 'equal ' + first_key})")
     table = pd.DataFrame(
         {
-            "award": award,
+            "award": pd.Series(award, dtype=object, index=st.index),
             "rank": rank,
             "nominated": nominated,
             "reason": reason,

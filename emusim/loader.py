@@ -266,7 +266,7 @@ def _scheme(r: _Reader, level: str, node, parent, plan_id: str) -> Scheme:
     targets = tuple(_target(r, t, what) for t in r.items(node.get("targets"), f"{what} targets", node, "targets"))
     if kind == "tasks" and not tasks:
         r.problem(f"{what}: a tasks scheme needs a 'tasks' list", node)
-    if kind in ("points", "standards") and not criteria:
+    if kind in ("points", "standards") and not node.get("criteria"):
         r.problem(f"{what}: a {kind} scheme needs a 'criteria' list", node)
 
     return Scheme(

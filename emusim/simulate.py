@@ -408,7 +408,7 @@ def _by_class(param, classes: np.ndarray, default: float) -> np.ndarray:
 # =========================================================================== simulate
 def simulate(registry, start="2022-01", end="2025-12", seed: int = 0, catalog: Catalog | None = None,
              levels=None, calibration: Calibration | str | Path | None = None,
-             merger="auto") -> Panel:
+             merger="auto", count_origin=None) -> Panel:
     """Simulate a monthly panel for every locality of ``registry`` and catalog indicator.
 
     Parameters
@@ -419,6 +419,8 @@ def simulate(registry, start="2022-01", end="2025-12", seed: int = 0, catalog: C
     catalog : indicator catalog (default ``data/indicators.yaml``).
     levels : restrict to these registry levels (e.g. ``["commune"]``); default all.
     calibration : a :class:`Calibration` or a path (default ``data/calibration.yaml``).
+    count_origin : month from which cumulative counts are summed (default ``start``; e.g.
+        the movement's launch month). Non-cumulative counts are always year-to-date.
     merger : ``"auto"`` (a registry without districts whose communes are the new units of
         ``merger_2025.csv`` is simulated on the old communes, then merged), ``None``/False
         (simulate the registry as given) or a mapping DataFrame.
@@ -444,6 +446,7 @@ def simulate(registry, start="2022-01", end="2025-12", seed: int = 0, catalog: C
     catalog = catalog if catalog is not None else load_catalog()
     if not isinstance(calibration, Calibration):
         calibration = load_calibration(calibration)
+    origin = to_period(count_origin, "count_origin") if count_origin is not None else p0
     reg = _check_registry(reg)
     if levels is not None:
         levels = [levels] if isinstance(levels, str) else list(levels)
@@ -465,24 +468,29 @@ def simulate(registry, start="2022-01", end="2025-12", seed: int = 0, catalog: C
         mapping = _check_mapping(mapping)
         old = _old_registry(mapping[mapping["new_id"].isin(reg.index)])
         old_panel = _simulate_core(old, p0, p1, seed, catalog, calibration,
-                                   [lv for lv in ("province", "district", "commune")])
+                                   ["province", "district", "commune"], origin)
         panel = apply_merger(old_panel, mapping, reg, catalog=catalog)
         panel.meta.update({k: v for k, v in old_panel.meta.items() if k != "merger"})
         panel.meta["merged_from"] = len(old[old["level"] == "commune"])
+        new_levels = set(reg["level"])
+        keep_ind = [i for i in panel.indicators if i not in catalog or set(catalog[i].levels) & new_levels]
+        if len(keep_ind) < len(panel.indicators):
+            panel = panel.subset(indicators=keep_ind)
         if levels is not None:
             keep = panel.registry.index[panel.registry["level"].isin(levels)]
             panel = panel.subset(localities=[x for x in panel.localities if x in set(keep)])
         return panel
-    return _simulate_core(reg, p0, p1, seed, catalog, calibration, levels)
+    return _simulate_core(reg, p0, p1, seed, catalog, calibration, levels, origin)
 
 
-def _simulate_core(reg, p0, p1, seed, catalog, cal: Calibration, levels) -> Panel:
+def _simulate_core(reg, p0, p1, seed, catalog, cal: Calibration, levels, origin=None) -> Panel:
+    origin = p0 if origin is None else origin
     if levels is not None:
         reg = reg[reg["level"].isin(levels)]
     geo = _geography(reg)
     present = set(reg["level"])
     # grid: from the epoch (or start) to the end (or the last anchor month)
-    g0 = min(p0, cal.epoch)
+    g0 = min(p0, origin, cal.epoch)
     g1 = p1
     for a in cal.anchors:
         if a.use == "calibrate" and a.indicator in catalog:
@@ -496,7 +504,7 @@ def _simulate_core(reg, p0, p1, seed, catalog, cal: Calibration, levels) -> Pane
     values = np.full((n_loc, _month_index(p1, p0) + 1, len(ind_list)), np.nan)
     t_lo = _month_index(p0, g0)
     calib_log = []
-    ctx = _Ctx(reg, geo, cap, g0, T, tgrid, seed, cal, p0)
+    ctx = _Ctx(reg, geo, cap, g0, T, tgrid, seed, cal, origin)
     for j, ind in enumerate(ind_list):
         params = cal.params(ind)
         lv = [x for x in _BASE_ORDER if x in ind.levels and x in present]
@@ -509,7 +517,7 @@ def _simulate_core(reg, p0, p1, seed, catalog, cal: Calibration, levels) -> Pane
         values[:, :, j] = block[:, t_lo:t_lo + values.shape[1]]
         calib_log.extend(log)
     periods = pd.period_range(p0, p1, freq="M")
-    meta = {"seed": seed, "calibration": calib_log, "calibration_file": cal.source,
+    meta = {"seed": seed, "count_origin": str(origin), "calibration": calib_log, "calibration_file": cal.source,
             "grid": (str(g0), str(g1))}
     panel = Panel(values, reg.index, periods, [i.id for i in ind_list], registry=reg,
                   catalog=catalog, meta=meta)
@@ -526,7 +534,7 @@ class _Ctx:
     t: np.ndarray
     seed: int
     cal: Calibration
-    p0: pd.Period
+    origin: pd.Period  # cumulative counts start here
 
     def rows(self, level: str) -> np.ndarray:
         return np.flatnonzero(self.reg["level"].to_numpy() == level)
@@ -798,7 +806,7 @@ def _sim_count(ctx: _Ctx, ind: Indicator, p: dict, lv: list[str]):
                     continue
                 cols = np.array([pos_of[r] for r in grows])
                 t_a = _month_index(anchor.period, ctx.g0)
-                n_months = _window_months(window, months, t_a, ctx.p0)
+                n_months = _window_months(window, months, t_a, ctx.origin)
 
                 def mean_at(d, t_a, cols=cols, n_months=n_months):
                     return rate[cols] * np.exp(d) * n_months
@@ -819,7 +827,7 @@ def _sim_count(ctx: _Ctx, ind: Indicator, p: dict, lv: list[str]):
                 vals[sel] = np.cumsum(draws[sel], axis=0)
         else:
             vals = np.cumsum(draws, axis=0)
-            t_lo = _month_index(ctx.p0, ctx.g0)
+            t_lo = _month_index(ctx.origin, ctx.g0)
             if t_lo > 0:
                 vals = vals - vals[t_lo - 1]
                 vals[:t_lo] = 0.0
@@ -981,10 +989,21 @@ def apply_merger(panel: Panel, mapping: pd.DataFrame | str | Path | None, new_re
             if not len(kids):
                 continue
             w = new_reg["population_14plus"].to_numpy(dtype=float)[kids]
+            old_src = _old_rows_of(panel, m, set(new_ids[kids]), level)
             for j, unit in enumerate(units):
                 x = out[kids, :, j]
                 ok = ~np.isnan(x)
                 if not ok.any():
+                    # indicator only at this level: combine the old rows at the same level
+                    if len(old_src) == 0:
+                        continue
+                    x = panel.values[old_src, :, j]
+                    ok = ~np.isnan(x)
+                    if not ok.any():
+                        continue
+                    w_old = (reg_old["population_14plus"].reindex(panel.localities[old_src])
+                             .to_numpy(dtype=float) if reg_old is not None else np.ones(len(old_src)))
+                    out[new_pos[loc], :, j] = _combine(x, ok, w_old, unit)
                     continue
                 if unit == "count":
                     v = np.where(ok, x, 0).sum(axis=0)
@@ -1001,6 +1020,30 @@ def apply_merger(panel: Panel, mapping: pd.DataFrame | str | Path | None, new_re
     meta["merger"] = {"old_units": int(len(set(m["old_id"]))), "new_units": int(mapped.sum())}
     return Panel(out, new_ids, panel.periods, panel.indicators, registry=new_reg,
                  catalog=catalog, meta=meta)
+
+
+def _old_rows_of(panel: Panel, m: pd.DataFrame, new_kids: set, level: str) -> np.ndarray:
+    """Positions of the old rows at ``level`` above the old communes mapped into ``new_kids``."""
+    reg_old = panel.registry
+    if reg_old is None:
+        return np.array([], dtype=int)
+    olds = m.loc[m["new_id"].isin(new_kids), "old_id"].unique()
+    anc = _ancestor(reg_old, level)
+    ids = sorted(set(anc.reindex(olds).dropna()))
+    return panel.localities.get_indexer(ids)[panel.localities.get_indexer(ids) >= 0]
+
+
+def _combine(x: np.ndarray, ok: np.ndarray, w: np.ndarray, unit: str) -> np.ndarray:
+    if unit == "count":
+        return np.where(ok, x, 0).sum(axis=0)
+    if unit == "date":
+        return np.nanmin(np.where(ok, x, np.nan), axis=0)
+    ww = np.where(ok, w[:, None], 0.0)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        v = (np.where(ok, x, 0) * ww).sum(axis=0) / ww.sum(axis=0)
+    if unit == "bool":
+        v = np.where(np.isnan(v), np.nan, (v >= 0.5 - 1e-12).astype(float))
+    return v
 
 
 def _weighted_median_rows(W: sparse.csr_matrix, x: np.ndarray) -> np.ndarray:

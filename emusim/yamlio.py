@@ -64,9 +64,12 @@ def loads_yaml(text: str, filename: str = "<string>"):
     try:
         return yaml.load(text, Loader=_LineLoader)  # noqa: S506 - _LineLoader derives from SafeLoader
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # an unclosed bracket is detected lines later: point at where it was opened
+        mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 if mark else None
         msg = " ".join(str(x) for x in (exc.context, exc.problem) if x) or str(exc)
+        if exc.context_mark and exc.problem_mark and exc.problem_mark.line != exc.context_mark.line:
+            msg += f" (noticed at line {exc.problem_mark.line + 1})"
         raise InputError([Problem(f"malformed YAML: {msg}", file=filename, line=line)]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(f"malformed YAML: {exc}", file=filename)]) from None

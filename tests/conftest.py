@@ -1,0 +1,44 @@
+"""Shared fixtures: the real plans, registries and a 'perfect unit' builder."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import emusim as es
+
+ROOT = Path(__file__).resolve().parent.parent
+SCENARIOS = sorted((ROOT / "scenarios").glob("*.yaml"))
+
+
+@pytest.fixture(scope="session")
+def catalog():
+    return es.load_catalog()
+
+
+@pytest.fixture(scope="session")
+def hg_plan():
+    return es.load_plan(ROOT / "scenarios" / "ha_giang_186_2023.yaml")
+
+
+@pytest.fixture(scope="session")
+def hg_registry():
+    return es.load_registry("ha_giang_2023")
+
+
+def perfect_values(scheme, ids, catalog) -> pd.DataFrame:
+    """Values with which every base row earns its maximum, no bonus, no deduction, all gates pass."""
+    cols = {}
+    bonus_or_deduction = {e.indicator for c in scheme.criteria if c.rule in ("bonus", "deduction") for e in c.events}
+    for ind in scheme.indicators:
+        unit = catalog[ind].unit
+        if ind in bonus_or_deduction:
+            value = 0.0
+        elif unit in ("count", "points"):
+            value = 100.0
+        else:
+            value = 1.0
+        cols[ind] = np.full(len(ids), value)
+    return pd.DataFrame(cols, index=pd.Index([str(i) for i in ids], name="locality_id"))
