@@ -50,10 +50,10 @@ def _units(scheme: Scheme, values: pd.DataFrame, registry: pd.DataFrame | None) 
         raise InputError(f"values: no locality of level '{scheme.unit_level}' to score with {scheme.name}")
     index = index[keep]
     reg = registry.reindex(index)
+    info = pd.DataFrame(index=index)
     for col in ("name", "parent_id", "unit_type"):
         if col in reg:
             info[col] = reg[col].to_numpy()
-    info = info.loc[index] if len(info.columns) else pd.DataFrame(index=index)
     urban = reg["urban_class"].fillna("rural").astype(str).to_numpy() if "urban_class" in reg else np.full(len(index), "rural", dtype=object)
     info["urban_class"] = urban
     return index, urban, info

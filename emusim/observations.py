@@ -85,7 +85,7 @@ _SPACES = re.compile(r"[\s\u00a0\u202f]+")
 _NUMBER = re.compile(r"^[+-]?(\d+([.,]\d*)?|[.,]\d+)$")
 
 
-class _Bad(Exception):
+class _Bad(ValueError):
     """A value that cannot be read (kind: 'unparseable' or 'range')."""
 
     def __init__(self, message: str, kind: str = "unparseable"):

@@ -400,6 +400,13 @@ def score_tasks(scheme, status, at, registry=None, start=None) -> pd.DataFrame:
     return table
 
 
+def _tidy(df: pd.DataFrame) -> pd.DataFrame:
+    """Fresh index; None (not NaN) where a task has no report month."""
+    df = df.reset_index(drop=True)
+    df["period"] = pd.Series([p if isinstance(p, str) else None for p in df["period"]], dtype=object)
+    return df
+
+
 def _plan_order(scheme) -> dict[str, int]:
     return {t.id: i for i, t in enumerate(scheme.tasks)}
 
@@ -416,7 +423,7 @@ def overdue(scheme, status, at, start=None) -> pd.DataFrame:
     j["days_overdue"] = [(at - d).days for d in j["deadline"]]
     j["_order"] = j["task_id"].map(_plan_order(scheme))
     j = j.sort_values(["days_overdue", "_order", "lead"], ascending=[False, True, True], kind="mergesort")
-    return j[["task_id", "group", "lead", "period", "deadline", "days_overdue", "label"]].reset_index(drop=True)
+    return _tidy(j[["task_id", "group", "lead", "period", "deadline", "days_overdue", "label"]])
 
 
 def due_soon(scheme, status, at, days: int = 30, start=None) -> pd.DataFrame:
@@ -432,4 +439,4 @@ def due_soon(scheme, status, at, days: int = 30, start=None) -> pd.DataFrame:
     j["days_left"] = [(d - at).days for d in j["deadline"]]
     j["_order"] = j["task_id"].map(_plan_order(scheme))
     j = j.sort_values(["days_left", "_order", "lead"], kind="mergesort")
-    return j[["task_id", "group", "lead", "period", "deadline", "days_left", "label"]].reset_index(drop=True)
+    return _tidy(j[["task_id", "group", "lead", "period", "deadline", "days_left", "label"]])

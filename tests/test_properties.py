@@ -31,6 +31,7 @@ Properties:
 from __future__ import annotations
 
 import copy
+import os
 import math
 
 import numpy as np
@@ -45,7 +46,7 @@ from emusim.engine import score
 from emusim.loader import scheme_from_dict
 from emusim.model import BASES, OPS, URBAN_CLASSES
 
-SETTINGS = settings(max_examples=150, deadline=None,
+SETTINGS = settings(max_examples=int(os.environ.get("EMUSIM_PROPERTY_EXAMPLES", "150")), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 RATIO = ("r0", "r1", "r2", "r3")
@@ -102,7 +103,7 @@ def bonus_row(draw, cid: str) -> dict:
     if draw(st.integers(0, 4)) == 0:  # single-indicator form: `unit` points per count
         row["indicator"] = draw(st.sampled_from(COUNT + EVENT))
         if draw(st.booleans()):
-            row["unit"] = draw(st.sampled_from([0.5, 1.0, 2.0]))
+            row["unit"] = draw(st.sampled_from([0.0, 0.5, 1.0, 2.0]))
     else:
         n = draw(st.integers(1, 3))
         row["events"] = [{"indicator": draw(st.sampled_from(EVENT + COUNT)),
