@@ -1,42 +1,35 @@
 """emusim — simulation and policy analysis for Vietnamese provincial emulation movements.
 
->>> import emusim as es
->>> plan = es.load_plan("ha_giang_186_2023")          # doctest: +SKIP
->>> scheme = plan.scheme("commune")                     # doctest: +SKIP
+The data flow (DESIGN §2)::
+
+    plan = load_plan("scenarios/ha_giang_186_2023.yaml")      # Plan
+    scheme = plan.scheme("commune")                            # Scheme (adjust → Scheme')
+    registry = load_registry("ha_giang_2023")                  # localities
+    panel = simulate(registry, seed=1)                         # or read_observations(...)
+    st = score(scheme, panel.at("2023-11"), registry)          # score table
+    aw = allocate(st, scheme, registry)                        # award table
 """
-from .catalog import Catalog, Indicator, load_catalog
 from .errors import AdjustError, EmusimError, InputError, Problem
-from .loader import load_plan, scheme_from_dict
+from .catalog import Catalog, Indicator, load_catalog
 from .model import Criterion, Gate, Plan, Scheme, Tier
+from .loader import load_plan, scheme_from_dict
 from .lint import Finding, lint
+from .registry import RegistryError, ancestors, children_count, load_registry
+from .panel import Panel
+from .simulate import apply_merger, load_calibration, simulate
+from .observations import read_observations
+from .engine import score
+from .allocate import allocate
+from .tasks import due_soon, overdue, score_tasks
+from .forecast import brier_score, forecast, reliability_table
+from .explain import explain
 
 __all__ = [
     "AdjustError", "Catalog", "Criterion", "EmusimError", "Finding", "Gate", "Indicator",
-    "InputError", "Plan", "Problem", "Scheme", "Tier", "lint", "load_catalog", "load_plan",
-    "scheme_from_dict",
+    "InputError", "Panel", "Plan", "Problem", "RegistryError", "Scheme", "Tier",
+    "allocate", "ancestors", "apply_merger", "brier_score", "children_count", "due_soon",
+    "explain", "forecast", "lint", "load_calibration", "load_catalog", "load_plan",
+    "load_registry", "overdue", "read_observations", "reliability_table", "scheme_from_dict",
+    "score", "score_tasks", "simulate",
 ]
 __version__ = "0.1.0"
-
-
-def _optional(module: str, names: list[str]) -> None:
-    """Export names of modules still being built without breaking the import."""
-    import importlib
-
-    try:
-        mod = importlib.import_module(f".{module}", __name__)
-    except ImportError:  # pragma: no cover - module not present yet
-        return
-    for name in names:
-        if hasattr(mod, name):
-            globals()[name] = getattr(mod, name)
-            __all__.append(name)
-
-
-_optional("engine", ["score"])
-_optional("allocate", ["allocate"])
-_optional("registry", ["load_registry"])
-_optional("panel", ["Panel"])
-_optional("simulate", ["simulate"])
-_optional("forecast", ["forecast"])
-_optional("observations", ["read_observations"])
-_optional("tasks", ["score_tasks"])

@@ -109,7 +109,7 @@ def score(scheme: Scheme, values, registry: pd.DataFrame | None = None, **kwargs
                                        cap=c.max if c.rule == "bonus" else None)
                 else:
                     sign = 1.0 if c.rule == "bonus" else -1.0
-                    pts = rules.events([data[c.indicator]], [sign * (c.unit or 1.0)], cap=c.max if c.rule == "bonus" else None)
+                    pts = rules.events([data[c.indicator]], [sign * (1.0 if c.unit is None else c.unit)], cap=c.max if c.rule == "bonus" else None)
             else:  # pragma: no cover - the loader refuses other rules here
                 raise InputError(f"{scheme.name}: rule '{c.rule}' cannot be scored in a points scheme")
             cols[f"points.{c.id}"] = pts

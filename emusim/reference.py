@@ -493,18 +493,17 @@ def allocate(score_table: pd.DataFrame, scheme: Scheme, registry: pd.DataFrame |
 
     table = pd.DataFrame(
         {
-            "award": [award[lid] for lid in ids],
+            "award": pd.Series([award[lid] for lid in ids], dtype=object, index=ids),
             "rank": [rank[lid] for lid in ids],
             "nominated": [nominated[lid] for lid in ids],
-            "reason": [reason[lid] for lid in ids],
+            "reason": pd.Series([reason[lid] for lid in ids], dtype=object, index=ids),
             "total": [float(unit[lid]["total"]) for lid in ids],
             "eligible": [eligible[lid] for lid in ids],
-            "parent_id": [parent[lid] for lid in ids],
+            "parent_id": pd.Series([parent[lid] for lid in ids], dtype=object, index=ids),
             "nominee_rank": [float(nominee_rank[lid]) if lid in nominee_rank else math.nan for lid in ids],
         },
         index=pd.Index(ids, name="locality_id", dtype=object),
     )
-    table["award"] = table["award"].astype(object)
     table.attrs["scheme"] = scheme.name
     table.attrs["awards_given"] = {t.id: sum(1 for lid in ids if award[lid] == t.id) for t in scheme.awards.allocated_tiers}
     return table

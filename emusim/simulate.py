@@ -98,7 +98,7 @@ _PARAM_KEYS = {
     "class_offset", "remoteness", "speed_remoteness", "size", "unit_sd", "capacity_loading",
     "province_sd", "increment_cv", "noise_sd", "noise_rho", "village_sd", "village_ceiling_sd",
     "complete_at_ceiling", "scale", "deadline", "spread", "class_lead", "never", "rate",
-    "dispersion", "class_rate", "window",
+    "dispersion", "class_rate", "window", "points_per_event", "own_levels",
 }
 
 
@@ -508,7 +508,11 @@ def _simulate_core(reg, p0, p1, seed, catalog, cal: Calibration, levels, origin=
     for j, ind in enumerate(ind_list):
         params = cal.params(ind)
         lv = [x for x in _BASE_ORDER if x in ind.levels and x in present]
-        if ind.unit in ("ratio", "points"):
+        if ind.unit == "points" and params.get("points_per_event"):
+            # points awarded per rare event (e.g. B.5 "05-15 điểm theo tính chất nhiệm vụ")
+            block, log = _sim_count(ctx, ind, params, lv)
+            block = block * float(params["points_per_event"])
+        elif ind.unit in ("ratio", "points"):
             block, log = _sim_ratio(ctx, ind, params, lv)
         elif ind.unit in ("bool", "date"):
             block, log = _sim_event(ctx, ind, params, lv)
@@ -685,10 +689,12 @@ def _sim_ratio(ctx: _Ctx, ind: Indicator, p: dict, lv: list[str]):
             vc = _Curves(ctx.t, curves.k[pos], c, a, cumulative, p,
                          _rng(ctx.seed, ind.id, "village-noise"))
             out[vrows] = vc.realize(delta[pos]).T
-    # coarser levels: weighted means of the base units
+    # coarser levels: weighted means of the base units, unless the indicator measures the
+    # level's own staff or work (``own_levels``), which is then simulated on its own below
+    own = set(p.get("own_levels") or ())
     for level in ("district", "province"):
         coarser = base in _TERRITORIAL and _TERRITORIAL.index(level) < _TERRITORIAL.index(base)
-        if level in lv and coarser:
+        if level in lv and coarser and level not in own:
             done.add(level)
             arows = ctx.rows(level)
             anc = _ancestor(ctx.reg, level).to_numpy()[rows]
