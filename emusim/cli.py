@@ -13,7 +13,7 @@ from pathlib import Path
 from .errors import InputError, Problem
 
 
-def _add_scheme_options(p: argparse.ArgumentParser, data_required: bool = False) -> None:
+def add_scheme_options(p: argparse.ArgumentParser, data_required: bool = False) -> None:
     p.add_argument("--plan", required=True, help="scenario file (scenarios/*.yaml) or plan id")
     p.add_argument("--level", required=True, help="level of the plan to score (district, commune, …)")
     src = p.add_mutually_exclusive_group(required=data_required)
@@ -45,15 +45,29 @@ def build_parser() -> argparse.ArgumentParser:
     for name, helptext in (("score", "score localities against a plan's scheme"),
                            ("award", "score and allocate the awards")):
         p = sub.add_parser(name, help=helptext)
-        _add_scheme_options(p)
+        add_scheme_options(p)
         p.add_argument("--out", help="result table (.csv or .xlsx); without it, print a summary")
         p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
         p.add_argument("--explain", metavar="LOCALITY", help="print one unit's score line by line")
         p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    _register_plugins(sub)
     return parser
 
 
-def _load_scheme(args):
+def _register_plugins(sub) -> None:
+    """Commands in ``emusim/commands/*.py``: each module has ``register(subparsers)`` that adds
+    its parser and sets ``handler=function(args) -> exit status``."""
+    import importlib
+    import pkgutil
+
+    from . import commands
+
+    for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{commands.__name__}.{info.name}")
+        module.register(sub)
+
+
+def load_scheme(args):
     from .adjust import parse_set
     from .loader import load_plan
 
@@ -68,7 +82,7 @@ def _load_scheme(args):
     return plan, scheme
 
 
-def _values(args, plan, scheme):
+def load_values(args, plan, scheme):
     from .registry import load_registry
 
     registry_name = args.registry or plan.registry
@@ -134,8 +148,8 @@ def cmd_score(args, award: bool = False) -> int:
 
     if args.out:
         check_output(args.out, args.force)
-    plan, scheme = _load_scheme(args)
-    registry, values, period = _values(args, plan, scheme)
+    plan, scheme = load_scheme(args)
+    registry, values, period = load_values(args, plan, scheme)
     if args.explain:
         from .explain import explain_text
 
@@ -172,8 +186,9 @@ def main(argv=None) -> int:
         "score": lambda a: cmd_score(a, award=False),
         "award": lambda a: cmd_score(a, award=True),
     }
+    handler = getattr(args, "handler", None) or handlers[args.command]
     try:
-        return handlers[args.command](args)
+        return handler(args)
     except InputError as exc:
         print(f"emusim {args.command}: {exc}", file=sys.stderr)
         return 2

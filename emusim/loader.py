@@ -277,7 +277,7 @@ def _scheme(r: _Reader, level: str, node, parent, plan_id: str) -> Scheme:
         label_en=r.text(node, "label_en"),
         source=r.source(node),
         proportional_basis=r.choice(node, "proportional_basis", what, BASES, default="attainment"),
-        tolerance=r.number(node, "tolerance", what, default=1e-9, lo=0.0) or 1e-9,
+        tolerance=_or_default(r.number(node, "tolerance", what, default=1e-9, lo=0.0), 1e-9),
         uplift=uplift,
         groups=groups if kind != "tasks" else (),
         base_max=r.number(node, "base_max", what, lo=0.0),
@@ -293,6 +293,10 @@ def _scheme(r: _Reader, level: str, node, parent, plan_id: str) -> Scheme:
         file=r.file,
         line=line_of(parent, level),
     )
+
+
+def _or_default(value, default):
+    return default if value is None else value
 
 
 def _group(r: _Reader, node, what) -> Group:

@@ -141,6 +141,8 @@ def effective_target(target: float, uplifted: bool, uplift: float) -> float:
     """
     if not uplifted:
         return target
+    if target > 1.0:
+        return target  # a count target ("ít nhất 01 mô hình"): percentage points do not apply
     raised = target + uplift
     if raised > 1.0:
         return 1.0

@@ -42,7 +42,16 @@ def uplifted_target(target: float, uplift) -> np.ndarray:
     [0.75, 0.85, 0.9]
     >>> uplifted_target(0.95, np.array([0.15])).tolist()
     [1.0]
+
+    A count target (> 1, e.g. "ít nhất 01 mô hình" written as 3) is not a percentage: the
+    uplift leaves it as it is rather than capping it down to 1.
+
+    >>> uplifted_target(3.0, np.array([0.15])).tolist()
+    [3.0]
     """
+    target = float(target)
+    if target > 1.0:
+        return np.full(np.shape(uplift), target)
     return np.minimum(target + np.asarray(uplift, dtype=float), 1.0)
 
 

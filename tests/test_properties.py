@@ -455,9 +455,9 @@ def test_adjust_never_mutates_the_original(doc, data):
             assert after[path] == value, path
 
 
-# --------------------------------------------------------------------------- known engine disagreements
-# Minimal examples of real disagreements between emusim.engine and the plan/reference, kept
-# as strict xfails so they turn into failures (to be un-marked) once the engine is fixed.
+# --------------------------------------------------------------------------- regressions
+# Minimal examples of disagreements the properties found between emusim.engine and the
+# reference, kept as regression tests after the engine was fixed.
 def _tiny_registry() -> pd.DataFrame:
     return pd.DataFrame(
         {"name": ["Tỉnh", "Huyện 0", "Xã 1"], "level": ["province", "district", "commune"],
@@ -479,9 +479,6 @@ def test_rows_of_other_levels_are_skipped():
     assert_same_table(got, expected)
 
 
-@pytest.mark.xfail(strict=True,
-                   reason="engine: a bonus/deduction row without events reads `unit: 0` as 1 point per "
-                          "event (`c.unit or 1.0`), so setting the unit to 0 cannot switch the row off")
 def test_bonus_unit_zero_counts_nothing():
     s = scheme_from_dict({"kind": "points", "criteria": [
         {"id": "A.1", "rule": "binary", "indicator": "b0", "max": 3.0},
