@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: demo test lab install install-test registries lint clean
+.PHONY: demo test lab bench install install-test registries lint clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: $(VENV)/.installed-test
 ## lab: JupyterLab on the notebooks
 lab: $(VENV)/.installed-lab
 	$(VENV)/bin/jupyter lab notebooks/
+
+## bench: run every benchmark, print the table, write benchmarks/RESULTS.md
+bench: $(VENV)/.installed-test
+	$(PY) benchmarks/run.py
 
 ## lint: lint every scenario file
 lint: $(VENV)/.installed

@@ -33,21 +33,39 @@ from .model import Scheme
 def ancestor_ids(registry: pd.DataFrame, ids, level: str) -> np.ndarray:
     """The id of each locality's ancestor at ``level`` (itself if already at that level).
 
+    Vectorised: at most a handful of hops up the ``parent_id`` chain, all units at once.
+
     >>> reg = pd.DataFrame({"level": ["province", "district", "commune", "village"],
     ...                     "parent_id": ["", "P", "D", "C"]}, index=["P", "D", "C", "V"])
-    >>> ancestor_ids(reg, ["V", "C"], "district").tolist()
-    ['D', 'D']
+    >>> ancestor_ids(reg, ["V", "C", "X"], "district").tolist()
+    ['D', 'D', None]
     """
-    parent = registry["parent_id"].astype(object).where(registry["parent_id"].notna(), None).to_dict()
-    lvl = registry["level"].to_dict()
-    out = []
-    for i in ids:
-        cur, seen = i, 0
-        while cur is not None and lvl.get(cur) != level and seen < 10:
-            cur = parent.get(cur) or None
-            seen += 1
-        out.append(cur if cur is not None and lvl.get(cur) == level else None)
-    return np.array(out, dtype=object)
+    reg_ids = registry.index.astype(str)
+    parent = registry["parent_id"].astype(object).where(registry["parent_id"].notna(), "").astype(str).to_numpy()
+    parent_pos = reg_ids.get_indexer(parent)
+    levels = registry["level"].astype(str).to_numpy()
+    pos = reg_ids.get_indexer(pd.Index(ids).astype(str))
+    for _ in range(8):
+        ok = pos >= 0
+        climb = ok & (levels[np.where(ok, pos, 0)] != level)
+        if not climb.any():
+            break
+        pos = np.where(climb, parent_pos[np.where(ok, pos, 0)], pos)
+    ok = (pos >= 0) & (levels[np.where(pos >= 0, pos, 0)] == level)
+    return np.where(ok, reg_ids.to_numpy()[np.where(ok, pos, 0)], None).astype(object)
+
+
+class _LazyNames:
+    """Names of parent units, looked up only for the few parents a reason mentions."""
+
+    def __init__(self, registry: pd.DataFrame):
+        self._names = registry["name"]
+
+    def get(self, key, default=None):
+        try:
+            return str(self._names.loc[key])
+        except KeyError:
+            return default
 
 
 def _fmt(x: float) -> str:
@@ -88,106 +106,107 @@ def allocate(score_table: pd.DataFrame, scheme: Scheme, registry: pd.DataFrame |
     nom = scheme.awards.nomination
     parent = np.full(n, None, dtype=object)
     parent_name: dict = {}
-    if nom is not None:
-        if registry is not None:
-            parent = ancestor_ids(registry, ids, nom.parent_level)
-            if "name" in registry:
-                parent_name = registry["name"].to_dict()
-        elif "parent_id" in st:
-            parent = st["parent_id"].to_numpy(dtype=object)
+    if nom is not None and registry is not None:
+        parent = ancestor_ids(registry, ids, nom.parent_level)
+        if "name" in registry:
+            parent_name = _LazyNames(registry)
     elif "parent_id" in st:
         parent = st["parent_id"].to_numpy(dtype=object)
 
     nominated = eligible.copy()
-    nominee_slots: dict = {}
+    slots_of_unit = np.zeros(n, dtype=int)
     position_in_parent = np.zeros(n, dtype=int)
     if nom is not None:
-        nominated[:] = False
-        if registry is not None and nom.extra_per_parent and nom.extra_min_children is not None:
-            same_level = registry[registry["level"] == scheme.unit_level]
-            child_parent = ancestor_ids(registry, same_level.index.astype(str), nom.parent_level)
-            children = pd.Series(child_parent).value_counts().to_dict()
-        else:
-            children = pd.Series(parent).value_counts().to_dict()
-        seen: dict = {}
-        last_in: dict = {}
-        for pos in order:
-            p = parent[pos]
-            if not eligible[pos]:
-                continue
-            slots = nom.per_parent
-            if nom.extra_per_parent and nom.extra_min_children is not None and children.get(p, 0) >= nom.extra_min_children:
-                slots += nom.extra_per_parent
-            nominee_slots[p] = slots
-            k = seen.get(p, 0)
-            position_in_parent[pos] = k + 1
-            if k < slots:
-                nominated[pos] = True
-                last_in[p] = pos
-            elif k == slots and p in last_in:
-                note_tie(last_in[p], pos, f"nomination in {parent_name.get(p, p)}")
-            seen[p] = k + 1
+        codes, uniques = pd.factorize(pd.Series(parent, dtype=object), use_na_sentinel=False)
+        slots = np.full(len(uniques), nom.per_parent, dtype=int)
+        if nom.extra_per_parent and nom.extra_min_children is not None:
+            if registry is not None:
+                same_level = registry.index[registry["level"] == scheme.unit_level]
+                children = pd.Series(ancestor_ids(registry, same_level, nom.parent_level)).value_counts()
+            else:
+                children = pd.Series(parent).value_counts()
+            counts = children.reindex(pd.Index(uniques, dtype=object)).fillna(0).to_numpy()
+            slots += np.where(counts >= nom.extra_min_children, nom.extra_per_parent, 0)
+        slots_of_unit = slots[codes]
+        # rank of each eligible unit inside its parent, following the provincial order
+        elig_order = order[eligible[order]]
+        by_parent = elig_order[np.argsort(codes[elig_order], kind="stable")]
+        grp = codes[by_parent]
+        starts = np.r_[0, np.flatnonzero(np.diff(grp)) + 1]
+        first = np.repeat(starts, np.diff(np.r_[starts, len(grp)]))
+        position_in_parent[by_parent] = np.arange(len(grp)) - first + 1
+        nominated = eligible & (position_in_parent <= slots_of_unit)
+        # a tie decided at a nomination cut: last nominee vs first unit left out
+        cut = by_parent[(position_in_parent[by_parent] == slots_of_unit[by_parent] + 1)]
+        for lose in cut:
+            k = np.flatnonzero((codes[by_parent] == codes[lose]) & (position_in_parent[by_parent] == slots_of_unit[lose]))
+            if len(k):
+                win = by_parent[k[0]]
+                note_tie(win, lose, f"nomination in {parent_name.get(parent[lose], parent[lose])}")
 
     # --- tiers ---------------------------------------------------------------------------
     award = np.full(n, None, dtype=object)
-    nominee_order = [pos for pos in order if nominated[pos]]
+    nominee_order = order[nominated[order]]
     nominee_rank = np.zeros(n, dtype=int)
-    for k, pos in enumerate(nominee_order):
-        nominee_rank[pos] = k + 1
+    nominee_rank[nominee_order] = np.arange(1, len(nominee_order) + 1)
     cursor = 0
     cutoff_pos = None
     tiers = scheme.awards.allocated_tiers
     for tier in tiers:
         remaining = len(nominee_order) - cursor
         take = remaining if tier.quota is None else min(tier.quota, remaining)
-        for pos in nominee_order[cursor:cursor + take]:
-            award[pos] = tier.id
+        award[nominee_order[cursor:cursor + take]] = tier.id
         if take:
             cutoff_pos = nominee_order[cursor + take - 1]
-        if cursor + take < len(nominee_order) and take:
-            note_tie(nominee_order[cursor + take - 1], nominee_order[cursor + take], f"cut-off of {tier.id}")
+            if cursor + take < len(nominee_order):
+                note_tie(nominee_order[cursor + take - 1], nominee_order[cursor + take], f"cut-off of {tier.id}")
         cursor += take
 
-    # --- reasons -------------------------------------------------------------------------
-    hard = [g for g in scheme.gates if g.mode == "hard"]
-    soft = [g for g in scheme.gates if g.mode == "soft"]
-    met_cols = [c for c in st.columns if c.startswith("met.")]
+    # --- reasons (vectorised over units) -------------------------------------------------
+    def join_failed(columns: list[tuple[str, np.ndarray]]) -> np.ndarray:
+        """'G2, G4' per unit: one string per distinct failure pattern, not per unit."""
+        out = np.full(n, "", dtype=object)
+        if not columns or n == 0:
+            return out
+        labels = [label for label, _ in columns]
+        code = np.zeros(n, dtype=object if len(columns) > 62 else np.int64)
+        for k, (_, failed) in enumerate(columns):
+            code = code + failed.astype(np.int64) * (1 << k)
+        patterns, inverse = np.unique(code, return_inverse=True)
+        text = np.array([", ".join(lb for k, lb in enumerate(labels) if (int(c) >> k) & 1) for c in patterns], dtype=object)
+        return text[inverse.ravel()]
+
+    hard = [(g.id, ~st[f"gate.{g.id}"].to_numpy(dtype=bool)) for g in scheme.gates if g.mode == "hard"]
+    soft = [(g.id, ~st[f"gate.{g.id}"].to_numpy(dtype=bool)) for g in scheme.gates if g.mode == "soft"]
+    unmet = [(c.split(".", 1)[1], ~st[c].to_numpy(dtype=bool)) for c in st.columns if c.startswith("met.")] if kind == "standards" else []
+    failed_hard = join_failed(hard)
+    failed_std = join_failed(unmet)
+    soft_failed = join_failed(soft)
+    flags = np.where(soft_failed != "", "soft gate failed: " + soft_failed, "").astype(object)
+
     reason = np.full(n, "", dtype=object)
-    flags = np.full(n, "", dtype=object)
+    gate_part = np.where(failed_hard != "", "gate failed: " + failed_hard, "")
+    std_part = np.where(failed_std != "", "standards not met: " + failed_std, "")
+    both = np.where((gate_part != "") & (std_part != ""), gate_part + "; " + std_part, gate_part + std_part)
+    reason = np.where(~eligible, np.where(both != "", both, "not eligible"), reason).astype(object)
+
+    for pos in np.flatnonzero(eligible & ~nominated):
+        p = parent[pos]
+        reason[pos] = (f"not nominated by {parent_name.get(p, p)}: ranked {position_in_parent[pos]} "
+                       f"among its eligible units; it nominates {slots_of_unit[pos]}")
     cut_value = primary[cutoff_pos] if cutoff_pos is not None else None
-    for pos in range(n):
-        row = st.iloc[pos]
-        failed_soft = [g.id for g in soft if not bool(row[f"gate.{g.id}"])]
-        if failed_soft:
-            flags[pos] = "soft gate failed: " + ", ".join(failed_soft)
-        if award[pos] is not None:
-            tier = next(t for t in tiers if t.id == award[pos])
-            reason[pos] = f"{tier.id}: {nominee_rank[pos]} of {len(nominee_order)} nominees"
-            continue
-        if not eligible[pos]:
-            failed = [g.id for g in hard if not bool(row[f"gate.{g.id}"])]
-            unmet = [c.split(".", 1)[1] for c in met_cols if not bool(row[c])]
-            parts = []
-            if failed:
-                parts.append("gate failed: " + ", ".join(failed))
-            if unmet and kind == "standards":
-                parts.append("standards not met: " + ", ".join(unmet))
-            reason[pos] = "; ".join(parts) or "not eligible"
-        elif not nominated[pos]:
-            p = parent[pos]
-            slots = nominee_slots.get(p, nom.per_parent if nom else 0)
-            reason[pos] = (f"not nominated by {parent_name.get(p, p)}: ranked {position_in_parent[pos]} "
-                           f"among its eligible units; it nominates {slots}")
-        elif not tiers:
+    unit_word = "points" if kind == "points" else "standards met"
+    for pos in np.flatnonzero(nominated & (award == None)):  # noqa: E711 - elementwise on an object array
+        if not tiers:
             reason[pos] = "no award tier is allocated by this scheme"
+        elif cut_value is None:
+            reason[pos] = "no award left (every quota is 0)"
         else:
-            if cut_value is None:
-                reason[pos] = "no award left (every quota is 0)"
-            else:
-                gap = cut_value - primary[pos]
-                unit = "points" if kind == "points" else "standards met"
-                reason[pos] = (f"below cut-off by {_fmt(gap)} {unit}" if gap > 1e-9
-                               else f"below cut-off on the tie-break chain ({tie_note[pos] or 'equal ' + first_key})")
+            gap = cut_value - primary[pos]
+            reason[pos] = (f"below cut-off by {_fmt(gap)} {unit_word}" if gap > 1e-9
+                           else f"below cut-off on the tie-break chain ({tie_note[pos] or 'equal ' + first_key})")
+    for pos in np.flatnonzero(award != None):  # noqa: E711
+        reason[pos] = f"{award[pos]}: {nominee_rank[pos]} of {len(nominee_order)} nominees"
     table = pd.DataFrame(
         {
             "award": pd.Series(award, dtype=object, index=st.index),

@@ -64,11 +64,15 @@ def _matrix(scheme: Scheme, values: pd.DataFrame, index: pd.Index) -> dict[str, 
     missing = [i for i in needed if i not in values.columns]
     if missing:
         raise InputError([Problem(f"missing indicator column '{m}' needed by {scheme.name}", column=m) for m in missing])
-    frame = values.set_axis(values.index.astype(str)).loc[index, list(needed)]
+    frame = values[list(needed)]
+    if not frame.index.equals(index):
+        frame = frame.set_axis(frame.index.astype(str)).reindex(index)
     out = {}
     for ind in needed:
-        col = pd.to_numeric(frame[ind], errors="coerce").to_numpy(dtype=float)
-        out[ind] = np.nan_to_num(col, nan=0.0)
+        col = frame[ind]
+        arr = col.to_numpy(dtype=float, na_value=np.nan) if pd.api.types.is_numeric_dtype(col) \
+            else pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
+        out[ind] = np.nan_to_num(arr, nan=0.0)
     return out
 
 
@@ -82,7 +86,8 @@ def score(scheme: Scheme, values, registry: pd.DataFrame | None = None, **kwargs
     data = _matrix(scheme, values, index)
     n = len(index)
     tol = scheme.tolerance
-    uplift_by_unit = np.array([scheme.uplift_value(c) for c in urban], dtype=float) if n else np.zeros(0)
+    uplift_map = {cls: entry.value for cls, entry in scheme.uplift.items()}
+    uplift_by_unit = pd.Series(urban, dtype=object).map(uplift_map).fillna(0.0).to_numpy(dtype=float) if n else np.zeros(0)
     cols: dict[str, np.ndarray] = {}
     gate_cols: dict[str, np.ndarray] = {}
 
@@ -179,9 +184,11 @@ def ranking_keys(score_table: pd.DataFrame, kind: str) -> list[tuple[str, bool]]
 def rank_order(score_table: pd.DataFrame, kind: str) -> np.ndarray:
     """Positions of ``score_table`` rows from best to worst under the tie-break chain."""
     keys = ranking_keys(score_table, kind)
-    ids = score_table.index.to_numpy().astype(str)
+    # locality codes as integer ranks (lexsort on strings is slow); last key of the chain
+    id_rank = np.empty(len(score_table), dtype=np.int64)
+    id_rank[np.argsort(score_table.index.to_numpy(dtype=str), kind="stable")] = np.arange(len(score_table))
     # np.lexsort sorts by the last key first; values rounded to 1e-9 so float noise is not a winner
-    sort_keys = [ids]
+    sort_keys = [id_rank]
     for col, ascending in reversed(keys):
         v = np.round(score_table[col].to_numpy(dtype=float), 9)
         sort_keys.append(v if ascending else -v)

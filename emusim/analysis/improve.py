@@ -1,0 +1,658 @@
+"""The smallest indicator changes that would win a unit an award (DESIGN §6).
+
+Method
+------
+1. **Cut-off.** Score and allocate as usual. Then allocate again with the unit taken out of
+   the competition (made ineligible) to see what it must beat:
+
+   * its parent's last nominee, when the parent already fills its nomination slots without
+     it (the unit would displace that nominee);
+   * the last nominee inside the award quota — the *Q*-th best of the remaining nominees,
+     *Q* being the sum of the quotas of the tiers up to ``target_tier`` (all tiers when
+     ``target_tier`` is None). A tier without a quota ("theo thẩm quyền") means no cut-off.
+
+   The tie-break chain is respected conservatively: the unit must be *strictly* above the
+   reference, by a margin (1e-6 first): ``total ≥ reference total + margin`` for points
+   schemes; for standards schemes more standards met, or as many with a mean margin above
+   the reference's by the margin.
+
+2. **Mixed-integer program** (``scipy.optimize.milp``, HiGHS) over the unit's own row. One
+   variable per indicator the scheme reads (``x``), split into increase and decrease parts
+   for the cost, one variable per criterion's points (``p``) and 0/1 switches where a
+   row is a step. The score is piecewise linear and, for every rule but the steps, concave,
+   so ``p`` is bounded above by each linear piece:
+
+   * ``proportional`` (attainment): ``p ≤ max·x/target``, ``p ≤ max`` — linear up to the
+     (uplifted) target, then flat; basis ``rate``: ``p ≤ max·x``, ``p ≤ max``; basis
+     ``threshold``: ``p ≤ max·z``, with ``z = 1`` only when ``x op target`` holds;
+   * ``binary``: ``p ≤ points·z``, ``z = 1`` only when ``x ≥ 0.5``; booleans are integer 0/1;
+   * ``per_unit``: ``p ≤ unit·x``, ``p ≤ max``, counts integer;
+   * ``bonus``: ``p ≤ Σ points·count``, ``p ≤ cap``; ``deduction``: ``p ≤ Σ points·count``
+     (negative points; counts integer, can fall to 0);
+   * hard gates ``x op target`` become bounds on ``x`` (soft gates only flag);
+   * standards schemes: every standard (or ``min_met`` of them, with switches) holds, and the
+     ranking margin is the exact linear mean of ``x − target``.
+
+   Bounds — what is feasible: a ratio stays in [0, 1]; cumulative indicators (catalog
+   ``cumulative: true``) cannot fall; counts are whole numbers ≥ 0; deduction counts can only
+   fall, to 0 at best. Bonus rows are **frozen by default**: commendations, replications
+   and arising-task points are granted by others, not a unit's own lever (allow one with
+   ``feasible={indicator: (low, high)}``). ``feasible`` may also freeze an indicator
+   (``{indicator: None}``) or narrow its bounds.
+
+   Cost = Σ weight × |change|. Default weights (:data:`DEFAULT_COSTS`) per catalog unit:
+   ``ratio`` 1 per percentage point, ``bool`` 5 per switch, ``count`` 2 per count,
+   ``points`` 1 per point. Override per unit type or per indicator with ``costs=`` (ratio
+   weights are given per percentage point).
+
+3. **Verification.** The solution is written into a copy of the values table and
+   re-scored and re-allocated with the real engine. If the unit does not get the award
+   (a tie or float noise at a bound), the margin is raised ten-fold and the program solved
+   again (up to 5 times); if it still fails the result says so (``status="unverified"``).
+   If the program has no solution the result says why (``status="infeasible"``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from html import escape
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from ..allocate import allocate, ancestor_ids
+from ..engine import score
+from ..errors import InputError, Problem
+from ..model import Scheme
+
+__all__ = ["min_improvement", "Improvement", "DEFAULT_COSTS"]
+
+#: Default cost weights per catalog unit (ratio: per percentage point).
+DEFAULT_COSTS = {"ratio": 1.0, "bool": 5.0, "count": 2.0, "points": 1.0}
+_MARGINS = (1e-6, 1e-5, 1e-4, 1e-3, 1e-2)
+_BIG = 1e6
+
+
+# --------------------------------------------------------------------------- result
+@dataclass
+class Improvement:
+    """What ``min_improvement`` found for one unit."""
+
+    unit: str
+    name: str
+    scheme: str
+    target_tier: str | None
+    status: str  # ok | already | infeasible | unverified
+    changes: pd.DataFrame
+    cost: float
+    total_before: float
+    total_after: float | None
+    rank_before: int
+    rank_after: int | None
+    award_before: str | None
+    award_after: str | None
+    requirement: dict = field(default_factory=dict)
+    message: str = ""
+    sentence_en: str = ""
+    sentence_vi: str = ""
+    new_values: pd.Series | None = None
+    attempts: int = 0
+
+    @property
+    def ok(self) -> bool:
+        return self.status in ("ok", "already")
+
+    def sentence(self, lang: str = "en") -> str:
+        return self.sentence_vi if lang == "vi" else self.sentence_en
+
+    def __repr__(self) -> str:
+        return f"<Improvement {self.unit} {self.status} cost={self.cost:.3g}: {self.sentence_en}>"
+
+    def _repr_html_(self) -> str:
+        table = self.changes.to_html(index=False, float_format=lambda x: f"{x:.4g}") if len(self.changes) else ""
+        return (f"<div><p><b>{escape(self.name or self.unit)}</b> — {escape(self.scheme)} — "
+                f"status <code>{self.status}</code>, cost {self.cost:.3g}</p>"
+                f"<p>{escape(self.sentence_en)}</p><p><i>{escape(self.sentence_vi)}</i></p>{table}</div>")
+
+
+# --------------------------------------------------------------------------- MILP builder
+class _Program:
+    def __init__(self):
+        self.lb: list[float] = []
+        self.ub: list[float] = []
+        self.cost: list[float] = []
+        self.integer: list[int] = []
+        self.rows: list[tuple[dict[int, float], float, float]] = []
+
+    def var(self, lb=0.0, ub=np.inf, cost=0.0, integer=False) -> int:
+        self.lb.append(lb)
+        self.ub.append(ub)
+        self.cost.append(cost)
+        self.integer.append(1 if integer else 0)
+        return len(self.lb) - 1
+
+    def row(self, coeffs: dict[int, float], lb=-np.inf, ub=np.inf) -> None:
+        self.rows.append((coeffs, lb, ub))
+
+    def solve(self):
+        from scipy.optimize import Bounds, LinearConstraint, milp
+
+        n = len(self.lb)
+        constraints = []
+        if self.rows:
+            A = np.zeros((len(self.rows), n))
+            lo = np.empty(len(self.rows))
+            hi = np.empty(len(self.rows))
+            for k, (coeffs, l, u) in enumerate(self.rows):
+                for j, a in coeffs.items():
+                    A[k, j] += a
+                lo[k], hi[k] = l, u
+            constraints.append(LinearConstraint(A, lo, hi))
+        lb, ub = np.array(self.lb, float), np.array(self.ub, float)
+        if np.any(lb > ub + 1e-12):
+            return None
+        res = milp(np.array(self.cost, float), constraints=constraints, integrality=np.array(self.integer),
+                   bounds=Bounds(lb, np.maximum(ub, lb)), options={"mip_rel_gap": 1e-9, "presolve": True})
+        return res.x if res.status == 0 and res.x is not None else None
+
+
+# --------------------------------------------------------------------------- helpers
+def _unit_of(indicator: str, scheme: Scheme, catalog) -> str:
+    if catalog is not None and indicator in catalog:
+        return catalog[indicator].unit
+    for c in scheme.criteria:
+        if indicator in c.indicators:
+            if c.rule == "binary":
+                return "bool"
+            if c.rule in ("per_unit", "bonus", "deduction"):
+                return "count"
+    return "ratio"
+
+
+def _cumulative(indicator: str, catalog) -> bool:
+    return bool(catalog is not None and indicator in catalog and catalog[indicator].cumulative)
+
+
+def _label(indicator: str, catalog, lang: str) -> str:
+    if catalog is None or indicator not in catalog:
+        return indicator
+    return catalog.label(indicator, lang)
+
+
+def _op_bound(op: str, target: float, tol: float, eps: float, integer: bool) -> tuple[float, float]:
+    """(low, high) bounds on x that make ``x op target`` true under the engine's tolerance."""
+    if op == ">":
+        lo = target + tol + eps
+        return (float(np.floor(target + tol) + 1) if integer else lo, np.inf)
+    if op == ">=":
+        return (float(np.ceil(target - tol)) if integer else target - tol, np.inf)
+    if op == "<":
+        return (-np.inf, float(np.ceil(target - tol) - 1) if integer else target - tol - eps)
+    if op == "<=":
+        return (-np.inf, float(np.floor(target + tol)) if integer else target + tol)
+    if op == "==":
+        return (target, target)
+    raise ValueError(op)
+
+
+def _switch(prog: _Program, x: int, op: str, target: float, tol: float, eps: float, integer: bool,
+            x_lb: float, x_ub: float) -> int:
+    """A 0/1 variable z with z = 1 ⇒ (x op target)."""
+    z = prog.var(0, 1, integer=True)
+    lo, hi = _op_bound(op, target, tol, eps, integer)
+    if np.isfinite(lo):  # x ≥ lo·z + x_lb·(1 − z)  ⇔  x − (lo − x_lb)·z ≥ x_lb
+        base = x_lb if np.isfinite(x_lb) else -_BIG
+        prog.row({x: 1.0, z: -(lo - base)}, lb=base)
+    if np.isfinite(hi):  # x ≤ hi·z + x_ub·(1 − z)
+        top = x_ub if np.isfinite(x_ub) else _BIG
+        prog.row({x: 1.0, z: (top - hi)}, ub=top)
+    return z
+
+
+def _bonus_indicators(scheme: Scheme) -> set[str]:
+    out = set()
+    for c in scheme.criteria:
+        if c.rule == "bonus":
+            out.update(c.indicators)
+    others = {i for c in scheme.criteria if c.rule != "bonus" for i in c.indicators} | {g.indicator for g in scheme.gates}
+    return out - others
+
+
+def _ordinal(n: int) -> str:
+    if 10 <= n % 100 <= 20:
+        suffix = "th"
+    else:
+        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def _join(parts: list[str], lang: str) -> str:
+    if not parts:
+        return ""
+    if len(parts) == 1:
+        return parts[0]
+    return ", ".join(parts[:-1]) + (" và " if lang == "vi" else " and ") + parts[-1]
+
+
+def _lower_first(s: str) -> str:
+    return s[:1].lower() + s[1:] if s and not s[:2].isupper() else s
+
+
+_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
+
+
+def _describe_change(ch: Mapping[str, Any], lang: str) -> str:
+    unit, delta, label = ch["unit"], ch["delta"], ch["label_vi" if lang == "vi" else "label_en"]
+    if lang == "en":
+        label = _lower_first(label)
+    if unit == "ratio":
+        pp = delta * 100
+        txt = f"{pp:+.1f}".replace(".0", "") if abs(pp - round(pp)) < 0.05 else f"{pp:+.1f}"
+        return f"{txt} điểm phần trăm {label}" if lang == "vi" else f"{txt} pp {label}"
+    if unit == "bool":
+        if delta > 0:
+            return f"hoàn thành “{label}”" if lang == "vi" else f"getting “{label}” done"
+        return f"bỏ “{label}”" if lang == "vi" else f"dropping “{label}”"
+    n = int(round(abs(delta))) if abs(delta - round(delta)) < 1e-9 else abs(delta)
+    if lang == "vi":
+        return f"thêm {n} {label}" if delta > 0 else f"giảm {n} {label}"
+    word = _NUMBER_WORDS.get(n, str(n)) if isinstance(n, int) else f"{n:g}"
+    return f"{word} more {label}" if delta > 0 else f"{word} fewer {label}"
+
+
+# --------------------------------------------------------------------------- the cut-off
+def _slots(scheme: Scheme, registry, st: pd.DataFrame, parents: np.ndarray) -> dict:
+    nom = scheme.awards.nomination
+    if nom.extra_per_parent and nom.extra_min_children is not None and registry is not None:
+        same = registry[registry["level"] == scheme.unit_level]
+        children = pd.Series(ancestor_ids(registry, same.index.astype(str), nom.parent_level)).value_counts().to_dict()
+    else:
+        children = pd.Series(parents).value_counts().to_dict()
+    out = {}
+    for p in set(parents):
+        k = nom.per_parent
+        if nom.extra_per_parent and nom.extra_min_children is not None and children.get(p, 0) >= nom.extra_min_children:
+            k += nom.extra_per_parent
+        out[p] = k
+    return out
+
+
+def _requirement(scheme: Scheme, st: pd.DataFrame, aw: pd.DataFrame, unit: str, registry, tiers: list) -> dict:
+    """What the unit must beat: reference unit ids (best one decides) or ``impossible``."""
+    st_o = st.copy()
+    st_o.loc[unit, "eligible"] = False
+    aw_o = allocate(st_o, scheme, registry)
+    refs: list[tuple[str, str]] = []
+    displaced = None
+    nominees = aw_o[aw_o["nominated"]]
+    nom = scheme.awards.nomination
+    parent = aw.at[unit, "parent_id"]
+    if nom is not None:
+        slots = _slots(scheme, registry, st, aw["parent_id"].to_numpy(dtype=object)).get(parent, nom.per_parent)
+        if slots <= 0:
+            return {"impossible": f"its parent {parent} nominates no unit",
+                    "impossible_vi": f"đơn vị cấp trên {parent} không đề nghị đơn vị nào", "refs": []}
+        mine = nominees[nominees["parent_id"].astype(object) == parent].sort_values("rank")
+        if len(mine) >= slots:
+            displaced = mine.index[slots - 1]
+            refs.append(("parent", displaced))
+    pool = nominees.drop(index=[displaced]) if displaced is not None else nominees
+    pool = pool.sort_values("rank")
+    quotas = [t.quota for t in tiers]
+    if any(q is None for q in quotas):
+        q_total = None
+    else:
+        q_total = int(sum(quotas))
+    if q_total is not None:
+        if q_total <= 0:
+            return {"impossible": "every quota up to the target tier is 0",
+                    "impossible_vi": "mọi chỉ tiêu khen thưởng đến hạng mục này đều bằng 0", "refs": []}
+        if len(pool) >= q_total:
+            refs.append(("award", pool.index[q_total - 1]))
+    return {"refs": refs, "quota": q_total, "parent": parent, "displaced": displaced}
+
+
+# --------------------------------------------------------------------------- the program
+def _build(scheme: Scheme, st_row: pd.Series, cur: dict[str, float], bounds: dict[str, tuple[float, float]],
+           units: dict[str, str], weights: dict[str, float], ref: pd.Series | None, margin: float,
+           mode: str = "beat") -> tuple[_Program, dict[str, int]]:
+    """The program for one unit; ``mode`` 'beat' (points, or standards on margin) or 'more' (standards: n_met+1)."""
+    prog = _Program()
+    tol = scheme.tolerance
+    eps = margin
+    xs: dict[str, int] = {}
+    for ind, value in cur.items():
+        lo, hi = bounds[ind]
+        integer = units[ind] in ("bool", "count")
+        x = prog.var(lo, hi, integer=integer and lo != hi)
+        w = weights[ind]
+        dp = prog.var(0, np.inf, cost=w)
+        dm = prog.var(0, np.inf, cost=w)
+        prog.row({x: 1.0, dp: -1.0, dm: 1.0}, lb=value, ub=value)
+        xs[ind] = x
+
+    def is_int(ind):
+        return units[ind] in ("bool", "count")
+
+    # hard gates → bounds
+    for g in scheme.gates:
+        if g.mode != "hard":
+            continue
+        x = xs[g.indicator]
+        t = float(st_row[f"gate_target.{g.id}"])
+        lo, hi = _op_bound(g.op, t, tol, eps, is_int(g.indicator))
+        prog.lb[x] = max(prog.lb[x], lo)
+        prog.ub[x] = min(prog.ub[x], hi)
+
+    if scheme.kind == "points":
+        ps = []
+        for c in scheme.criteria:
+            if c.rule == "proportional":
+                x = xs[c.indicator]
+                p = prog.var(0, c.max)
+                t = float(st_row[f"target.{c.id}"])
+                basis = scheme.effective_basis(c)
+                if basis == "attainment":
+                    if t > 0:
+                        prog.row({p: 1.0, x: -c.max / t}, ub=0.0)
+                elif basis == "rate":
+                    prog.row({p: 1.0, x: -c.max}, ub=0.0)
+                else:  # threshold
+                    z = _switch(prog, x, c.op, t, tol, eps, is_int(c.indicator), prog.lb[x], prog.ub[x])
+                    prog.row({p: 1.0, z: -c.max}, ub=0.0)
+            elif c.rule == "binary":
+                x = xs[c.indicator]
+                pts = c.points if c.points is not None else c.max
+                p = prog.var(0, max(pts, 0.0))
+                z = _switch(prog, x, ">=", 0.5, 0.0, 0.0, False, prog.lb[x], prog.ub[x])
+                prog.row({p: 1.0, z: -pts}, ub=0.0)
+            elif c.rule == "per_unit":
+                x = xs[c.indicator]
+                p = prog.var(0, c.max if c.max is not None else np.inf)
+                prog.row({p: 1.0, x: -c.unit}, ub=0.0)
+            elif c.rule in ("bonus", "deduction"):
+                if c.events:
+                    terms = [(e.indicator, e.points) for e in c.events]
+                else:
+                    sign = 1.0 if c.rule == "bonus" else -1.0
+                    terms = [(c.indicator, sign * (1.0 if c.unit is None else c.unit))]
+                cap = c.max if c.rule == "bonus" and c.max is not None else np.inf
+                p = prog.var(0 if c.rule == "bonus" else -np.inf, cap)
+                row = {p: 1.0}
+                for ind, pts in terms:
+                    row[xs[ind]] = row.get(xs[ind], 0.0) - pts
+                prog.row(row, ub=0.0)
+            else:  # pragma: no cover
+                continue
+            ps.append(p)
+        if ref is not None:
+            prog.row({p: 1.0 for p in ps}, lb=float(ref["total"]) + margin)
+    else:  # standards
+        n = len(scheme.criteria)
+        need = n if scheme.min_met is None else scheme.min_met
+        zs = []
+        margin_row: dict[int, float] = {}
+        const = 0.0
+        for c in scheme.criteria:
+            x = xs[c.indicator]
+            t = float(st_row[f"target.{c.id}"])
+            if scheme.min_met is None:
+                lo, hi = _op_bound(c.op, t, tol, eps, is_int(c.indicator))
+                prog.lb[x] = max(prog.lb[x], lo)
+                prog.ub[x] = min(prog.ub[x], hi)
+            else:
+                zs.append(_switch(prog, x, c.op, t, tol, eps, is_int(c.indicator), prog.lb[x], prog.ub[x]))
+            sign = 1.0 if c.op in (">", ">=", "==") else -1.0
+            margin_row[x] = margin_row.get(x, 0.0) + sign / n
+            const += -sign * t / n
+        if zs:
+            prog.row({z: 1.0 for z in zs}, lb=need)
+        if ref is not None:
+            ref_n = int(ref["n_met"])
+            if mode == "more":  # more standards met than the reference (min_met schemes only)
+                prog.row({z: 1.0 for z in zs}, lb=ref_n + 1)
+            else:  # as many standards met, and a larger mean margin
+                if zs:
+                    prog.row({z: 1.0 for z in zs}, lb=ref_n)
+                prog.row(margin_row, lb=float(ref["margin"]) + margin - const)
+    return prog, xs
+
+
+# --------------------------------------------------------------------------- main
+def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: pd.DataFrame | None = None,
+                    target_tier: str | None = None, feasible: Mapping[str, Any] | None = None,
+                    costs: Mapping[str, float] | None = None, catalog=None) -> Improvement:
+    """The cheapest indicator changes that would give ``unit`` an award (see module docstring).
+
+    Parameters
+    ----------
+    unit : the locality id (must be scored by ``scheme``).
+    target_tier : the tier to reach (or better); None = any allocated tier.
+    feasible : ``{indicator: (low, high)}`` to set bounds (``None`` inside the pair keeps the
+        default side), ``{indicator: None}`` (or False) to freeze an indicator.
+    costs : weights overriding :data:`DEFAULT_COSTS`, keyed by unit type (``ratio``,
+        ``bool``, ``count``, ``points``) or by indicator id; ratio weights are per
+        percentage point.
+
+    Returns
+    -------
+    :class:`Improvement` with ``changes`` (indicator, label, unit, from, to, delta, cost),
+    the totals, ranks and awards before and after **re-scoring with the real engine**,
+    and sentences in English and Vietnamese (``sentence_en``, ``sentence_vi``).
+    """
+    if scheme.kind not in ("points", "standards"):
+        raise InputError(f"min_improvement: {scheme.name} is a {scheme.kind} scheme; only points and "
+                         "standards schemes give awards")
+    if catalog is None:
+        from ..catalog import load_catalog
+
+        catalog = load_catalog()
+    unit = str(unit)
+    values = values.set_axis(values.index.astype(str))
+    st = score(scheme, values, registry)
+    if unit not in st.index:
+        raise InputError(f"min_improvement: locality '{unit}' is not among the units scored by {scheme.name} "
+                         f"({scheme.unit_level} level)", path=unit)
+    aw = allocate(st, scheme, registry)
+    tiers_all = list(scheme.awards.allocated_tiers)
+    if not tiers_all:
+        raise InputError(f"min_improvement: {scheme.name} allocates no award tier", path=unit)
+    tier_ids = [t.id for t in tiers_all]
+    if target_tier is not None and target_tier not in tier_ids:
+        raise InputError(f"min_improvement: unknown tier '{target_tier}' (tiers: {', '.join(tier_ids)})",
+                         path=target_tier)
+    tiers = tiers_all[: tier_ids.index(target_tier) + 1] if target_tier else tiers_all
+    acceptable = {t.id for t in tiers}
+    name = str(st.at[unit, "name"]) if "name" in st else unit
+    row = st.loc[unit]
+    award_before = aw.at[unit, "award"]
+    award_before = None if award_before is None or (isinstance(award_before, float) and np.isnan(award_before)) else award_before
+    rank_before = int(aw.at[unit, "rank"])
+    total_before = float(row["total"])
+    empty = pd.DataFrame(columns=["indicator", "label", "unit", "from", "to", "delta", "cost"])
+    tier_obj = {t.id: t for t in tiers_all}
+    base = dict(unit=unit, name=name, scheme=scheme.name, target_tier=target_tier, total_before=total_before,
+                rank_before=rank_before, award_before=award_before)
+    if award_before in acceptable:
+        t = tier_obj[award_before]
+        return Improvement(**base, status="already", changes=empty, cost=0.0, total_after=total_before,
+                           rank_after=rank_before, award_after=award_before,
+                           message=f"{name} already wins {t.label_en or t.id}",
+                           sentence_en=f"{name} already wins a {t.label_en or t.id} (rank {rank_before}).",
+                           sentence_vi=f"{name} đã được {t.label or t.id} (hạng {rank_before}).")
+
+    # current values, bounds, units, weights
+    indicators = list(scheme.indicators)
+    vrow = values.loc[unit]
+    cur = {i: float(np.nan_to_num(pd.to_numeric(vrow.get(i, np.nan), errors="coerce"), nan=0.0)) for i in indicators}
+    units = {i: _unit_of(i, scheme, catalog) for i in indicators}
+    frozen_default = _bonus_indicators(scheme)
+    deduction_inds = {i for c in scheme.criteria if c.rule == "deduction" for i in c.indicators}
+    feasible = dict(feasible or {})
+    problems = [Problem(f"feasible: indicator '{k}' is not read by {scheme.name}", path=k)
+                for k in feasible if k not in cur]
+    weights: dict[str, float] = {}
+    costs = dict(costs or {})
+    for k in costs:
+        if k not in cur and k not in DEFAULT_COSTS:
+            problems.append(Problem(f"costs: '{k}' is neither an indicator read by {scheme.name} nor a unit type "
+                                    f"({', '.join(DEFAULT_COSTS)})", path=k))
+    if problems:
+        raise InputError(problems)
+    bounds: dict[str, tuple[float, float]] = {}
+    for i in indicators:
+        u, v = units[i], cur[i]
+        lo = min(v, v if _cumulative(i, catalog) else 0.0)
+        hi = {"ratio": max(1.0, v), "bool": max(1.0, v)}.get(u, np.inf)
+        if i in deduction_inds:
+            lo, hi = min(0.0, v), v  # deduction counts can only fall, to 0 at best
+        if i in feasible:
+            f = feasible[i]
+            if f is None or f is False:
+                lo = hi = v
+            else:
+                try:
+                    flo, fhi = f
+                except (TypeError, ValueError):
+                    raise InputError(f"feasible: expected (low, high) or None for '{i}', not {f!r}", path=i) from None
+                lo = lo if flo is None else float(flo)
+                hi = hi if fhi is None else float(fhi)
+                if lo > hi:
+                    raise InputError(f"feasible: low {lo:g} is above high {hi:g} for '{i}'", path=i)
+        elif i in frozen_default:
+            lo = hi = v
+        bounds[i] = (lo, hi)
+        w = costs.get(i, costs.get(u, DEFAULT_COSTS.get(u, 1.0)))
+        weights[i] = float(w) * (100.0 if u == "ratio" else 1.0)
+
+    req = _requirement(scheme, st, aw, unit, registry, tiers)
+    ref_ids = [r[1] for r in req.get("refs", [])]
+    ref = None
+    if ref_ids:
+        ranks = aw.loc[ref_ids, "rank"]
+        ref = st.loc[ranks.idxmin()]
+    requirement = {"references": {kind: rid for kind, rid in req.get("refs", [])},
+                   "reference": None if ref is None else ref.name, "quota": req.get("quota"),
+                   "displaced": req.get("displaced")}
+    if ref is not None:
+        requirement["reference_total"] = float(ref["total"])
+
+    def fail(status, message, attempts=0, message_vi=None):
+        t = tier_obj[tiers[-1].id]
+        award_txt_en = "an award" if target_tier is None else f"a {t.label_en or t.id}"
+        award_txt_vi = "khen thưởng" if target_tier is None else (t.label or t.id)
+        return Improvement(**base, status=status, changes=empty, cost=float("nan"), total_after=None,
+                           rank_after=None, award_after=None, requirement=requirement, message=message,
+                           sentence_en=f"No feasible change would win {name} {award_txt_en}: {message}.",
+                           sentence_vi=f"Không có thay đổi khả thi nào giúp {name} được {award_txt_vi}: {message_vi or message}.",
+                           attempts=attempts)
+
+    if "impossible" in req:
+        return fail("infeasible", req["impossible"], message_vi=req.get("impossible_vi"))
+
+    attempts = 0
+    last_msg, last_vi = "the program has no solution within the feasible bounds", None
+    for margin in _MARGINS:
+        attempts += 1
+        modes = ["beat", "more"] if scheme.kind == "standards" and ref is not None and scheme.min_met is not None \
+            else ["beat"]
+        best = None
+        for mode in modes:
+            prog, xs = _build(scheme, row, cur, bounds, units, weights, ref, margin, mode)
+            x = prog.solve()
+            if x is None:
+                continue
+            c = float(np.dot(prog.cost, x))
+            if best is None or c < best[0] - 1e-12:
+                best = (c, x, xs)
+        if best is None:
+            frozen = {i for i in frozen_default if i not in feasible}
+            last_msg, last_vi = _why_infeasible(scheme, row, cur, bounds, units, ref, margin, frozen)
+            break
+        _, sol, xs = best
+        new = {}
+        for ind, j in xs.items():
+            v = float(sol[j])
+            if units[ind] in ("bool", "count"):
+                v = float(np.round(v))
+            if units[ind] in ("ratio", "bool"):
+                v = float(np.clip(v, bounds[ind][0], max(bounds[ind][1], bounds[ind][0])))
+            if abs(v - cur[ind]) < 1e-12:
+                v = cur[ind]
+            new[ind] = v
+        changed = {i: v for i, v in new.items() if v != cur[i]}
+        values2 = values.copy()
+        for i, v in changed.items():
+            if values2[i].dtype.kind in "iub":
+                values2[i] = values2[i].astype(float)
+            values2.at[unit, i] = v
+        st2 = score(scheme, values2, registry)
+        aw2 = allocate(st2, scheme, registry)
+        award_after = aw2.at[unit, "award"]
+        award_after = None if award_after is None or (isinstance(award_after, float) and np.isnan(award_after)) else award_after
+        if award_after in acceptable:
+            rows = []
+            for i, v in changed.items():
+                d = v - cur[i]
+                rows.append({"indicator": i, "label": _label(i, catalog, "en"), "label_vi": _label(i, catalog, "vi"),
+                             "label_en": _label(i, catalog, "en"), "unit": units[i], "from": cur[i], "to": v,
+                             "delta": d, "cost": abs(d) * weights[i]})
+            table = pd.DataFrame(rows, columns=["indicator", "label", "label_vi", "label_en", "unit", "from", "to",
+                                                "delta", "cost"])
+            table = table.sort_values("cost", ascending=False, kind="mergesort").reset_index(drop=True)
+            cost = float(table["cost"].sum()) if len(table) else 0.0
+            rank_after = int(aw2.at[unit, "rank"])
+            t = tier_obj[award_after]
+            recs = table.to_dict("records")
+            what_en = _join([_describe_change(r, "en") for r in recs], "en") or "No change"
+            what_vi = _join([_describe_change(r, "vi") for r in recs], "vi") or "Không cần thay đổi"
+            what_en = what_en[:1].upper() + what_en[1:]
+            what_vi = what_vi[:1].upper() + what_vi[1:]
+            if rank_after != rank_before:
+                en = f"{what_en} would lift {name} from {_ordinal(rank_before)} to {_ordinal(rank_after)} and win a {t.label_en or t.id}"
+                vi = f"{what_vi} sẽ đưa {name} từ hạng {rank_before} lên hạng {rank_after} và được {t.label or t.id}"
+            else:
+                en = f"{what_en} would keep {name} {_ordinal(rank_before)} and win a {t.label_en or t.id}"
+                vi = f"{what_vi} sẽ giữ {name} ở hạng {rank_before} và được {t.label or t.id}"
+            requirement["margin"] = margin
+            out_row = values2.loc[unit, indicators]
+            return Improvement(**base, status="ok", changes=table.drop(columns=["label_en"]), cost=cost, total_after=float(st2.at[unit, "total"]), rank_after=rank_after,
+                award_after=award_after, requirement=requirement, message="verified by re-scoring",
+                sentence_en=en + ".", sentence_vi=vi + ".", new_values=out_row, attempts=attempts)
+        last_msg = (f"re-scoring did not give the award (reason: {aw2.at[unit, 'reason']}) even with a margin "
+                    f"of {margin:g}")
+        last_vi = f"chấm lại điểm không cho khen thưởng ({aw2.at[unit, 'reason']}), kể cả với biên {margin:g}"
+    status = "unverified" if last_msg.startswith("re-scoring") else "infeasible"
+    return fail(status, last_msg, attempts, last_vi)
+
+
+def _why_infeasible(scheme: Scheme, row, cur, bounds, units, ref, margin, frozen=()) -> tuple[str, str]:
+    """Why the program has no solution (English, Vietnamese): an impossible gate or standard,
+    or not enough reachable points."""
+    tol = scheme.tolerance
+    bad_en, bad_vi = [], []
+    checks = [(g.id, g.indicator, g.op, float(row[f"gate_target.{g.id}"])) for g in scheme.gates if g.mode == "hard"]
+    if scheme.kind == "standards" and scheme.min_met is None:
+        checks += [(c.id, c.indicator, c.op, float(row[f"target.{c.id}"])) for c in scheme.criteria]
+    for gid, ind, op, t in checks:
+        lo, hi = _op_bound(op, t, tol, margin, units[ind] in ("bool", "count"))
+        blo, bhi = bounds[ind]
+        if max(lo, blo) > min(hi, bhi) + 1e-12:
+            bad_en.append(f"{gid} needs {ind} {op} {t:g} but it can only be in [{blo:g}, {bhi:g}]")
+            bad_vi.append(f"{gid} cần {ind} {op} {t:g} nhưng chỉ có thể trong [{blo:g}, {bhi:g}]")
+    if bad_en:
+        return "; ".join(bad_en), "; ".join(bad_vi)
+    note_en = note_vi = ""
+    if frozen:
+        note_en = f" (bonus indicators are frozen: {', '.join(sorted(frozen))}; allow them with feasible=)"
+        note_vi = f" (chỉ tiêu điểm cộng được giữ nguyên: {', '.join(sorted(frozen))})"
+    if ref is not None and scheme.kind == "points":
+        return (f"even the best feasible values do not reach the cut-off total {float(ref['total']):.2f} "
+                f"held by {ref.get('name', ref.name)}{note_en}",
+                f"ngay cả khi đạt mức tối đa khả thi cũng không vượt tổng điểm {float(ref['total']):.2f} "
+                f"của {ref.get('name', ref.name)}{note_vi}")
+    if ref is not None:
+        return (f"cannot beat {ref.get('name', ref.name)} on standards met and mean margin",
+                f"không thể vượt {ref.get('name', ref.name)} về số tiêu chuẩn đạt và mức vượt bình quân")
+    return ("the program has no solution within the feasible bounds",
+            "không có nghiệm trong giới hạn khả thi")

@@ -1,0 +1,125 @@
+"""Sweep (who wins as one parameter moves) and tornado (which parameters matter most)."""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from matplotlib.patches import Patch, Rectangle
+
+from . import style
+from ._common import legend_below, names_for, parameter_label, parameter_value, tier_ids, wrap
+
+
+@style.styled
+def sweep(sweep_df: pd.DataFrame, *, parameter: str | None = None, scheme=None, baseline=None,
+          names=None, max_units: int = 30, lang: str = "vi", source: str | None = None,
+          title: str | None = None, subtitle: str | None = None):
+    """Who gets which award for each value of one parameter: a grid of units × values.
+
+    ``sweep_df``: long table with columns ``value`` (the parameter's value), ``locality_id``,
+    ``award`` (tier id or None/NaN), ``rank``, ``total``; optional ``name``, ``parameter``.
+    Rows are the units that win an award at some value (at most ``max_units``), ordered by
+    the first value at which they win, then by rank; a cell is coloured by tier and shows the
+    unit's rank. ``baseline``: the scheme's current value (its column is outlined).
+    """
+    df = sweep_df.copy()
+    df["locality_id"] = df["locality_id"].astype(str)
+    if parameter is None and "parameter" in df.columns:
+        parameter = str(df["parameter"].iloc[0])
+    values = sorted(pd.unique(df["value"]), key=lambda v: (isinstance(v, str), v))
+    tiers = tier_ids(scheme, df["award"])
+    cmap = style.tier_colors(tiers)
+    won = df[df["award"].notna() & (df["award"].astype(str) != "None")]
+    first = won.groupby("locality_id")["value"].agg(lambda s: values.index(min(s, key=lambda v: values.index(v))))
+    best_rank = won.groupby("locality_id")["rank"].min()
+    order = sorted(first.index, key=lambda u: (first[u], best_rank[u]))[:max_units]
+    n, m = len(order), len(values)
+    name_map = names
+    if name_map is None and "name" in df.columns:
+        name_map = df.drop_duplicates("locality_id").set_index("locality_id")["name"].to_dict()
+    fig = style.new_figure(2.5 + 0.25 * max(n, 3))
+    ax = fig.add_subplot()
+    grid = df.set_index(["locality_id", "value"])
+    for i, u in enumerate(order):
+        for j, v in enumerate(values):
+            if (u, v) not in grid.index:
+                continue
+            r = grid.loc[(u, v)]
+            a = r["award"]
+            color = cmap.get(a, "#f1f3f5") if isinstance(a, str) else "#f1f3f5"
+            ax.add_patch(Rectangle((j - 0.46, i - 0.42), 0.92, 0.84, facecolor=color, edgecolor="none"))
+            ax.text(j, i, str(int(r["rank"])), ha="center", va="center", fontsize=7,
+                    color="white" if isinstance(a, str) else style.MUTED)
+    if baseline is not None and baseline in values:
+        j = values.index(baseline)
+        ax.add_patch(Rectangle((j - 0.5, -0.5), 1.0, n, facecolor="none", edgecolor=style.INK, linewidth=1.3))
+    ax.set_xlim(-0.5, m - 0.5)
+    ax.set_ylim(max(n, 1) - 0.5, -0.5)
+    xt = [parameter_value(parameter or "", v, lang) for v in values]
+    if baseline is not None and baseline in values:
+        xt[values.index(baseline)] += style.pick("\n(hiện hành)", "\n(current)", lang)
+    ax.set_xticks(range(m), xt)
+    ax.set_yticks(range(n), names_for(order, None, name_map or {}))
+    ax.tick_params(length=0)
+    for s in ax.spines.values():
+        s.set_visible(False)
+    ax.set_xlabel(parameter_label(parameter or "", scheme, lang))
+    handles = [Patch(color=cmap[t], label=style.tier_label(scheme, t, lang)) for t in tiers]
+    handles.append(Patch(color="#f1f3f5", label=style.pick("không được khen (số trong ô: thứ hạng)", "no award (number: rank)", lang)))
+    legend_below(ax, handles, ncol=1, offset=-0.55 / (2.5 + 0.25 * max(n, 3)) - 0.06)
+    counts = won.groupby("value").size().reindex(values).fillna(0).astype(int)
+    title = title or style.pick("Ai được khen khi thay đổi tham số?", "Who wins as the parameter changes?", lang)
+    if subtitle is None:
+        subtitle = style.pick(f"{parameter_label(parameter or '', scheme, lang)}: {len(order)} đơn vị được khen ở ít nhất một mức; "
+                              f"số giải theo mức: {', '.join(str(c) for c in counts)}.",
+                              f"{parameter_label(parameter or '', scheme, lang)}: {len(order)} units win at one value at least; "
+                              f"awards per value: {', '.join(str(c) for c in counts)}.", lang)
+    return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))
+
+
+@style.styled
+def tornado(tornado_df: pd.DataFrame, *, scheme=None, metric: str | None = None, baseline_value=None,
+            max_rows: int = 12, lang: str = "vi", source: str | None = None, title: str | None = None,
+            subtitle: str | None = None):
+    """Which parameters move the result most: bars of the effect at each end of a range.
+
+    ``tornado_df``: one row per parameter, columns ``parameter`` (an adjust path such as
+    ``uplift.city``), ``low``, ``high`` (the values tried), ``effect_low``, ``effect_high``
+    (the change of the outcome metric from the baseline, e.g. the number of award winners
+    that change); optional ``label``. ``metric``: what the effect measures (axis label).
+    """
+    df = tornado_df.copy()
+    df["_size"] = np.maximum(df["effect_low"].abs(), df["effect_high"].abs())
+    df = df.sort_values("_size", ascending=False).head(max_rows)
+    n = len(df)
+    fig = style.new_figure(2.4 + 0.42 * max(n, 2))
+    ax = fig.add_subplot()
+    style.style_axis(ax, "x")
+    y = np.arange(n)
+    lo_c, hi_c = "#2e86ab", "#c0392b"
+    ax.barh(y, df["effect_low"], color=lo_c, height=0.62)
+    ax.barh(y, df["effect_high"], color=hi_c, height=0.62)
+    span = float(df[["effect_low", "effect_high"]].abs().to_numpy().max()) if n else 1.0
+    span = span or 1.0
+    for yi, (_, r) in zip(y, df.iterrows()):
+        for eff, val, c in ((r["effect_low"], r["low"], lo_c), (r["effect_high"], r["high"], hi_c)):
+            txt = f"{parameter_value(r['parameter'], val, lang)} → {'+' if eff > 0 else ''}{style.num(eff, lang, 1)}"
+            ha = "left" if eff >= 0 else "right"
+            ax.text(eff + (span * 0.02 if eff >= 0 else -span * 0.02), yi, txt, va="center", ha=ha, fontsize=7.5, color=c)
+    labels = [wrap(r["label"] if "label" in df.columns and isinstance(r.get("label"), str) and r.get("label")
+                   else parameter_label(r["parameter"], scheme, lang), 40) for _, r in df.iterrows()]
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_xlim(-span * 1.45, span * 1.45)
+    ax.axvline(0, color=style.INK, linewidth=0.8)
+    ax.tick_params(axis="y", length=0)
+    ax.set_xlabel(metric or style.pick("Thay đổi so với kịch bản gốc", "Change from the baseline", lang))
+    legend_below(ax, [Patch(color=lo_c, label=style.pick("mức thấp của tham số", "low end of the parameter", lang)),
+                      Patch(color=hi_c, label=style.pick("mức cao của tham số", "high end of the parameter", lang))],
+                 ncol=2, offset=-0.5 / (2.4 + 0.42 * max(n, 2)) - 0.08)
+    title = title or style.pick("Tham số nào ảnh hưởng nhiều nhất?", "Which parameters matter most?", lang)
+    if subtitle is None and baseline_value is not None:
+        subtitle = style.pick(f"Giá trị ở kịch bản gốc: {style.num(baseline_value, lang, 1)}. Mỗi tham số thay đổi riêng, các tham số khác giữ nguyên.",
+                              f"Baseline value: {style.num(baseline_value, lang, 1)}. One parameter at a time, the others fixed.", lang)
+    elif subtitle is None:
+        subtitle = style.pick("Mỗi tham số thay đổi riêng, các tham số khác giữ nguyên.", "One parameter at a time, the others fixed.", lang)
+    return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))
