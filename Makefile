@@ -14,7 +14,7 @@ $(VENV)/.installed: $(VENV)/bin/python pyproject.toml
 	@touch $@
 
 $(VENV)/.installed-test: $(VENV)/.installed pyproject.toml
-	$(PIP) install -e ".[test,registries]"
+	$(PIP) install -e ".[test,registries,analysis,notebooks,browser]"
 	@touch $@
 
 $(VENV)/.installed-lab: $(VENV)/.installed pyproject.toml

@@ -78,9 +78,9 @@ TEXT: dict[str, tuple[str, str]] = {
     "total": ("Tổng điểm", "Total"),
     "total_std": ("Số tiêu chí đạt", "Standards met"),
     "award": ("Khen thưởng", "Award"),
-    "failed": ("Chỉ tiêu bắt buộc không đạt", "Failed gates"),
+    "failed": ("Không đạt (bắt buộc)", "Failed gates"),
     "reason": ("Lý do", "Reason"),
-    "change": ("So với kế hoạch", "vs plan"),
+    "change": ("So với KH", "vs plan"),
     "gain": ("▲ được thêm", "▲ gains"),
     "loss": ("▼ mất", "▼ loses"),
     "tier_change": ("◆ đổi hạng", "◆ tier change"),
@@ -155,22 +155,26 @@ _CSS = """
 .emusim-x .lab {font-size:12.5px; line-height:1.25}
 .emusim-x .lab b {font-family:'DejaVu Sans Mono', monospace; font-weight:bold; color:#1f3b63}
 .emusim-scroll {max-height:520px; overflow-y:auto; border:1px solid #ccd6e3}
-table.emusim-aw {border-collapse:collapse; font-size:13px; width:100%;
+table.emusim-aw {border-collapse:collapse; font-size:12.5px; width:100%; line-height:1.3;
                  font-family:'DejaVu Sans', 'Noto Sans', Arial, sans-serif}
 table.emusim-aw th {position:sticky; top:0; background:#1f3b63; color:#fff; text-align:left;
-                    padding:5px 7px; font-weight:bold; z-index:1}
-table.emusim-aw td {border-bottom:1px solid #e3e8ef; padding:4px 7px; vertical-align:top}
-table.emusim-aw td.num {text-align:right; font-variant-numeric:tabular-nums; white-space:nowrap}
+                    padding:5px 6px; font-weight:bold; z-index:1; white-space:nowrap}
+table.emusim-aw td {border-bottom:1px solid #e3e8ef; padding:3px 6px; vertical-align:top; white-space:nowrap}
+table.emusim-aw td.why {white-space:normal; min-width:260px}
+table.emusim-aw td.num {text-align:right; font-variant-numeric:tabular-nums}
 table.emusim-aw tr:nth-child(even) td {background:#f8fafc}
 table.emusim-aw tr.t0 td {background:#fbf1d3} table.emusim-aw tr.t1 td {background:#e2ecf8}
 table.emusim-aw tr.t2 td {background:#e1f2e8}
-table.emusim-aw tr.gain td.chg {color:#17702f; font-weight:bold}
-table.emusim-aw tr.loss td.chg {color:#b01c1c; font-weight:bold}
-table.emusim-aw tr.tierc td.chg {color:#7a5a00; font-weight:bold}
-table.emusim-aw tr.loss td {box-shadow: inset 3px 0 0 #b01c1c}
-table.emusim-aw tr.gain td {box-shadow: inset 3px 0 0 #17702f}
-table.emusim-aw .badge {display:inline-block; border-radius:3px; padding:0 5px; color:#fff; font-size:12px}
-table.emusim-aw td.fail {color:#a40000; font-family:'DejaVu Sans Mono', monospace; font-size:12px}
+table.emusim-aw tr.row-gain td.chg {color:#17702f; font-weight:bold}
+table.emusim-aw tr.row-loss td.chg {color:#b01c1c; font-weight:bold}
+table.emusim-aw tr.row-tier td.chg {color:#7a5a00; font-weight:bold}
+table.emusim-aw tr.row-loss td:first-child {box-shadow: inset 4px 0 0 #b01c1c}
+table.emusim-aw tr.row-gain td:first-child {box-shadow: inset 4px 0 0 #17702f}
+table.emusim-aw tr.row-tier td:first-child {box-shadow: inset 4px 0 0 #c9a227}
+table.emusim-aw .badge {display:inline-block; border-radius:3px; padding:1px 6px; color:#fff; font-size:11.5px;
+                        white-space:nowrap; line-height:1.25}
+table.emusim-aw td.fail {color:#a40000; font-family:'DejaVu Sans Mono', monospace; font-size:11.5px;
+                         white-space:normal}
 .emusim-cli {font-family:'DejaVu Sans Mono', monospace; font-size:12px; background:#f4f4f4;
              border:1px solid #ddd; padding:6px; white-space:pre-wrap; word-break:break-all; user-select:all}
 </style>
@@ -1254,7 +1258,7 @@ class Explorer:
             if award is not None and award in tier_idx:
                 cls.append(f"t{tier_idx[award]}")
             if chg:
-                cls.append({"gain": "gain", "loss": "loss", "tier": "tierc"}[chg])
+                cls.append("row-" + chg)
             badge = ""
             if award is not None:
                 color = TIER_COLORS[tier_idx.get(award, 0) % len(TIER_COLORS)]
@@ -1266,7 +1270,7 @@ class Explorer:
                 f"<tr class='{' '.join(cls)}' data-id='{_esc(lid)}'><td class='num'>{int(rank)}</td><td>{_esc(name)}</td>"
                 f"<td>{_esc(parent)}</td><td>{_esc(ulab[1] if L == 'en' else ulab[0])}</td>"
                 f"<td class='num'>{fmt_points(float(total), L)}</td><td>{badge}</td>"
-                f"<td class='fail'>{_esc(failed)}</td><td>{_esc(translate_reason(reason, L, self._tier_label))}</td>"
+                f"<td class='fail'>{_esc(failed)}</td><td class='why'>{_esc(translate_reason(reason, L, self._tier_label))}</td>"
                 f"<td class='chg'>{chg_text.get(chg, '')}</td></tr>")
         out.append("</tbody></table></div></div>")
         return "".join(out)

@@ -44,3 +44,55 @@ def test_score_refuses_to_overwrite_and_bad_set(tmp_path):
     assert proc.returncode == 2 and "uplift.city" in proc.stderr and "Traceback" not in proc.stderr
     proc = run("score", "--plan", "scenarios/ha_giang_186_2023.yaml", "--level", "hamlet", "--seed", "1")
     assert proc.returncode == 2 and "no level 'hamlet'" in proc.stderr
+
+
+def test_score_and_award_on_sample_files(tmp_path):
+    data = ROOT / "data" / "samples" / "ha_giang_communes_2023-11_wide.csv"
+    before = data.read_bytes()
+    out = tmp_path / "scores.xlsx"
+    proc = run("score", "--plan", "scenarios/ha_giang_186_2023.yaml", "--level", "commune", "--data", str(data), "--out", str(out))
+    assert proc.returncode == 0, proc.stderr
+    scores = pd.read_excel(out, index_col=0, dtype={"locality_id": str})
+    assert {"total", "base", "bonus", "deduction", "eligible", "points.A.IV.2", "target.A.IV.2", "gate.G1"} <= set(scores.columns)
+    awards_csv = tmp_path / "awards.csv"
+    proc = run("award", "--plan", "scenarios/ha_giang_186_2023.yaml", "--level", "commune", "--data", str(data),
+               "--set", "uplift.city=0.2", "--out", str(awards_csv))
+    assert proc.returncode == 0, proc.stderr
+    awards = pd.read_csv(awards_csv, dtype={"locality_id": str}, encoding="utf-8-sig")
+    assert {"award", "rank", "nominated", "reason"} <= set(awards.columns)
+    assert awards["award"].notna().sum() >= 1
+    assert data.read_bytes() == before
+    xlsx = ROOT / "data" / "samples" / "lao_cai_communes_2025-06_long.xlsx"
+    proc = run("award", "--plan", "scenarios/lao_cai_cds_2022.yaml", "--level", "commune", "--data", str(xlsx),
+               "--set", "awards.chairman.quota=2")
+    assert proc.returncode == 0, proc.stderr
+    assert "lao_cai_cds_2022:commune at 2025-06" in proc.stdout
+
+
+@pytest.mark.parametrize("name, needle", [
+    ("bare_ratio_85.csv", "write 0.85 or 85%"),
+    ("unknown_locality.csv", "unknown locality '99999'"),
+    ("unknown_indicator.csv", "unknown indicator 'electronic_document_rate'"),
+    ("duplicate_row.csv", "duplicate row"),
+    ("out_of_range.csv", "out of range"),
+    ("missing_indicator.csv", "missing indicator 'emulation_registered'"),
+])
+def test_bad_observation_files_exit_2(tmp_path, name, needle):
+    bad = ROOT / "data" / "samples" / "bad" / name
+    before = bad.read_bytes()
+    out = tmp_path / "x.csv"
+    proc = run("award", "--plan", "scenarios/lao_cai_cds_2022.yaml", "--level", "commune", "--data", str(bad),
+               "--period", "2025-06", "--out", str(out))
+    assert proc.returncode == 2
+    assert needle in proc.stderr and name in proc.stderr and ("row" in proc.stderr)
+    assert "Traceback" not in proc.stderr
+    assert not out.exists() and bad.read_bytes() == before
+
+
+def test_explain_prints_the_plan_line_by_line():
+    data = ROOT / "data" / "samples" / "ha_giang_communes_2023-11_wide.csv"
+    first = data.read_text(encoding="utf-8-sig").splitlines()[1].split(",")[0]
+    proc = run("score", "--plan", "scenarios/ha_giang_186_2023.yaml", "--level", "commune", "--data", str(data), "--explain", first)
+    assert proc.returncode == 0, proc.stderr
+    for needle in ("A.IV.2", "min(tỷ lệ / 75%, 1) × 11", "G.cadres", "total=", "Phụ lục 3"):
+        assert needle in proc.stdout, needle

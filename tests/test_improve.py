@@ -74,7 +74,11 @@ def _brute(scheme, values, unit):
     combos["parent_id"], combos["urban_class"] = cur.parent_id, cur.urban_class
     combos.index = [f"x{i:05d}" for i in range(len(combos))]
     st = es.score(scheme, combos, None)  # every combination scored by the engine in one call
-    combos = combos[st["eligible"]].assign(total=st["total"]).sort_values("cost")
+    combos = combos[st["eligible"]].assign(total=st["total"]).sort_values("cost", kind="mergesort")
+    # a sound shortcut: to win, a unit must out-score some unit that is awarded now (it either
+    # displaces an awarded nominee of its parent or passes the last awarded nominee)
+    aw0 = es.allocate(es.score(scheme, values, None), scheme, None)
+    combos = combos[combos["total"] > aw0.loc[aw0["award"].notna(), "total"].min() - 1e-9]
     others = values.drop(index=unit)
     for lid, row in combos.iterrows():
         trial = pd.concat([others, row[INDS + ["parent_id", "urban_class"]].to_frame(unit).T])

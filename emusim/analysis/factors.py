@@ -45,6 +45,7 @@ emusim.errors.InputError: uplift.city: uniform low 0.3 is above high 0.1
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
@@ -359,6 +360,14 @@ def factors_from_dict(spec: Mapping[str, Any] | Iterable[Factor], scheme=None, c
     return out
 
 
+@functools.lru_cache(maxsize=1)
+def default_catalog():
+    """The package's indicator catalog, read once (units decide how noise is kept in range)."""
+    from ..catalog import load_catalog
+
+    return load_catalog()
+
+
 def _check_against_scheme(factors: list[Factor], scheme, catalog, file) -> list[Problem]:
     from ..adjust import validate
 
@@ -369,9 +378,7 @@ def _check_against_scheme(factors: list[Factor], scheme, catalog, file) -> list[
     needed = set(scheme.indicators)
     if catalog is None:
         try:
-            from ..catalog import load_catalog
-
-            catalog = load_catalog()
+            catalog = default_catalog()
         except Exception:  # noqa: BLE001 - the catalog only refines noise checks
             catalog = None
     for f in factors:

@@ -50,7 +50,7 @@ import pandas as pd
 
 from ..errors import InputError
 from .batch import BatchModel
-from .factors import Factor, factors_from_dict
+from .factors import Factor, default_catalog, factors_from_dict
 
 #: Up to this many units the rank histogram has one bin per rank (exact quantiles).
 EXACT_RANK_UNITS = 2048
@@ -163,13 +163,13 @@ def _setup(scheme, values, factors, registry, catalog) -> tuple[_Job, pd.DataFra
     from ..allocate import allocate
     from ..engine import score
 
+    if catalog is None:
+        catalog = default_catalog()
     factors = factors_from_dict(factors, scheme=scheme, catalog=catalog)
     model = BatchModel(scheme, values, registry)
     nominal = allocate(score(scheme, values, registry), scheme, registry)
     if catalog is None:
-        from ..catalog import load_catalog
-
-        catalog = load_catalog()
+        catalog = default_catalog()
     units = {f.indicator: (catalog[f.indicator].unit if f.indicator in catalog else "ratio")
              for f in factors if f.is_noise}
     params = scheme.parameters()

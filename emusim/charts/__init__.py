@@ -1,5 +1,41 @@
-"""Charts in one house style (matplotlib Figures, Vietnamese or English; see :mod:`.style`)."""
-from . import style
-from .ranking import decomposition, gate_pass_rates, ranking
+"""Charts for briefings, in one house style (DESIGN §7).
 
-__all__ = ["style", "ranking", "decomposition", "gate_pass_rates"]
+Every function returns a :class:`matplotlib.figure.Figure` (made without pyplot, so no
+global state leaks between calls), takes ``lang="vi"`` (default) or ``"en"`` for every
+label and title, draws Vietnamese text in DejaVu Sans, and ends with a source note
+(``source=``; default: the plan and "computed with emusim"). Inputs are plain DataFrames
+and emusim objects; each docstring lists the columns it reads. Save with
+:func:`emusim.charts.save` (PNG/PDF, atomic).
+
+=====================================  ====================================================
+``ranking(award_table, scheme, st)``   bars of totals by award tier, cut-offs, failed gates
+``decomposition(st, scheme, aw)``      stacked points by group + bonus − deductions
+                                       (standards: grid of standards met)
+``gate_pass_rates(st, scheme)``        share of units passing each gate / standard
+``waterfall(st_a, st_b, unit, …)``     why a unit's score changes between two schemes
+``trajectories(panel, ind, units)``    monthly trajectories vs (uplifted) targets, forecast bands
+``sweep(sweep_df)``                    who wins at each value of one parameter
+``tornado(tornado_df)``                which parameters move the result most
+``rank_intervals(mc_df)``              median rank with 5–95 % intervals
+``award_probability(mc_df)``           heatmap of award probabilities
+``slopegraph(compare_df)``             ranks under two schemes
+``overlap({label: ids})``              overlap of award sets
+``award_map(award_table, registry)``   communes on lat/lon coloured by award
+``equity(award_table)``                award share vs unit share by urban class
+=====================================  ====================================================
+"""
+from . import style
+from .compare import overlap, slopegraph
+from .equity import equity, equity_table
+from .maps import award_map
+from .ranking import decomposition, gate_pass_rates, ranking
+from .sensitivity import sweep, tornado
+from .style import missing_glyphs, save, source_note
+from .trajectory import trajectories
+from .uncertainty import award_probability, rank_intervals
+from .waterfall import waterfall
+
+CHARTS = ("ranking", "decomposition", "gate_pass_rates", "waterfall", "trajectories", "sweep", "tornado",
+          "rank_intervals", "award_probability", "slopegraph", "overlap", "award_map", "equity")
+
+__all__ = ["style", "save", "source_note", "missing_glyphs", "equity_table", *CHARTS]

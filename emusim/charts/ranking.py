@@ -209,7 +209,6 @@ def _standards_grid(score_table, scheme, award_table, *, units, top, lang, sourc
             if values is not None and kind == "met" and obj.indicator in values.columns and idx in values.index:
                 v = float(values.at[idx, obj.indicator])
                 text = style.pct(v, lang, 1 if (0.99 < v < 1.0 or (not ok and round(v, 2) == obj.target)) else 0)
-            elif values is not None and kind == "gate" and obj.indicator in values.columns and idx in values.index:
             ax.text(j, i, text, ha="center", va="center", fontsize=7.5, color="white", fontweight="bold")
     ax.set_xlim(-0.5, m - 0.5)
     ax.set_ylim(n - 0.5, -0.5)

@@ -78,7 +78,7 @@ def sweep(sweep_df: pd.DataFrame, *, parameter: str | None = None, scheme=None, 
 
 @style.styled
 def tornado(tornado_df: pd.DataFrame, *, scheme=None, metric: str | None = None, baseline_value=None,
-            max_rows: int = 12, lang: str = "vi", source: str | None = None, title: str | None = None,
+            max_rows: int = 12, mirror: bool | None = None, lang: str = "vi", source: str | None = None, title: str | None = None,
             subtitle: str | None = None):
     """Which parameters move the result most: bars of the effect at each end of a range.
 
@@ -86,8 +86,16 @@ def tornado(tornado_df: pd.DataFrame, *, scheme=None, metric: str | None = None,
     ``uplift.city``), ``low``, ``high`` (the values tried), ``effect_low``, ``effect_high``
     (the change of the outcome metric from the baseline, e.g. the number of award winners
     that change); optional ``label``. ``metric``: what the effect measures (axis label).
+    ``mirror``: draw the low-end effects to the left and the high-end ones to the right
+    (for a non-negative metric such as "awards that change"); default: when no effect is
+    negative.
     """
     df = tornado_df.copy()
+    if mirror is None:
+        mirror = bool((df["effect_low"] >= 0).all() and (df["effect_high"] >= 0).all())
+    if mirror:
+        df["effect_low"] = -df["effect_low"].abs()
+        df["effect_high"] = df["effect_high"].abs()
     df["_size"] = np.maximum(df["effect_low"].abs(), df["effect_high"].abs())
     df = df.sort_values("_size", ascending=False).head(max_rows)
     n = len(df)
@@ -102,7 +110,8 @@ def tornado(tornado_df: pd.DataFrame, *, scheme=None, metric: str | None = None,
     span = span or 1.0
     for yi, (_, r) in zip(y, df.iterrows()):
         for eff, val, c in ((r["effect_low"], r["low"], lo_c), (r["effect_high"], r["high"], hi_c)):
-            txt = f"{parameter_value(r['parameter'], val, lang)} → {'+' if eff > 0 else ''}{style.num(eff, lang, 1)}"
+            shown = abs(eff) if mirror else eff
+            txt = f"{parameter_value(r['parameter'], val, lang)} → {'+' if shown > 0 and not mirror else ''}{style.num(shown, lang, 1)}"
             ha = "left" if eff >= 0 else "right"
             ax.text(eff + (span * 0.02 if eff >= 0 else -span * 0.02), yi, txt, va="center", ha=ha, fontsize=7.5, color=c)
     labels = [wrap(r["label"] if "label" in df.columns and isinstance(r.get("label"), str) and r.get("label")
@@ -112,6 +121,8 @@ def tornado(tornado_df: pd.DataFrame, *, scheme=None, metric: str | None = None,
     ax.set_xlim(-span * 1.45, span * 1.45)
     ax.axvline(0, color=style.INK, linewidth=0.8)
     ax.tick_params(axis="y", length=0)
+    if mirror:
+        ax.xaxis.set_major_formatter(lambda v, _: style.num(abs(v), lang, 1))
     ax.set_xlabel(metric or style.pick("Thay đổi so với kịch bản gốc", "Change from the baseline", lang))
     legend_below(ax, [Patch(color=lo_c, label=style.pick("mức thấp của tham số", "low end of the parameter", lang)),
                       Patch(color=hi_c, label=style.pick("mức cao của tham số", "high end of the parameter", lang))],

@@ -1,0 +1,144 @@
+"""Scheme comparison: slopegraph of ranks and overlap of the award sets."""
+from __future__ import annotations
+
+from itertools import combinations
+from typing import Mapping
+
+import numpy as np
+import pandas as pd
+from matplotlib.lines import Line2D
+
+from . import style
+from ._common import legend_below, names_for, shorten
+
+KEPT, LOST, GAINED, NEITHER = "#1f4e79", "#c0392b", "#2a9d8f", "#b8c2cc"
+
+
+def _won(x) -> bool:
+    return isinstance(x, str) and x not in ("", "None")
+
+
+@style.styled
+def slopegraph(compare_df: pd.DataFrame, *, labels: tuple[str, str] = ("A", "B"), top: int = 15,
+               names=None, scheme=None, lang: str = "vi", source: str | None = None,
+               title: str | None = None, subtitle: str | None = None):
+    """Ranks of the same units under two schemes, joined by lines.
+
+    ``compare_df`` (index locality_id): ``rank_a``, ``rank_b``; optional ``award_a``,
+    ``award_b`` (tier id or None) and ``name``. Units shown: the ``top`` best under either
+    scheme plus every award winner under either. Ranks below ``top + 3`` are drawn at the
+    bottom edge with their real rank printed. Line colour: award kept, lost, gained, or no
+    award under either.
+    """
+    df = compare_df.copy()
+    has_aw = "award_a" in df.columns and "award_b" in df.columns
+    sel = (df["rank_a"] <= top) | (df["rank_b"] <= top)
+    if has_aw:
+        sel |= df["award_a"].map(_won) | df["award_b"].map(_won)
+    df = df[sel]
+    floor = top + 3
+    fig = style.new_figure(2.2 + 0.24 * (floor + 1), WIDTH_SLOPE)
+    ax = fig.add_subplot()
+    xa, xb = 0.0, 1.0
+    label_of = dict(zip(df.index, names_for(df.index, df, names)))
+    counts = {"kept": 0, "lost": 0, "gained": 0}
+    used_a, used_b = {}, {}
+    for idx, r in df.sort_values("rank_a").iterrows():
+        ra, rb = float(r["rank_a"]), float(r["rank_b"])
+        ya, yb = min(ra, floor), min(rb, floor)
+        if has_aw:
+            wa, wb = _won(r["award_a"]), _won(r["award_b"])
+            color = KEPT if wa and wb else LOST if wa else GAINED if wb else NEITHER
+            counts["kept" if wa and wb else "lost" if wa else "gained" if wb else "kept"] += 0 if not (wa or wb) else 1
+        else:
+            color = KEPT if rb < ra else LOST if rb > ra else NEITHER
+        lw = 2.0 if color != NEITHER else 1.0
+        ax.plot([xa, xb], [ya, yb], color=color, linewidth=lw, alpha=0.9, zorder=3 if color != NEITHER else 2,
+                marker="o", markersize=3.5)
+        # labels, nudged when ranks collide at the floor
+        ka = used_a.get(ya, 0)
+        kb = used_b.get(yb, 0)
+        used_a[ya], used_b[yb] = ka + 1, kb + 1
+        ta = f"{label_of[idx]}  {int(ra)}"
+        tb = f"{int(rb)}  {label_of[idx]}"
+        ax.text(xa - 0.03, ya + 0.55 * ka, ta, ha="right", va="center", fontsize=7.5, color=color if color != NEITHER else style.MUTED)
+        ax.text(xb + 0.03, yb + 0.55 * kb, tb, ha="left", va="center", fontsize=7.5, color=color if color != NEITHER else style.MUTED)
+    ax.set_xlim(-0.9, 1.9)
+    bottom = floor + 0.6 * max(max(used_a.values(), default=1), max(used_b.values(), default=1)) + 0.5
+    ax.set_ylim(bottom, 0.2)
+    ax.axhline(floor - 0.5, color=style.GRID, linewidth=0.8)
+    ax.text(0.5, floor, style.pick(f"hạng > {floor - 1}", f"rank > {floor - 1}", lang), ha="center", va="center",
+            fontsize=7.5, color=style.MUTED)
+    ax.text(xa, -0.2, style.nfc(labels[0]), ha="center", va="bottom", fontsize=9, fontweight="bold")
+    ax.text(xb, -0.2, style.nfc(labels[1]), ha="center", va="bottom", fontsize=9, fontweight="bold")
+    ax.axis("off")
+    handles = []
+    if has_aw:
+        handles = [Line2D([], [], color=KEPT, linewidth=2, label=style.pick("được khen ở cả hai", "awarded under both", lang)),
+                   Line2D([], [], color=LOST, linewidth=2, label=style.pick(f"chỉ được khen theo {labels[0]}", f"awarded under {labels[0]} only", lang)),
+                   Line2D([], [], color=GAINED, linewidth=2, label=style.pick(f"chỉ được khen theo {labels[1]}", f"awarded under {labels[1]} only", lang)),
+                   Line2D([], [], color=NEITHER, linewidth=1, label=style.pick("không được khen", "no award", lang))]
+        legend_below(ax, handles, ncol=2, offset=0.0)
+    title = title or style.pick("Thứ hạng thay đổi thế nào giữa hai phương án?", "How do ranks move between the two options?", lang)
+    if subtitle is None:
+        subtitle = style.pick(f"Thứ hạng theo {labels[0]} (trái) và {labels[1]} (phải); "
+                              f"{counts['kept']} giữ giải, {counts['lost']} mất giải, {counts['gained']} được thêm.",
+                              f"Rank under {labels[0]} (left) and {labels[1]} (right); "
+                              f"{counts['kept']} keep an award, {counts['lost']} lose it, {counts['gained']} gain one.", lang) if has_aw else None
+    return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))
+
+
+WIDTH_SLOPE = 7.5
+
+
+@style.styled
+def overlap(sets: Mapping[str, object], *, names=None, scheme=None, lang: str = "vi", source: str | None = None,
+            title: str | None = None, subtitle: str | None = None, max_names: int = 8):
+    """Overlap of award sets: how many units win under each combination of schemes.
+
+    ``sets``: scheme label → the locality ids awarded under it (any iterable), for 2–4
+    schemes. ``names``: locality_id → display name (the names of the units in each
+    combination are printed next to its bar, up to ``max_names``).
+    """
+    labels = list(sets)
+    members = {k: set(map(str, v)) for k, v in sets.items()}
+    everyone = set().union(*members.values()) if members else set()
+    combos = []
+    for r in range(len(labels), 0, -1):
+        for combo in combinations(labels, r):
+            inside = set.intersection(*(members[c] for c in combo))
+            outside = set().union(*(members[c] for c in labels if c not in combo)) if len(combo) < len(labels) else set()
+            units = sorted(inside - outside)
+            combos.append((combo, units))
+    n = len(combos)
+    fig = style.new_figure(2.2 + 0.5 * n)
+    ax = fig.add_subplot()
+    style.style_axis(ax, "x")
+    y = np.arange(n)
+    sizes = [len(u) for _, u in combos]
+    colors = [KEPT if len(c) == len(labels) else (LOST if labels[0] in c else GAINED) for c, _ in combos]
+    ax.barh(y, sizes, color=colors, height=0.6)
+    mx = max(sizes + [1])
+    for yi, (combo, units) in zip(y, combos):
+        nm = names_for(units, None, names or {})
+        txt = f"{len(units)}" + (":  " + ", ".join(nm[:max_names]) + (" …" if len(nm) > max_names else "") if units else "")
+        ax.text(len(units) + mx * 0.02, yi, shorten(txt, 110), va="center", ha="left", fontsize=7.5)
+    ylabels = []
+    for combo, _ in combos:
+        if len(combo) == len(labels):
+            ylabels.append(style.pick("Cả " + " và ".join(labels), "All of " + ", ".join(labels), lang) if len(labels) > 2 else
+                           style.pick(f"Cả {labels[0]} và {labels[1]}", f"Both {labels[0]} and {labels[1]}", lang))
+        else:
+            ylabels.append(style.pick("Chỉ " + " và ".join(combo), "Only " + " and ".join(combo), lang))
+    ax.set_yticks(y, ylabels)
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.set_xlim(0, mx * 3.2)
+    ax.xaxis.set_major_locator(__import__("matplotlib.ticker", fromlist=["MaxNLocator"]).MaxNLocator(integer=True))
+    ax.set_xlabel(style.pick("Số đơn vị được khen", "Units awarded", lang))
+    ax.tick_params(axis="y", length=0)
+    title = title or style.pick("Cùng đơn vị hay đơn vị khác được khen?", "Same winners or different ones?", lang)
+    if subtitle is None:
+        both = sizes[0]
+        subtitle = style.pick(f"{len(everyone)} đơn vị được khen theo ít nhất một phương án; {both} theo tất cả.",
+                              f"{len(everyone)} units win under at least one option; {both} under all.", lang)
+    return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))
