@@ -43,8 +43,8 @@ _NOM_KEYS = {"parent_level", "per_parent", "individuals_per_parent", "extra", "n
 _EXTRA_KEYS = {"per_parent", "min_children", "individuals_per_parent", "notes"} | _SOURCE_KEYS
 _TASK_KEYS = {"id", "group", "label", "label_en", "lead", "partners", "result", "deadline",
               "deadline_text", "notes"} | _SOURCE_KEYS
-_REPORT_KEYS = {"id", "day", "window_start_day", "window_end_day", "date", "label", "label_en",
-                "notes"} | _SOURCE_KEYS
+_REPORT_KEYS = {"id", "day", "window_start_day", "window_end_day", "date", "inclusive", "label",
+                "label_en", "notes"} | _SOURCE_KEYS
 _TARGET_KEYS = {"id", "indicator", "op", "target", "deadline", "label", "label_en",
                 "notes"} | _SOURCE_KEYS
 _TIMELINE_KEYS = {"id", "date", "label", "label_en", "notes"} | _SOURCE_KEYS
@@ -450,6 +450,7 @@ def _reporting(r: _Reader, node, what) -> ReportingEntry:
     day = lambda k: (int(node[k]) if isinstance(node.get(k), int) else None)  # noqa: E731
     return ReportingEntry(id=r.text(node, "id"), day=day("day"), window_start_day=day("window_start_day"),
                           window_end_day=day("window_end_day"), date=r.date(node, "date", ew),
+                          inclusive=r.flag(node, "inclusive", ew, default=True),
                           label=r.text(node, "label"), label_en=r.text(node, "label_en"), source=r.source(node))
 
 

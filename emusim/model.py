@@ -216,9 +216,15 @@ class ReportingEntry:
     window_start_day: int | None = None
     window_end_day: int | None = None
     date: _dt.date | None = None
+    inclusive: bool = True
     label: str = ""
     label_en: str = ""
     source: Source = field(default_factory=Source)
+
+    @property
+    def last_day_offset(self) -> int:
+        """0 when the report may arrive on the stated day; −1 for "Gửi trước ngày …" (before it)."""
+        return 0 if self.inclusive else -1
 
 
 @dataclass(frozen=True)

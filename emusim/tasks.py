@@ -16,9 +16,10 @@ What is judged
       từ ngày mùng 8 của tháng trước, đến ngày mùng 7 của tháng báo cáo);"
       "Báo cáo năm: Gửi trước ngày 09/12/2025."
 
-  so the report of month M covers the 8th of M−1 to the 7th of M and is due on the 9th of
+  so the report of month M covers the 8th of M−1 to the 7th of M and must arrive before the 9th of
   M (the scenario's ``reporting`` entry ``monthly``: ``day: 9``; its assumption reads
-  "Gửi trước ngày mùng 9" as "due on the 9th", inclusive). The first month judged is the
+  "Gửi trước ngày mùng 9" to the letter: before the 9th, so the 8th is the last day:
+  ``inclusive: false``). The first month judged is the
   one after the month the plan was issued (plan of 31/7/2025 → 08/2025). The yearly report
   (due 09/12/2025) falls on the same day as December's monthly report and is not counted
   a second time.
@@ -138,7 +139,7 @@ def report_window(scheme, period) -> tuple[_dt.date, _dt.date, _dt.date]:
                          "with 'day'), so recurring tasks cannot be judged", path="reporting")
     p = pd.Period(str(period), freq="M")
     prev = p - 1
-    due = _dt.date(p.year, p.month, min(entry.day, p.days_in_month))
+    due = _dt.date(p.year, p.month, min(entry.day, p.days_in_month)) + _dt.timedelta(days=entry.last_day_offset)
     start = _dt.date(prev.year, prev.month, min(entry.window_start_day or 1, prev.days_in_month)) \
         if entry.window_start_day else _dt.date(p.year, p.month, 1)
     end = _dt.date(p.year, p.month, min(entry.window_end_day, p.days_in_month)) \

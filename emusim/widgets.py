@@ -37,7 +37,6 @@ months (``--seed N``) or from ``read_observations(file)`` (``--data file``).
 from __future__ import annotations
 
 import html
-import io
 import math
 import re
 import shlex
@@ -154,13 +153,13 @@ _CSS = """
                  padding:0 5px; margin:1px 2px; font-family:'DejaVu Sans Mono', monospace; font-size:12px}
 .emusim-x .lab {font-size:12.5px; line-height:1.25}
 .emusim-x .lab b {font-family:'DejaVu Sans Mono', monospace; font-weight:bold; color:#1f3b63}
-.emusim-scroll {max-height:520px; overflow-y:auto; border:1px solid #ccd6e3}
+.emusim-scroll {max-height:520px; overflow:auto; border:1px solid #ccd6e3}
 table.emusim-aw {border-collapse:collapse; font-size:12.5px; width:100%; line-height:1.3;
                  font-family:'DejaVu Sans', 'Noto Sans', Arial, sans-serif}
 table.emusim-aw th {position:sticky; top:0; background:#1f3b63; color:#fff; text-align:left;
-                    padding:5px 6px; font-weight:bold; z-index:1; white-space:nowrap}
+                    padding:5px 6px; font-weight:bold; z-index:1; vertical-align:bottom}
 table.emusim-aw td {border-bottom:1px solid #e3e8ef; padding:3px 6px; vertical-align:top; white-space:nowrap}
-table.emusim-aw td.why {white-space:normal; min-width:260px}
+table.emusim-aw td.why {white-space:normal; min-width:220px}
 table.emusim-aw td.num {text-align:right; font-variant-numeric:tabular-nums}
 table.emusim-aw tr:nth-child(even) td {background:#f8fafc}
 table.emusim-aw tr.t0 td {background:#fbf1d3} table.emusim-aw tr.t1 td {background:#e2ecf8}
@@ -300,103 +299,11 @@ def ranking_rows(award_table: pd.DataFrame, top: int = 30, keep=()) -> pd.DataFr
     return rows.head(max(top, 45))
 
 
-def ranking_figure(award_table: pd.DataFrame, scheme: Scheme, lang: str = "vi", top: int = 30,
-                   changes: dict | None = None, fig=None, title: str | None = None):
-    """Horizontal ranking chart: the best units, every nominee, each tier's cut-off line.
-
-    Bars are coloured by outcome (tier, nominated without award, eligible but not nominated,
-    not eligible); ``changes`` maps locality_id → "gain"/"loss"/"tier" and marks the bar.
-    Returns a matplotlib Figure (drawn into ``fig`` when given, to save time in widgets).
-    """
-    from matplotlib.figure import Figure
-    from matplotlib.patches import Patch
-
-    changes = changes or {}
-    rows = ranking_rows(award_table, top, keep=changes)
-    tiers = [t for t in scheme.awards.allocated_tiers]
-    tier_color = {t.id: TIER_COLORS[i % len(TIER_COLORS)] for i, t in enumerate(tiers)}
-    tier_label = {t.id: _tier_short(t, lang) for t in tiers}
-    n = len(rows)
-    height = max(4.0, 0.24 * n + 1.8)
-    if fig is None:
-        fig = Figure(figsize=(7.6, height), dpi=96)
-        from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-        FigureCanvasAgg(fig)
-    else:
-        fig.clf()
-        fig.set_size_inches(7.6, height)
-    ax = fig.add_axes([0.36, 1.3 / height, 0.60, 1 - 1.8 / height])
-    colors, hatches, edges = [], [], []
-    for _, r in rows.iterrows():
-        if r["award"] is not None and r["award"] in tier_color:
-            colors.append(tier_color[r["award"]]); hatches.append(""); edges.append("none")
-        elif r["nominated"]:
-            colors.append(COLOR_NOMINEE); hatches.append(""); edges.append("none")
-        elif r["eligible"]:
-            colors.append(COLOR_ELIGIBLE); hatches.append(""); edges.append("none")
-        else:
-            colors.append(COLOR_INELIGIBLE); hatches.append("////"); edges.append("#c07070")
-    y = np.arange(n)
-    totals = rows["total"].to_numpy(dtype=float)
-    bars = ax.barh(y, totals, color=colors, edgecolor=edges, linewidth=0.6, height=0.78)
-    for b, h in zip(bars, hatches):
-        if h:
-            b.set_hatch(h)
-    labels = []
-    for lid, r in rows.iterrows():
-        name = str(r.get("name", lid)) if "name" in rows else str(lid)
-        mark = {"gain": " ▲", "loss": " ▼", "tier": " ◆"}.get(changes.get(lid, ""), "")
-        labels.append(f"{int(r['rank'])}. {name}{mark}")
-    ax.set_yticks(y, labels, fontsize=8.5)
-    for lbl, lid in zip(ax.get_yticklabels(), rows.index):
-        c = changes.get(lid)
-        if c == "gain":
-            lbl.set_color("#17702f"); lbl.set_fontweight("bold")
-        elif c == "loss":
-            lbl.set_color("#b01c1c"); lbl.set_fontweight("bold")
-        elif c == "tier":
-            lbl.set_color("#7a5a00"); lbl.set_fontweight("bold")
-    ax.invert_yaxis()
-    ax.set_ylim(n - 0.5, -0.5)
-    lo = float(np.nanmin(totals)) if n else 0.0
-    hi = float(np.nanmax(totals)) if n else 1.0
-    span = max(hi - lo, 1.0)
-    left = max(0.0, lo - 0.25 * span) if scheme.kind == "points" else 0.0
-    ax.set_xlim(left, hi + 0.08 * span)
-    # cut-off per tier: the total of the tier's last awardee (named in the legend)
-    from matplotlib.lines import Line2D
-
-    cut_handles = []
-    for t in tiers:
-        won = award_table["total"][award_table["award"] == t.id]
-        if len(won):
-            cut = float(won.min())
-            ax.axvline(cut, color=tier_color[t.id], linestyle="--", linewidth=1.3)
-            cut_handles.append(Line2D([], [], color=tier_color[t.id], linestyle="--",
-                                      label=f"{_t('cutoff', lang)} {tier_label[t.id]}: {fmt_points(cut, lang, 2)}"))
-    ax.set_xlabel(_t("chart_x" if scheme.kind == "points" else "chart_x_std", lang), fontsize=9)
-    ax.tick_params(axis="x", labelsize=8)
-    for s in ("top", "right"):
-        ax.spines[s].set_visible(False)
-    ax.grid(axis="x", color="#e6e6e6", linewidth=0.6)
-    ax.set_axisbelow(True)
-    handles = [Patch(color=tier_color[t.id], label=tier_label[t.id]) for t in tiers]
-    handles += [Patch(color=COLOR_NOMINEE, label=_t("nominee", lang)),
-                Patch(color=COLOR_ELIGIBLE, label=_t("not_nominated", lang)),
-                Patch(facecolor=COLOR_INELIGIBLE, edgecolor="#c07070", hatch="////", label=_t("not_eligible", lang))]
-    fig.legend(handles=handles + cut_handles, loc="lower center", ncol=3, fontsize=7.5, frameon=False,
-               bbox_to_anchor=(0.5, 0.0))
-    if title:
-        fig.suptitle(title, fontsize=10.5, x=0.02, ha="left", y=1 - 0.12 / height, va="top")
-    return fig
-
-
 def ranking_svg(award_table: pd.DataFrame, scheme: Scheme, lang: str = "vi", top: int = 30,
                 changes: dict | None = None, width: int = 660) -> str:
     """The ranking chart as inline SVG (what the live dashboard draws: a few ms per redraw,
     where a matplotlib PNG of the same chart takes ~200 ms). Same content as
-    :func:`ranking_figure`: best units and every nominee by rank, bars coloured by outcome,
+    :func:`emusim.charts.ranking`: best units and every nominee by rank, bars coloured by outcome,
     a dashed cut-off line per tier, ▲/▼/◆ marks for units whose award the scenario changes.
     """
     changes = changes or {}
@@ -528,15 +435,6 @@ def _tier_short(tier, lang: str) -> str:
     return label
 
 
-def _png(fig, dpi: int = 96) -> bytes:
-    from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    FigureCanvasAgg(fig)
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=dpi)
-    return buf.getvalue()
-
-
 # --------------------------------------------------------------------------- explorer
 class Explorer:
     """Controls built from a scheme, a live award table and ranking chart (module docstring).
@@ -606,7 +504,6 @@ class Explorer:
         self.scheme: Scheme = self.base_scheme
         self._values_cache: dict = {}
         self._baseline_cache: dict = {}
-        self._fig = None
         self._controls: dict[str, Any] = {}
         self._labels: list[tuple[Any, str, Any]] = []
         self._syncing = False
@@ -1187,11 +1084,15 @@ class Explorer:
         changes = dict(zip(self.diff.index, self.diff["change"])) if len(self.diff) else {}
         return ranking_svg(self._award_table, self.scheme, self.lang, self.top, changes=changes)
 
-    def figure(self):
-        """The ranking chart as a matplotlib Figure (for briefings and ``savefig``)."""
-        changes = dict(zip(self.diff.index, self.diff["change"])) if len(self.diff) else {}
-        return ranking_figure(self._award_table, self.scheme, self.lang, self.top, changes=changes,
-                              title=self._chart_title())
+    def figure(self, **kw):
+        """The ranking chart of the current scenario as a matplotlib Figure in the briefing
+        house style (:func:`emusim.charts.ranking`), e.g. ``ex.figure().savefig("x.png")``.
+        The live dashboard draws the same content as SVG (:func:`ranking_svg`), which is
+        ~50× faster to redraw."""
+        from . import charts
+
+        kw.setdefault("title", self._chart_title())
+        return charts.ranking(self._award_table, self.scheme, self.score_table, top=self.top, lang=self.lang, **kw)
 
     def _chart_title(self) -> str:
         level = (self.scheme.label_en if self.lang == "en" else self.scheme.label) or self.level

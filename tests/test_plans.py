@@ -87,7 +87,9 @@ def test_kh21_has_70_tasks_with_deadlines():
     assert any(t.deadline is None and "Trung ương" in t.deadline_text for t in tasks.tasks)
     monthly = next(r for r in tasks.reporting if r.id == "monthly")
     assert (monthly.day, monthly.window_start_day, monthly.window_end_day) == (9, 8, 7)
-    assert next(r for r in tasks.reporting if r.id == "yearly").date == dt.date(2025, 12, 9)
+    assert not monthly.inclusive                         # "Gửi trước ngày mùng 9": before the 9th
+    yearly = next(r for r in tasks.reporting if r.id == "yearly")
+    assert yearly.date == dt.date(2025, 12, 9) and not yearly.inclusive
     assert any(t.target == 0.8 for t in tasks.targets) and any(t.target == 0.4 for t in tasks.targets)
 
 

@@ -173,13 +173,16 @@ def test_kh21_sample_status(kh21):
     assert "Sở Khoa học và công nghệ" not in st.index
     vp = st.loc["Văn phòng UBND tỉnh"]
     assert vp.n_tasks == 21                                       # 20 + task 1.7 "Văn phòng UBND"
-    # 3.5 on time (01/7), 3.6 late ("Văn Phòng  UBND tỉnh", 15/7 for 01/7)
-    assert vp.n_on_time == 1 and vp.n_late == 1
+    # "Hoàn thành trước 01/07/2025" read to the letter: due 30/6. 3.5 done 01/7 is late by a day;
+    # 3.6 ("Văn Phòng  UBND tỉnh", 15/7) late too
+    assert vp.n_on_time == 0 and vp.n_late == 2
     ca = st.loc["Công an tỉnh"]
     # Công an: 5 recurring tasks × 4 months (08–11) + dated 2.3, 3.4, 6.20, 6.30 = 24 due
     assert ca.n_due == 24 and ca.n_recurring_due == 20
-    # on time: 2.3, 3.4, 3.1 × 4, 6.27 × 2 (08, 10) = 8; late: 6.27/09; overdue: the rest
-    assert (ca.n_on_time, ca.n_late, ca.n_overdue) == (8, 1, 15)
+    # "Gửi trước ngày mùng 9": a report dated the 9th is late.
+    # on time: 2.3, 3.4 (29/8 for "trước 30/08"), 3.1 × 3 (08, 10, 11) = 5;
+    # late: 3.1/09 and 6.27/08, 6.27/10 (sent on the 9th), 6.27/09 (12th) = 4; overdue: the rest
+    assert (ca.n_on_time, ca.n_late, ca.n_overdue) == (5, 4, 15)
     assert ca.n_no_date == 2 and ca.no_date_tasks == "6.1, 6.18"
     assert st["total"].dropna().is_monotonic_decreasing
     assert (st["n_due"] == st["n_on_time"] + st["n_late"] + st["n_overdue"]).all()
@@ -191,12 +194,12 @@ def test_kh21_lists(kh21):
     od = overdue(kh21, SAMPLE, "2025-12-01")
     assert (od["days_overdue"] > 0).all()
     assert od["days_overdue"].is_monotonic_decreasing
-    assert not ((od.task_id == "3.1") & (od.lead == "Công an tỉnh")).any()    # all sent on time
+    assert not ((od.task_id == "3.1") & (od.lead == "Công an tỉnh")).any()    # all sent (one late)
     row = od[(od.task_id == "6.27") & (od.period == "2025-11")].iloc[0]
-    assert row.deadline == D(2025, 11, 9) and row.days_overdue == 22
+    assert row.deadline == D(2025, 11, 8) and row.days_overdue == 23        # before the 9th: by the 8th
     ds = due_soon(kh21, SAMPLE, "2025-12-01", days=30)
-    assert set(ds.loc[ds.period.isna(), "task_id"]) == {"4.3", "5.4"}        # 20/12, 31/12
-    assert (ds.loc[ds.period.notna(), "deadline"] == D(2025, 12, 9)).all()
+    assert set(ds.loc[ds.period.isna(), "task_id"]) == {"4.3", "5.4"}        # before 20/12 (19/12), 31/12
+    assert (ds.loc[ds.period.notna(), "deadline"] == D(2025, 12, 8)).all()     # "trước ngày mùng 9"
     assert ds["days_left"].is_monotonic_increasing
 
 

@@ -234,8 +234,22 @@ def _join(parts: list[str], lang: str) -> str:
     return ", ".join(parts[:-1]) + (" và " if lang == "vi" else " and ") + parts[-1]
 
 
+_KEEP_CASE = ("Project", "Decision", "VNeID", "Đề", "CCCD")
+
+
 def _lower_first(s: str) -> str:
-    return s[:1].lower() + s[1:] if s and not s[:2].isupper() else s
+    """Lower-case a label's first letter unless it starts with a name or an acronym."""
+    first = s.split(" ", 1)[0] if s else ""
+    if not s or first.startswith(_KEEP_CASE) or (len(first) > 1 and first[:2].isupper()):
+        return s
+    return s[:1].lower() + s[1:]
+
+
+def _pp(delta: float) -> str:
+    """A ratio change in percentage points: '+6', '+0.1', '−2.5'."""
+    pp = round(delta * 100, 1)
+    txt = f"{abs(pp):.1f}".rstrip("0").rstrip(".")
+    return ("+" if pp >= 0 else "−") + txt
 
 
 _NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
@@ -246,8 +260,9 @@ def _describe_change(ch: Mapping[str, Any], lang: str) -> str:
     if lang == "en":
         label = _lower_first(label)
     if unit == "ratio":
-        pp = delta * 100
-        txt = f"{pp:+.1f}".replace(".0", "") if abs(pp - round(pp)) < 0.05 else f"{pp:+.1f}"
+        txt = _pp(delta)
+        if lang == "vi":
+            txt = txt.replace(".", ",")
         return f"{txt} điểm phần trăm {label}" if lang == "vi" else f"{txt} pp {label}"
     if unit == "bool":
         if delta > 0:

@@ -57,30 +57,45 @@ def wrap(text: str, n: int = 28) -> str:
     return "\n".join(textwrap.wrap(style.nfc(text), n)) or ""
 
 
+FIELDS = {
+    "target": ("Chỉ tiêu", "Target of"), "max": ("Điểm tối đa", "Maximum of"),
+    "quota": ("Số lượng tối đa", "Quota of"), "mode": ("Chế độ", "Mode of"),
+    "points": ("Điểm", "Points of"), "unit": ("Điểm mỗi đơn vị", "Points per unit of"),
+    "op": ("Phép so sánh", "Comparison of"), "uplift": ("Áp dụng tăng thêm", "Uplift applies to"),
+    "basis": ("Cách tính", "Basis of"), "quota_individuals": ("Số cá nhân tối đa", "Individual quota of"),
+}
+CHOICES = {
+    "attainment": ("theo mức đạt chỉ tiêu", "attainment"), "rate": ("theo tỷ lệ", "rate"),
+    "threshold": ("đạt/không đạt", "threshold"), "hard": ("bắt buộc", "hard"), "soft": ("chỉ cảnh báo", "soft"),
+}
+
+
 def parameter_label(path: str, scheme=None, lang: str = "vi") -> str:
-    """Readable name of an adjust path (``uplift.city`` → "Mức tăng thêm: phường, xã của thành phố")."""
+    """Readable name of an adjust path (``uplift.city`` → "Mức tăng thêm chỉ tiêu: phường, xã của thành phố")."""
     head, _, rest = path.partition(".")
     if head == "uplift":
         return style.pick("Mức tăng thêm chỉ tiêu: ", "Target uplift: ", lang) + style.urban_label(rest, lang).lower()
-    if head in ("criteria", "gates", "groups", "awards") and scheme is not None:
+    if head in ("criteria", "gates", "groups", "awards"):
         ident, _, field = rest.rpartition(".")
         obj = None
-        try:
-            obj = {"criteria": scheme.criterion, "gates": scheme.gate, "groups": scheme.group,
-                   "awards": scheme.awards.tier}[head](ident)
-        except (KeyError, AttributeError):
-            obj = None
-        fields = {
-            "target": ("chỉ tiêu", "target"), "max": ("điểm tối đa", "maximum"),
-            "quota": ("số lượng tối đa", "quota"), "mode": ("chế độ", "mode"),
-            "points": ("điểm", "points"), "unit": ("điểm mỗi đơn vị", "points per unit"),
-        }
-        f = style.pick(*fields.get(field, (field, field)), lang)
+        if scheme is not None:
+            try:
+                obj = {"criteria": scheme.criterion, "gates": scheme.gate, "groups": scheme.group,
+                       "awards": scheme.awards.tier}[head](ident)
+            except (KeyError, AttributeError):
+                obj = None
+        f = style.pick(*FIELDS.get(field, (field, field)), lang)
+        if head == "awards" and obj is not None:
+            return f"{f}: {style.label_of(obj, lang)}"
+        if head == "groups":
+            return f"{f} " + style.pick("nhóm ", "group ", lang) + ident + (f": {shorten(style.label_of(obj, lang), 40)}" if obj else "")
         if obj is not None:
-            return f"{ident} {f}: {shorten(style.label_of(obj, lang), 38)}"
-        return f"{ident} {f}"
+            return f"{f} {ident}: {shorten(style.label_of(obj, lang), 44)}"
+        return f"{f} {ident}"
     if path == "proportional_basis":
         return style.pick("Cách tính điểm tỷ lệ", "Proportional basis", lang)
+    if path == "min_met":
+        return style.pick("Số tiêu chuẩn tối thiểu phải đạt", "Minimum standards met", lang)
     return path
 
 
@@ -93,6 +108,8 @@ def parameter_value(path: str, value, lang: str = "vi") -> str:
         return style.num(value, lang)
     if value is None:
         return style.pick("không giới hạn", "no cap", lang)
+    if isinstance(value, str) and value in CHOICES:
+        return style.pick(*CHOICES[value], lang)
     return str(value)
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from . import style
-from ._common import legend_below, names_for, shorten
+from ._common import legend_below, names_for, shorten, wrap
 
 KEPT, LOST, GAINED, NEITHER = "#1f4e79", "#c0392b", "#2a9d8f", "#b8c2cc"
 
@@ -67,8 +67,8 @@ def slopegraph(compare_df: pd.DataFrame, *, labels: tuple[str, str] = ("A", "B")
     bottom = floor + 0.6 * max(max(used_a.values(), default=1), max(used_b.values(), default=1)) + 0.5
     ax.set_ylim(bottom, 0.2)
     ax.axhline(floor - 0.5, color=style.GRID, linewidth=0.8)
-    ax.text(0.5, floor, style.pick(f"hạng > {floor - 1}", f"rank > {floor - 1}", lang), ha="center", va="center",
-            fontsize=7.5, color=style.MUTED)
+    ax.text(0.5, floor - 0.6, style.pick(f"thứ hạng thấp hơn {floor - 1} ↓", f"ranked below {floor - 1} ↓", lang),
+            ha="center", va="bottom", fontsize=7.5, color=style.MUTED)
     ax.text(xa, -0.2, style.nfc(labels[0]), ha="center", va="bottom", fontsize=9, fontweight="bold")
     ax.text(xb, -0.2, style.nfc(labels[1]), ha="center", va="bottom", fontsize=9, fontweight="bold")
     ax.axis("off")
@@ -111,18 +111,29 @@ def overlap(sets: Mapping[str, object], *, names=None, scheme=None, lang: str = 
             units = sorted(inside - outside)
             combos.append((combo, units))
     n = len(combos)
-    fig = style.new_figure(2.2 + 0.5 * n)
-    ax = fig.add_subplot()
+    texts = []
+    for combo, units in combos:
+        nm = names_for(units, None, names or {})
+        txt = ", ".join(nm[:max_names]) + (style.pick(f" và {len(nm) - max_names} đơn vị khác", f" and {len(nm) - max_names} more", lang)
+                                           if len(nm) > max_names else "")
+        texts.append(wrap(txt, 50) if txt else "–")
+    lines = [t.count("\n") + 1 for t in texts]
+    heights = [max(0.42, 0.17 * k + 0.16) for k in lines]
+    fig = style.new_figure(1.9 + sum(heights))
+    gs = fig.add_gridspec(1, 2, width_ratios=[1.0, 1.25], wspace=0.02)
+    ax = fig.add_subplot(gs[0])
+    ax_names = fig.add_subplot(gs[1], sharey=ax)
+    ax_names.axis("off")
     style.style_axis(ax, "x")
-    y = np.arange(n)
+    centers = np.cumsum(heights) - np.array(heights) / 2
     sizes = [len(u) for _, u in combos]
     colors = [KEPT if len(c) == len(labels) else (LOST if labels[0] in c else GAINED) for c, _ in combos]
-    ax.barh(y, sizes, color=colors, height=0.6)
+    ax.barh(centers, sizes, color=colors, height=0.3)
     mx = max(sizes + [1])
-    for yi, (combo, units) in zip(y, combos):
-        nm = names_for(units, None, names or {})
-        txt = f"{len(units)}" + (":  " + ", ".join(nm[:max_names]) + (" …" if len(nm) > max_names else "") if units else "")
-        ax.text(len(units) + mx * 0.02, yi, shorten(txt, 110), va="center", ha="left", fontsize=7.5)
+    for yc, size, txt in zip(centers, sizes, texts):
+        ax.text(size + mx * 0.02, yc, str(size), va="center", ha="left", fontsize=8.5, fontweight="bold")
+        ax_names.text(0.02, yc, txt, va="center", ha="left", fontsize=7.5, transform=ax_names.get_yaxis_transform())
+    y = centers
     ylabels = []
     for combo, _ in combos:
         if len(combo) == len(labels):
@@ -131,8 +142,8 @@ def overlap(sets: Mapping[str, object], *, names=None, scheme=None, lang: str = 
         else:
             ylabels.append(style.pick("Chỉ " + " và ".join(combo), "Only " + " and ".join(combo), lang))
     ax.set_yticks(y, ylabels)
-    ax.set_ylim(n - 0.5, -0.5)
-    ax.set_xlim(0, mx * 3.2)
+    ax.set_ylim(float(sum(heights)), 0.0)
+    ax.set_xlim(0, mx * 1.15)
     ax.xaxis.set_major_locator(__import__("matplotlib.ticker", fromlist=["MaxNLocator"]).MaxNLocator(integer=True))
     ax.set_xlabel(style.pick("Số đơn vị được khen", "Units awarded", lang))
     ax.tick_params(axis="y", length=0)

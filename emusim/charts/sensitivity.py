@@ -109,11 +109,12 @@ def tornado(tornado_df: pd.DataFrame, *, scheme=None, metric: str | None = None,
     span = float(df[["effect_low", "effect_high"]].abs().to_numpy().max()) if n else 1.0
     span = span or 1.0
     for yi, (_, r) in zip(y, df.iterrows()):
-        for eff, val, c in ((r["effect_low"], r["low"], lo_c), (r["effect_high"], r["high"], hi_c)):
+        for side, eff, val, c in ((-1, r["effect_low"], r["low"], lo_c), (1, r["effect_high"], r["high"], hi_c)):
             shown = abs(eff) if mirror else eff
             txt = f"{parameter_value(r['parameter'], val, lang)} → {'+' if shown > 0 and not mirror else ''}{style.num(shown, lang, 1)}"
-            ha = "left" if eff >= 0 else "right"
-            ax.text(eff + (span * 0.02 if eff >= 0 else -span * 0.02), yi, txt, va="center", ha=ha, fontsize=7.5, color=c)
+            right = eff > 0 or (eff == 0 and side > 0) if not mirror else side > 0
+            ha = "left" if right else "right"
+            ax.text(eff + (span * 0.02 if right else -span * 0.02), yi, txt, va="center", ha=ha, fontsize=7.5, color=c)
     labels = [wrap(r["label"] if "label" in df.columns and isinstance(r.get("label"), str) and r.get("label")
                    else parameter_label(r["parameter"], scheme, lang), 40) for _, r in df.iterrows()]
     ax.set_yticks(y, labels, fontsize=8)

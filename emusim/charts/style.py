@@ -278,8 +278,8 @@ def new_figure(height: float, width: float = WIDTH) -> Figure:
     return Figure(figsize=(width, height), dpi=100)
 
 
-def _wrap(text: str, width_in: float, size: float) -> str:
-    chars = max(20, int(width_in * 72 / (size * 0.56)))
+def _wrap(text: str, width_in: float, size: float, bold: bool = False) -> str:
+    chars = max(20, int(width_in * 72 / (size * (0.64 if bold else 0.56))))
     return "\n".join(textwrap.fill(line, chars) for line in nfc(text).split("\n"))
 
 
@@ -287,7 +287,7 @@ def finish(fig: Figure, title: str, subtitle: str | None = None, source: str | N
            legend_below: bool = False) -> Figure:
     """Title and subtitle at the top left, source note at the bottom left, tight layout."""
     w, h = fig.get_size_inches()
-    title = _wrap(title, w - 0.3, 12.5)
+    title = _wrap(title, w - 0.3, 12.5, bold=True)
     n_title = title.count("\n") + 1
     top_in = 0.12 + 0.23 * n_title
     fig.text(0.012, 1 - 0.1 / h, title, ha="left", va="top", fontsize=12.5, fontweight="bold", color=INK)

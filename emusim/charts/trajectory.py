@@ -44,7 +44,7 @@ def trajectories(panel_or_series, indicator: str, units, *, target: float | None
     start = ser.columns[0]
     shown = ser.loc[:, (ser.columns >= start) & (ser.columns <= as_of)]
     x = shown.columns.to_timestamp()
-    fig = style.new_figure(5.4)
+    fig = style.new_figure(4.3 + 0.19 * (len(units) + 3))
     ax = fig.add_subplot()
     style.style_axis(ax, "y")
     if context is not None:
@@ -92,14 +92,14 @@ def trajectories(panel_or_series, indicator: str, units, *, target: float | None
                                 f"; chance of reaching it: {style.pct(forecast.at[u, 'p_reach'], lang)}", lang)
         handles.append(Line2D([], [], color=color, linewidth=2, label=label))
     ax.axvline(as_of.to_timestamp(), color=style.MUTED, linewidth=0.8, linestyle=":")
-    ax.text(as_of.to_timestamp(), 1.02, style.pick(f" số liệu đến {as_of.strftime('%m/%Y')}", f" data to {as_of}", lang),
-            ha="left", va="bottom", fontsize=7.5, color=style.MUTED, transform=ax.get_xaxis_transform())
+    ax.text(as_of.to_timestamp(), 1.02, style.pick(f"số liệu đến {as_of.strftime('%m/%Y')} ", f"data to {as_of} ", lang),
+            ha="right", va="bottom", fontsize=7.5, color=style.MUTED, transform=ax.get_xaxis_transform())
     if deadline > as_of:
         ax.axvline(t_end, color=style.INK, linewidth=0.8)
-        ax.text(t_end, 1.02, style.pick(f"hạn {deadline.strftime('%m/%Y')} ", f"deadline {deadline} ", lang), ha="right",
+        ax.text(t_end, 1.02, style.pick(f" hạn {deadline.strftime('%m/%Y')}", f" deadline {deadline}", lang), ha="left",
                 va="bottom", fontsize=7.5, color=style.INK, transform=ax.get_xaxis_transform())
     ax.set_ylim(0, 1.04)
-    ax.set_xlim(x[0], max(t_end, x[-1]) + pd.Timedelta(days=20))
+    ax.set_xlim(x[0], max(t_end, x[-1]) + pd.Timedelta(days=75))
     ax.yaxis.set_major_formatter(lambda v, _: style.pct(v, lang))
     import matplotlib.dates as mdates
 
