@@ -4,7 +4,7 @@ VENV   ?= .venv
 PY     := $(VENV)/bin/python
 PIP    := $(PY) -m pip --disable-pip-version-check -q
 
-.PHONY: demo test lab bench install install-test registries lint clean
+.PHONY: demo test lab dashboard bench install install-test registries lint clean
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,10 @@ test: $(VENV)/.installed-test
 ## lab: JupyterLab on the notebooks
 lab: $(VENV)/.installed-lab
 	$(VENV)/bin/jupyter lab notebooks/
+
+## dashboard: the Voilà explorer (notebooks/explorer.ipynb) on http://127.0.0.1:8866
+dashboard: $(VENV)/.installed-lab
+	$(VENV)/bin/voila notebooks/explorer.ipynb --port=8866 --Voila.ip=127.0.0.1
 
 ## bench: run every benchmark, print the table, write benchmarks/RESULTS.md
 bench: $(VENV)/.installed-test

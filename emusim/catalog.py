@@ -86,15 +86,10 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     >>> cat["eid_activation_rate"].unit
     'ratio'
     """
-    default = path is None
     path = Path(path) if path is not None else DATA_DIR / "indicators.yaml"
-    files = [path]
-    if default and (DATA_DIR / "indicators.d").is_dir():
-        files += sorted((DATA_DIR / "indicators.d").glob("*.yaml"))
     problems: list[Problem] = []
     catalog = Catalog(source=str(path))
-    for file in files:
-        _read_into(catalog, file, problems)
+    _read_into(catalog, path, problems)
     if problems:
         raise InputError(problems)
     return catalog

@@ -1,10 +1,16 @@
 """``make demo``: the main job on the embedded default data.
 
-For each of the three provinces: the plan's summary and lint findings, then a simulated
-evaluation month (fixed seed) scored and awarded under the province's own scheme, with
-the award list and the reasons the runners-up got nothing.
+First a short summary of every plan (levels, criteria, quotas, lint findings). Then, for
+each of the three provinces, simulated data (fixed seed) at the plan's evaluation month,
+scored and awarded under the province's commune scheme, written as a briefing folder
+(:mod:`emusim.brief`) under ``brief/``: ``brief/ha_giang/`` (KH 186/KH-UBND, point table,
+2023-11), ``brief/tuyen_quang/`` (Đề án 06 commune standards, 2025-06) and
+``brief/lao_cai/`` (digital-transformation commune standards, 2025-06). The standards
+plans set no quota ("theo thẩm quyền"): the demo sets 5 with ``adjust`` and the summary
+says so. The demo owns ``brief/`` (git-ignored): each run replaces its own folders.
+The three briefs are built in parallel processes.
 
-    python -m emusim.demo [--seed N]
+    python -m emusim.demo [--seed N] [--out DIR] [--workers N]
 """
 from __future__ import annotations
 
@@ -12,25 +18,11 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
-
-from .allocate import allocate
-from .engine import score
 from .lint import lint
 from .loader import load_plan
 from .registry import load_registry
 
 ROOT = Path(__file__).resolve().parent.parent
-
-#: (plan id, level, registry, period, adjustments an analyst makes before awarding)
-DEMO_RUNS = [
-    ("ha_giang_186_2023", "commune", "ha_giang_2023", "2023-11", {}),
-    ("ha_giang_186_2023", "district", "ha_giang_2023", "2023-11", {}),
-    # Tuyên Quang and Lào Cai set no numeric quota ("theo thẩm quyền"): the demo assumes 5
-    ("tuyen_quang_da06_2022", "commune", "tuyen_quang_2023", "2025-06", {"awards.chairman.quota": 5}),
-    ("lao_cai_cds_2022", "commune", "lao_cai_2023", "2025-06", {"awards.chairman.quota": 5}),
-]
-
 
 def _rule(title: str) -> None:
     print("\n" + title)
@@ -55,46 +47,78 @@ def plan_summaries() -> None:
                 print(f"    {f.level}: {f.location.split(' ', 1)[-1]} {f.message[:110]}")
 
 
-def award_runs(seed: int) -> None:
-    try:
-        from .simulate import simulate
-    except ImportError:  # pragma: no cover
-        print("\n(simulation not available: skipping the award lists)")
-        return
-    panels: dict[str, object] = {}
-    for plan_id, level, registry_name, period, changes in DEMO_RUNS:
-        plan = load_plan(plan_id)
-        scheme = plan.scheme(level).adjust(changes) if changes else plan.scheme(level)
-        registry = load_registry(registry_name)
-        if registry_name not in panels:
-            panels[registry_name] = simulate(registry, seed=seed)
-        values = panels[registry_name].at(period)
-        st = score(scheme, values, registry)
-        aw = allocate(st, scheme, registry)
-        _rule(f"{plan.province} — {scheme.label_en or level} — simulated {period} (seed {seed})")
-        given = ", ".join(f"{k}: {v}" for k, v in aw.attrs["awards_given"].items())
-        print(f"{len(st)} units, {int(st['eligible'].sum())} eligible, {int(aw['nominated'].sum())} nominated; awards {given}")
-        if changes:
-            print(f"assumed: {changes}")
-        shown = aw.sort_values("rank")
-        winners = shown[shown["award"].notna()]
-        cols = [c for c in ("name", "award", "rank", "total") if c in shown]
-        with pd.option_context("display.width", 160, "display.max_colwidth", 80):
-            if len(winners):
-                print(winners[cols].to_string())
-            runners = shown[shown["award"].isna()].head(4)
-            print("first units without an award:")
-            print(runners[cols[:1] + ["rank", "total", "reason"]].to_string())
-        if aw.attrs["ties"]:
-            print(f"ties broken by the chain: {len(aw.attrs['ties'])}")
+#: The briefing folders of ``make demo``: (folder, plan id, level, adjustments, why).
+#: Evaluation month: the plan's ``evaluation_period`` (Hà Giang 2023-11; Tuyên Quang and
+#: Lào Cai 2025-06, the last month of the pre-merger provinces).
+BRIEFS = [
+    ("ha_giang", "ha_giang_186_2023", "commune", {}, []),
+    ("tuyen_quang", "tuyen_quang_da06_2022", "commune", {"awards.chairman.quota": 5},
+     ["Kế hoạch không quy định số lượng Bằng khen (\"theo thẩm quyền\"); bản demo giả định tối đa 5 "
+      "(awards.chairman.quota = 5). / The plan sets no number of certificates (\"theo thẩm quyền\"); "
+      "the demo assumes at most 5 (awards.chairman.quota = 5)."]),
+    ("lao_cai", "lao_cai_cds_2022", "commune", {"awards.chairman.quota": 5},
+     ["Kế hoạch không quy định số lượng Bằng khen (\"theo thẩm quyền\"); bản demo giả định tối đa 5 "
+      "(awards.chairman.quota = 5). / The plan sets no number of certificates (\"theo thẩm quyền\"); "
+      "the demo assumes at most 5 (awards.chairman.quota = 5)."]),
+]
+
+
+def _one_brief(job) -> dict:
+    """Build one province's briefing folder (runs in a worker process)."""
+    folder, plan_id, level, changes, assumptions, seed, out_root = job
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from .brief import make_brief
+    from .simulate import simulate
+
+    plan = load_plan(plan_id)
+    scheme = plan.scheme(level)
+    scheme = scheme.adjust(changes) if changes else scheme
+    registry = load_registry(plan.registry)
+    panel = simulate(registry, seed=seed)
+    period = plan.evaluation_period or str(panel.periods[-1])
+    b = make_brief(plan, scheme, panel.at(period), registry, Path(out_root) / folder, panel=panel, period=period,
+                   seed=seed, force=True, changes=changes, assumptions=assumptions)
+    return {"folder": str(b.out), "files": len(b.files), "seconds": b.seconds, "headlines": b.headlines,
+            "title": f"{plan.province} — {scheme.label_en or level} — {period}", "notes": b.notes}
+
+
+def briefs(seed: int, out_root: Path, workers: int | None = None) -> None:
+    """Write ``brief/<province>/`` for the three provinces (replacing the demo's own output)."""
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    out_root.mkdir(parents=True, exist_ok=True)
+    jobs = [(folder, plan_id, level, changes, assumptions, seed, str(out_root))
+            for folder, plan_id, level, changes, assumptions in BRIEFS]
+    workers = workers if workers is not None else min(len(jobs), max(1, (os.cpu_count() or 1)))
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as ex:
+            results = list(ex.map(_one_brief, jobs))
+    else:
+        results = [_one_brief(j) for j in jobs]
+    for r in results:
+        _rule(f"Briefing: {r['title']} (seed {seed})")
+        print(f"wrote {r['files']} files to {r['folder']}/ ({r['seconds']:.0f} s): charts (PNG + PDF), "
+              "danh_sach_khen_thuong.xlsx, summary.md")
+        for h in r["headlines"]["vi"]:
+            print(f"  • {h}")
+        print("  —")
+        for h in r["headlines"]["en"][:3]:
+            print(f"  • {h}")
+        for n in r["notes"]:
+            print(f"  (note: {n})")
 
 
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--seed", type=int, default=2023)
+    ap.add_argument("--out", default=str(ROOT / "brief"), help="folder of the briefing folders (default: brief/)")
+    ap.add_argument("--workers", type=int, default=None, help="processes (default: one per CPU, at most 3)")
     args = ap.parse_args(argv)
     plan_summaries()
-    award_runs(args.seed)
+    briefs(args.seed, Path(args.out), args.workers)
     return 0
 
 

@@ -31,6 +31,10 @@ def atomic_write(path: str | Path, writer) -> Path:
     os.close(fd)
     try:
         writer(Path(tmp))
+        # mkstemp creates 0600 files: give the result the permissions a normal file would get
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)
         os.replace(tmp, path)
     finally:
         if os.path.exists(tmp):

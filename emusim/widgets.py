@@ -159,7 +159,8 @@ table.emusim-aw {border-collapse:collapse; font-size:12.5px; width:100%; line-he
 table.emusim-aw th {position:sticky; top:0; background:#1f3b63; color:#fff; text-align:left;
                     padding:5px 6px; font-weight:bold; z-index:1; vertical-align:bottom}
 table.emusim-aw td {border-bottom:1px solid #e3e8ef; padding:3px 6px; vertical-align:top; white-space:nowrap}
-table.emusim-aw td.why {white-space:normal; min-width:220px}
+table.emusim-aw td.why {white-space:normal; min-width:200px}
+table.emusim-aw td.par {white-space:normal; min-width:90px}
 table.emusim-aw td.num {text-align:right; font-variant-numeric:tabular-nums}
 table.emusim-aw tr:nth-child(even) td {background:#f8fafc}
 table.emusim-aw tr.t0 td {background:#fbf1d3} table.emusim-aw tr.t1 td {background:#e2ecf8}
@@ -943,7 +944,7 @@ class Explorer:
         self._w_export.on_click(lambda _b: self._on_export())
         self._w_export_status = W.HTML()
         self._w_cli = W.HTML()
-        self._w_cli.add_class("emusim-cli")
+        self._w_cli.add_class("emusim-cli-box")
         export_box = W.VBox([
             W.HBox([self._label("export_path", width="120px"), self._w_path, self._w_force, self._w_export]),
             self._w_export_status,
@@ -1146,7 +1147,7 @@ class Explorer:
         tier_idx = {t: i for i, t in enumerate(tiers)}
         total_key = "total" if self.scheme.kind == "points" else "total_std"
         heads = [("rank", "num"), ("unit", ""), ("parent", ""), ("class", ""), (total_key, "num"), ("award", ""),
-                 ("failed", ""), ("reason", ""), ("change", "")]
+                 ("change", ""), ("failed", ""), ("reason", "")]
         out = ["<div class='emusim-x'><div class='emusim-scroll'><table class='emusim-aw'><thead><tr>"]
         out += [f"<th>{_t(k, L)}</th>" for k, _ in heads]
         out.append("</tr></thead><tbody>")
@@ -1169,10 +1170,10 @@ class Explorer:
             ulab = URBAN_LABELS.get(ucls or "", (ucls, ucls))
             out.append(
                 f"<tr class='{' '.join(cls)}' data-id='{_esc(lid)}'><td class='num'>{int(rank)}</td><td>{_esc(name)}</td>"
-                f"<td>{_esc(parent)}</td><td>{_esc(ulab[1] if L == 'en' else ulab[0])}</td>"
+                f"<td class='par'>{_esc(parent)}</td><td>{_esc(ulab[1] if L == 'en' else ulab[0])}</td>"
                 f"<td class='num'>{fmt_points(float(total), L)}</td><td>{badge}</td>"
-                f"<td class='fail'>{_esc(failed)}</td><td class='why'>{_esc(translate_reason(reason, L, self._tier_label))}</td>"
-                f"<td class='chg'>{chg_text.get(chg, '')}</td></tr>")
+                f"<td class='chg'>{chg_text.get(chg, '')}</td>"
+                f"<td class='fail'>{_esc(failed)}</td><td class='why'>{_esc(translate_reason(reason, L, self._tier_label))}</td></tr>")
         out.append("</tbody></table></div></div>")
         return "".join(out)
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,7 @@ from emusim.analysis import Factor, MonteCarloResult, factors_from_dict, monteca
 from emusim.analysis.batch import BatchModel
 from emusim.analysis.montecarlo import _setup, run_chunk
 
+SAMPLE_FACTORS = str(Path(__file__).resolve().parent.parent / "data" / "samples" / "factors_ha_giang.yaml")
 FACTORS = {
     "noise.eid_activation_rate": {"sd": 0.02},
     "noise.eid_registration_rate": {"sd": 0.02},
@@ -152,7 +154,7 @@ def _check_batch_equals_engine(scheme, values, reg, seed, m=12, coarse=True):
 
 def test_batch_equals_engine_on_random_adjusted_schemes(hg):
     scheme, values, reg = hg
-    ties = sum(_check_batch_equals_engine(scheme, values, reg, seed, m=10) for seed in range(3))
+    ties = sum(_check_batch_equals_engine(scheme, values, reg, seed, m=10) for seed in range(5))
     assert ties > 0, "the coarse values were meant to create ties at cut-offs"
 
 
@@ -247,7 +249,6 @@ def dask_client():
         cluster.close()
 
 
-@pytest.mark.slow
 def test_dask_cluster_gives_identical_results(hg, mc2000, dask_client):
     scheme, values, reg = hg
     mc = montecarlo(scheme, values, FACTORS, n=2000, seed=7, registry=reg, progress=False, chunk_size=500,
@@ -314,14 +315,14 @@ def test_cli_uncertainty(tmp_path, capsys):
 
     out = tmp_path / "mc.csv"
     rc = main(["uncertainty", "--plan", "ha_giang_186_2023", "--level", "commune", "--seed", "1",
-               "--period", "2023-11", "--factors", "data/samples/factors_ha_giang.yaml", "--n", "200",
+               "--period", "2023-11", "--factors", SAMPLE_FACTORS, "--n", "200",
                "--mc-seed", "4", "--out", str(out)])
     assert rc == 0
     table = pd.read_csv(out, encoding="utf-8-sig", dtype={"locality_id": str}).set_index("locality_id")
     assert len(table) == 193 and "p_any" in table
     assert table["p_chairman"].sum() > 0
     assert main(["uncertainty", "--plan", "ha_giang_186_2023", "--level", "commune", "--seed", "1",
-                 "--period", "2023-11", "--factors", "data/samples/factors_ha_giang.yaml", "--n", "20",
+                 "--period", "2023-11", "--factors", SAMPLE_FACTORS, "--n", "20",
                  "--out", str(out)]) == 2  # exists, no --force
     bad = tmp_path / "bad.yaml"
     bad.write_text("uplift.city: {uniform: [0.3, 0.1]}\ngroups.ZZ.max: {uniform: [1, 2]}\n", encoding="utf-8")

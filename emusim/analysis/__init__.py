@@ -1,39 +1,29 @@
 """Analysis: what changes if… and how sure are we (DESIGN §6).
 
-Functions are loaded on first use, so ``import emusim`` stays fast:
-
 * ``sweep``, ``tornado`` — one adjust path over a grid; which parameters move the award set most
 * ``montecarlo`` — award probabilities and rank intervals under uncertain inputs
 * ``sobol`` — first-order and total Sobol indices of award outcomes (SALib)
 * ``compare`` — the same localities under several schemes
 * ``min_improvement`` — the smallest indicator changes that would win a unit an award
 * ``equity`` — award shares by urban class and parent unit
+
+Several submodules share their main function's name (``sweep``, ``compare``, ``equity``,
+``montecarlo``, ``sobol``); the functions are imported here so that
+``from emusim.analysis import sweep`` is always the function. ``import emusim`` itself does
+not import this package.
 """
 from __future__ import annotations
 
-import importlib
+from .factors import Factor, factors_from_dict, load_factors
+from .sweep import sweep, tornado
+from .montecarlo import MonteCarloResult, montecarlo
+from .sobol import sobol, sobol_function
+from .compare import Comparison, compare
+from .improve import Improvement, min_improvement
+from .equity import Equity, equity, equity_under_uplift
 
-_EXPORTS = {
-    "sweep": "sweep", "tornado": "sweep",
-    "Factor": "factors", "factors_from_dict": "factors",
-    "montecarlo": "montecarlo", "MonteCarloResult": "montecarlo",
-    "sobol": "sobol",
-    "compare": "compare",
-    "min_improvement": "improve",
-    "equity": "equity",
-}
-
-__all__ = sorted(_EXPORTS)
-
-
-def __getattr__(name: str):
-    module = _EXPORTS.get(name)
-    if module is None:
-        raise AttributeError(f"module 'emusim.analysis' has no attribute {name!r}")
-    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__():
-    return __all__
+__all__ = [
+    "Comparison", "Equity", "Factor", "Improvement", "MonteCarloResult", "compare", "equity",
+    "equity_under_uplift", "factors_from_dict", "load_factors", "min_improvement", "montecarlo",
+    "sobol", "sobol_function", "sweep", "tornado",
+]

@@ -37,7 +37,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from html import escape
 from itertools import combinations
-from typing import Any, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 import pandas as pd

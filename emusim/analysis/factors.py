@@ -214,8 +214,10 @@ def noise_seeds(u, seed: int, index: int) -> list[np.random.SeedSequence]:
     factor is a deterministic — if very rough — function of u, as the estimator needs.
 
     >>> a = noise_seeds([0.25, 0.25, 0.5], seed=1, index=0)
-    >>> a[0].entropy == a[1].entropy, a[0].generate_state(1)[0] == a[1].generate_state(1)[0]
-    (True, True)
+    >>> bool(a[0].generate_state(1)[0] == a[1].generate_state(1)[0])
+    True
+    >>> bool(a[0].generate_state(1)[0] == a[2].generate_state(1)[0])
+    False
     """
     u = np.asarray(u, dtype=float)
     return [np.random.SeedSequence([int(seed), int(index), int(x * 2**32)]) for x in u]
@@ -357,7 +359,28 @@ def factors_from_dict(spec: Mapping[str, Any] | Iterable[Factor], scheme=None, c
         problems.extend(_check_against_scheme(out, scheme, catalog, file))
     if problems:
         raise InputError(problems)
-    return out
+    return [_default_clip(f) for f in out]
+
+
+def _default_clip(f: Factor) -> Factor:
+    """Keep normal draws of an adjust path inside its valid range (targets and uplift in
+    [0, 1], maxima, points and units non-negative) unless the factor gives its own clip.
+
+    >>> _default_clip(Factor("criteria.A.1.target", "normal", sd=0.1)).clip
+    (0.0, 1.0)
+    >>> _default_clip(Factor("groups.II.max", "normal", sd=5.0)).clip
+    (0.0, inf)
+    """
+    from dataclasses import replace
+
+    if f.dist != "normal" or f.is_noise or f.clip is not None:
+        return f
+    field = f.path.rsplit(".", 1)[-1]
+    if f.path.startswith("uplift.") or field == "target":
+        return replace(f, clip=(0.0, 1.0))
+    if field in ("max", "points", "unit") or f.path == "tolerance":
+        return replace(f, clip=(0.0, math.inf))
+    return f
 
 
 @functools.lru_cache(maxsize=1)
@@ -408,13 +431,16 @@ def _check_against_scheme(factors: list[Factor], scheme, catalog, file) -> list[
                 problems.append(Problem(f"a normal factor varies the current value, and {f.path} has none "
                                         f"({current!r}): give mean, or use uniform", path=f.path, file=file))
                 continue
-            probe = [f.mean if f.mean is not None else current]
+            centre = f.mean if f.mean is not None else current
+            probe = [float(centre)]  # normal draws are never whole numbers: quotas take integers
         else:
             probe = _values_to_check(f)
         for value in probe:
             found = validate(scheme, {f.path: value})
             if found:
-                problems.extend(Problem(p.message, path=f.path, file=file) for p in found)
+                hint = (" — draw whole numbers with {integers: [low, high]} or {choice: [...]}"
+                        if f.dist in ("uniform", "normal") and "integer" in found[0].message else "")
+                problems.extend(Problem(p.message + hint, path=f.path, file=file) for p in found)
                 break
     return problems
 

@@ -257,8 +257,7 @@ _NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
 
 def _describe_change(ch: Mapping[str, Any], lang: str) -> str:
     unit, delta, label = ch["unit"], ch["delta"], ch["label_vi" if lang == "vi" else "label_en"]
-    if lang == "en":
-        label = _lower_first(label)
+    label = _lower_first(label)
     if unit == "ratio":
         txt = _pp(delta)
         if lang == "vi":

@@ -233,6 +233,8 @@ def award_changes(sweep_table: pd.DataFrame, reference=None) -> pd.DataFrame:
                          "rank_reference": int(ref.at[lid, "rank"]), "rank": int(cur.at[lid, "rank"])})
     out = pd.DataFrame(rows, columns=["value", "locality_id", "name", "urban_class", "award_reference", "award",
                                       "change", "rank_reference", "rank"])
+    for col in ("award_reference", "award"):
+        out[col] = out[col].astype(object).where(out[col].notna(), None)
     out.attrs.update({"reference": reference, "path": sweep_table.attrs.get("path")})
     return out
 

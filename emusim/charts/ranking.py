@@ -68,7 +68,7 @@ def ranking(award_table: pd.DataFrame, scheme=None, score_table: pd.DataFrame | 
         ax.text(row["total"] + pad, yi, label, va="center", ha="left", fontsize=7.5, color=style.INK)
         if failed:
             extra = ", ".join(failed[:4]) + ("…" if len(failed) > 4 else "")
-            ax.text(row["total"] + pad + vmax * (0.085 if not is_std else 0.16), yi, f"✗ {extra}", va="center",
+            ax.text(row["total"] + pad + vmax * (0.085 if not is_std else 0.215), yi, f"✗ {extra}", va="center",
                     ha="left", fontsize=7.5, color=style.FAIL)
     # cut-offs: the lowest total among each tier's winners
     cut_handles = []
@@ -82,7 +82,11 @@ def ranking(award_table: pd.DataFrame, scheme=None, score_table: pd.DataFrame | 
                 cut_handles.append(Line2D([], [], color=cmap[t], linestyle=(0, (4, 2)), linewidth=1.1,
                                           label=f"{style.word('cutoff', lang)} {style.tier_label(scheme, t, lang)}: "
                                                 f"{style.num(cut, lang, 1)} {style.word('points', lang)}"))
-    ax.set_xlim(0, vmax * (1.32 if is_std else 1.22))
+    ax.set_xlim(0, vmax * (1.42 if is_std else 1.22))
+    if is_std:
+        from matplotlib.ticker import MaxNLocator
+
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_xlabel(style.pick("Số tiêu chuẩn đạt · chênh lệch bình quân so với chỉ tiêu", "Standards met · mean margin over target", lang)
                   if is_std else style.word("total", lang) + f" ({style.word('points', lang)})")
     ax.tick_params(axis="y", length=0)

@@ -76,6 +76,19 @@ def sweep(sweep_df: pd.DataFrame, *, parameter: str | None = None, scheme=None, 
     return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))
 
 
+def _from_analysis(df: pd.DataFrame, metric: str | None) -> pd.DataFrame:
+    """Map ``emusim.analysis.tornado`` columns onto the chart's (parameter, effect_low, effect_high)."""
+    df = df.copy()
+    if "parameter" not in df.columns and "path" in df.columns:
+        df["parameter"] = df["path"]
+    if "effect_low" not in df.columns:
+        key = metric if metric and f"{metric}_low" in df.columns else "changed"
+        if f"{key}_low" not in df.columns:
+            raise ValueError("tornado chart: expected columns effect_low/effect_high or the output of emusim.analysis.tornado")
+        df["effect_low"], df["effect_high"] = df[f"{key}_low"], df[f"{key}_high"]
+    return df
+
+
 @style.styled
 def tornado(tornado_df: pd.DataFrame, *, scheme=None, metric: str | None = None, baseline_value=None,
             max_rows: int = 12, mirror: bool | None = None, lang: str = "vi", source: str | None = None, title: str | None = None,
@@ -89,8 +102,12 @@ def tornado(tornado_df: pd.DataFrame, *, scheme=None, metric: str | None = None,
     ``mirror``: draw the low-end effects to the left and the high-end ones to the right
     (for a non-negative metric such as "awards that change"); default: when no effect is
     negative.
+
+    The output of :func:`emusim.analysis.tornado` is accepted as it is (``path`` →
+    ``parameter``, ``changed_low``/``changed_high`` → the effects, or the ``<metric>_low``
+    / ``<metric>_high`` columns when ``metric`` names one of them).
     """
-    df = tornado_df.copy()
+    df = _from_analysis(tornado_df, metric)
     if mirror is None:
         mirror = bool((df["effect_low"] >= 0).all() and (df["effect_high"] >= 0).all())
     if mirror:

@@ -75,7 +75,7 @@ RC = {
     "text.color": INK,
     "figure.facecolor": "white",
     "savefig.facecolor": "white",
-    "pdf.fonttype": 42,           # embed TrueType: Vietnamese stays searchable in the PDF
+    "pdf.fonttype": 3,            # glyph subsets as Type 3: exact Vietnamese glyphs, half the time of Type 42
     "svg.fonttype": "none",
 }
 
@@ -338,8 +338,21 @@ def save(fig: Figure, path: str | Path, formats: Iterable[str] = ("png",), dpi: 
             target = path.with_suffix("." + fmt)
             atomic_write(target, lambda p, fmt=fmt: fig.savefig(p, format=fmt, dpi=dpi, facecolor="white",
                                                                 metadata=_metadata(fig, fmt)))
+            _readable(target)
             out.append(target)
     return out
+
+
+def _readable(path: Path) -> None:
+    """Files made by ``atomic_write`` come from ``mkstemp`` (mode 0600): give them the usual mode."""
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    try:
+        os.chmod(path, 0o666 & ~umask)
+    except OSError:
+        pass
 
 
 def _metadata(fig: Figure, fmt: str) -> dict:

@@ -1,0 +1,155 @@
+"""``emusim compare``: the same localities under several schemes (DESIGN §6, §9).
+
+::
+
+    emusim compare --plans scenarios/ha_giang_186_2023.yaml:commune \\
+                           scenarios/tuyen_quang_da06_2022.yaml:commune \\
+                   --seed 1 --registry ha_giang_2023 --period 2023-11 --out compare.xlsx
+
+``--plans`` takes ``FILE:LEVEL`` (or ``PLAN_ID:LEVEL``). Values come from ``--data`` (an
+observations file) or are simulated for the registry with ``--seed``. ``--quota TIER=N``
+gives every scheme whose tier ``TIER`` has no quota that quota; ``--quota K:TIER=N`` (K = the
+plan id or the 1-based position in ``--plans``) sets it for one scheme. Without ``--quota``
+a scheme lacking a quota gets the first scheme's total collective quota (see
+:mod:`emusim.analysis.compare`).
+
+Output: ``.xlsx`` — sheets ``pairs``, ``units``, ``differences``, ``notes``; ``.csv`` — the
+units table (award, rank, total, eligibility under each scheme and the explanation of any
+difference). The pair summary and the first explanations are printed.
+"""
+from __future__ import annotations
+
+import argparse
+
+from ..errors import InputError, Problem
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("compare", help="the same localities under several schemes: overlap, rank "
+                                              "correlation and the criteria that explain the differences")
+    p.add_argument("--plans", nargs="+", required=True, metavar="FILE:LEVEL",
+                   help="two or more schemes, e.g. scenarios/ha_giang_186_2023.yaml:commune")
+    src = p.add_mutually_exclusive_group(required=True)
+    src.add_argument("--data", help="observations file (CSV or XLSX, long or wide)")
+    src.add_argument("--seed", type=int, help="simulate the registry's indicators with this seed")
+    p.add_argument("--registry", help="registry name or CSV (default: the first plan's)")
+    p.add_argument("--period", help="evaluation month YYYY-MM (default: the first plan's evaluation period)")
+    p.add_argument("--quota", action="append", default=[], metavar="[K:]TIER=N",
+                   help="quota for schemes lacking one (repeatable); K = plan id or 1-based position")
+    p.add_argument("--out", required=True, help="result (.xlsx: all tables; .csv: the units table)")
+    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    p.set_defaults(handler=run)
+
+
+def _parse_plans(items: list[str]):
+    from ..loader import load_plan
+
+    problems, plans, schemes = [], [], []
+    for item in items:
+        ref, sep, level = item.rpartition(":")
+        if not sep or not ref or not level:
+            problems.append(Problem(f"--plans expects FILE:LEVEL, got {item!r}"))
+            continue
+        try:
+            plan = load_plan(ref)
+            schemes.append(plan.scheme(level))
+            plans.append(plan)
+        except KeyError as exc:
+            problems.append(Problem(str(exc.args[0]), file=ref))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    if len(items) < 2 and not problems:
+        problems.append(Problem("--plans needs at least two FILE:LEVEL schemes"))
+    if problems:
+        raise InputError(problems)
+    return plans, schemes
+
+
+def _parse_quotas(options: list[str], plans, schemes) -> dict:
+    quotas: dict[int, dict[str, int]] = {}
+    problems = []
+    for opt in options:
+        left, sep, raw = opt.partition("=")
+        try:
+            n = int(raw)
+            if n < 0:
+                raise ValueError
+        except ValueError:
+            problems.append(Problem(f"--quota expects [K:]TIER=N with N a non-negative integer, got {opt!r}"))
+            continue
+        who, colon, tier = left.rpartition(":")
+        if not sep or not tier:
+            problems.append(Problem(f"--quota expects [K:]TIER=N, got {opt!r}"))
+            continue
+        if colon:
+            targets = [k for k, p in enumerate(plans) if p.id == who or str(k + 1) == who]
+            if not targets:
+                problems.append(Problem(f"--quota {opt!r}: no scheme '{who}' among --plans (plan id or 1-based "
+                                        "position)"))
+                continue
+        else:
+            targets = [k for k, s in enumerate(schemes)
+                       if any(t.id == tier and t.quota is None for t in s.awards.allocated_tiers)]
+            if not targets:
+                problems.append(Problem(f"--quota {opt!r}: no scheme has a tier '{tier}' without a quota"))
+                continue
+        for k in targets:
+            if tier not in {t.id for t in schemes[k].awards.tiers}:
+                problems.append(Problem(f"--quota {opt!r}: {schemes[k].name} has no tier '{tier}' (tiers: "
+                                        f"{', '.join(t.id for t in schemes[k].awards.tiers)})"))
+                continue
+            quotas.setdefault(k, {})[tier] = n
+    if problems:
+        raise InputError(problems)
+    return quotas
+
+
+def run(args: argparse.Namespace) -> int:
+    from ..analysis.compare import compare
+    from ..io import atomic_write, check_output, write_table
+    from ..registry import load_registry
+
+    out = check_output(args.out, args.force)
+    plans, schemes = _parse_plans(args.plans)
+    quotas = _parse_quotas(args.quota, plans, schemes)
+    registry_name = args.registry or plans[0].registry
+    if not registry_name:
+        raise InputError("no registry: give --registry (the first plan names none)")
+    registry = load_registry(registry_name)
+    period = args.period or plans[0].evaluation_period
+    if args.data:
+        from ..observations import read_observations
+
+        panel = read_observations(args.data, registry=registry, period=period)
+    else:
+        from ..simulate import simulate
+
+        panel = simulate(registry, seed=args.seed)
+    if period is None:
+        period = str(panel.periods[-1])
+    values = panel.at(period)
+    result = compare(schemes, values, registry, quotas=quotas or None)
+
+    if out.suffix.lower() == ".xlsx":
+        import pandas as pd
+
+        def writer(path):
+            with pd.ExcelWriter(path) as xw:
+                result.pairs.to_excel(xw, sheet_name="pairs", index=False)
+                result.units.to_excel(xw, sheet_name="units")
+                result.differences.to_excel(xw, sheet_name="differences", index=False)
+                pd.DataFrame({"note": result.notes}).to_excel(xw, sheet_name="notes", index=False)
+
+        atomic_write(out, writer)
+    else:
+        write_table(result.units, out, force=args.force, sheet_name="compare")
+    print(f"{' vs '.join(result.schemes)} at {period}: {len(result.units)} units")
+    for note in result.notes:
+        print(f"  note: {note}")
+    print(result.summary())
+    for s in result.sentences[:10]:
+        print(f"  - {s}")
+    if len(result.sentences) > 10:
+        print(f"  … {len(result.sentences) - 10} more differences in {out}")
+    print(f"wrote {out}")
+    return 0

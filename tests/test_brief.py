@@ -1,0 +1,111 @@
+"""``emusim brief``: the folder, the annex-style XLSX, the generated summary, --force."""
+from __future__ import annotations
+
+import json
+
+import openpyxl
+import pytest
+
+import emusim as es
+from emusim.brief import XLSX_NAME, make_brief
+from emusim.cli import main
+from emusim.errors import InputError
+
+
+@pytest.fixture(scope="module")
+def hg_brief(tmp_path_factory, hg_plan, hg_registry):
+    scheme = hg_plan.scheme("commune")
+    panel = es.simulate(hg_registry, seed=7)
+    values = panel.at("2023-11")
+    out = tmp_path_factory.mktemp("b") / "hg"
+    b = make_brief(hg_plan, scheme, values, hg_registry, out, panel=panel, period="2023-11", seed=7, mc_n=60,
+                   formats=("png", "pdf"))
+    st = es.score(scheme, values, hg_registry)
+    aw = es.allocate(st, scheme, hg_registry)
+    return b, scheme, st, aw
+
+
+def test_brief_writes_expected_files(hg_brief):
+    b, *_ = hg_brief
+    names = {p.name for p in b.out.iterdir()}
+    for stem in ("01_ranking", "02_decomposition", "03_gates", "04_map", "05_equity", "06_whatif_ranks",
+                 "08_whatif_waterfall", "09_sweep", "10_tornado", "13_trajectory"):
+        assert f"{stem}.png" in names and f"{stem}.pdf" in names, stem
+    assert {XLSX_NAME, "summary.md", "summary.json"} <= names
+    assert not [n for n in names if n.startswith(".")]
+
+
+def test_xlsx_matches_award_table(hg_brief):
+    b, scheme, st, aw = hg_brief
+    wb = openpyxl.load_workbook(b.out / XLSX_NAME)
+    assert wb.sheetnames[:2] == ["Kết quả", "Tiêu chí và nguồn"]
+    ws = wb["Kết quả"]
+    header_row = next(r for r in range(1, 10) if ws.cell(r, 1).value == "STT") + 1
+    headers = {}
+    for c in range(1, ws.max_column + 1):
+        for r in (header_row - 1, header_row):
+            v = ws.cell(r, c).value
+            if isinstance(v, str):
+                headers.setdefault(v.split("\n")[0], c)
+    for h in ("STT", "Đơn vị", "Mã ĐVHC", "Tổng điểm", "Xếp hạng", "Hình thức khen thưởng", "Lý do", "A.IV.2", "Cộng IV", "B.1", "C.1"):
+        assert h in headers, h
+    assert ws.freeze_panes == f"C{header_row + 1}"
+    assert ws.cell(header_row - 1, 1).font.bold
+    labels = {t.id: t.label for t in scheme.awards.tiers}
+    n = 0
+    r = header_row + 1
+    while ws.cell(r, 1).value is not None and isinstance(ws.cell(r, 1).value, int):
+        lid = ws.cell(r, headers["Mã ĐVHC"]).value
+        assert abs(ws.cell(r, headers["Tổng điểm"]).value - st.at[lid, "total"]) < 1e-9
+        assert ws.cell(r, headers["Xếp hạng"]).value == aw.at[lid, "rank"]
+        expected = labels[aw.at[lid, "award"]] if isinstance(aw.at[lid, "award"], str) else None
+        assert (ws.cell(r, headers["Hình thức khen thưởng"]).value or None) == expected
+        n += 1
+        r += 1
+    assert n == len(aw)
+    crit = wb["Tiêu chí và nguồn"]
+    ids = {crit.cell(i, 2).value for i in range(2, crit.max_row + 1)}
+    assert {c.id for c in scheme.criteria} <= ids and "G1" in ids
+
+
+def test_summary_has_generated_numbers(hg_brief):
+    b, scheme, st, aw = hg_brief
+    text = (b.out / "summary.md").read_text(encoding="utf-8")
+    n_elig = int(st["eligible"].sum())
+    assert f"Trong {len(st)} đơn vị, {n_elig} (" in text
+    assert f"Of {len(st)} units, {n_elig} (" in text
+    n_chair = int((aw["award"] == "chairman").sum())
+    assert f"{n_chair} Bằng khen của Chủ tịch UBND tỉnh" in text
+    assert "+20 %" in text and "+20 pp" in text          # the what-if: city uplift +15 → +20
+    facts = json.loads((b.out / "summary.json").read_text(encoding="utf-8"))
+    assert facts["eligible"] == n_elig and facts["awards"]["chairman"] == n_chair
+
+
+def test_force_semantics(tmp_path, hg_plan, hg_registry):
+    out = tmp_path / "brief"
+    out.mkdir()
+    (out / "keep.txt").write_text("mine")
+    argv = ["brief", "--plan", "ha_giang_186_2023", "--level", "commune", "--seed", "1", "--out", str(out), "--mc", "0",
+            "--formats", "png"]
+    assert main(argv) == 2                       # refuses a non-empty folder
+    assert (out / "keep.txt").read_text() == "mine"
+    assert main(argv + ["--force", "--lang", "en"]) == 0
+    assert not (out / "keep.txt").exists() and (out / XLSX_NAME).exists()
+    # an input inside the output folder is never replaced
+    data = out / "input.csv"
+    data.write_text("x")
+    with pytest.raises(InputError):
+        make_brief(hg_plan, hg_plan.scheme("commune"), es.simulate(hg_registry, seed=1).at("2023-11"), hg_registry, out,
+                   force=True, protect=[data], mc_n=0)
+    assert data.exists()
+    # an empty existing folder is fine without --force
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    lc = es.load_plan("lao_cai_cds_2022")
+    reg = es.load_registry("lao_cai_2023")
+    changes = {"awards.chairman.quota": 5}
+    make_brief(lc, lc.scheme("commune").adjust(changes), es.simulate(reg, seed=1).at("2025-06"), reg, empty,
+               period="2025-06", seed=1, changes=changes, mc_n=0, formats=("png",), charts_wanted=("ranking", "gates"))
+    assert (empty / "01_ranking.png").exists() and (empty / XLSX_NAME).exists()
+    text = (empty / "summary.md").read_text(encoding="utf-8")
+    assert "awards.chairman.quota = 5" in text
