@@ -96,3 +96,21 @@ def test_explain_prints_the_plan_line_by_line():
     assert proc.returncode == 0, proc.stderr
     for needle in ("A.IV.2", "min(tỷ lệ / 75%, 1) × 11", "G.cadres", "total=", "Phụ lục 3"):
         assert needle in proc.stdout, needle
+
+
+def test_whatif_commands(tmp_path):
+    common = ["--plan", "scenarios/ha_giang_186_2023.yaml", "--level", "commune", "--seed", "1"]
+    proc = run("sweep", *common, "--path", "uplift.city", "--grid", "0", "0.15", "0.3", "--out", str(tmp_path / "sw.csv"))
+    assert proc.returncode == 0, proc.stderr
+    sw = pd.read_csv(tmp_path / "sw.csv", dtype={"locality_id": str}, encoding="utf-8-sig")
+    assert sorted(sw["value"].unique().tolist()) == [0.0, 0.15, 0.3] and len(sw) == 3 * 193
+    proc = run("tornado", *common, "--range", "uplift.city=0:0.3", "--range", "proportional_basis",
+               "--out", str(tmp_path / "to.csv"))
+    assert proc.returncode == 0, proc.stderr and "uplift.city" in proc.stdout
+    proc = run("equity", *common, "--out", str(tmp_path / "eq.xlsx"))
+    assert proc.returncode == 0, proc.stderr
+    assert "by urban_class" in proc.stdout and (tmp_path / "eq.xlsx").exists()
+    proc = run("improve", *common, "--unit", "99999")
+    assert proc.returncode == 2 and "99999" in proc.stderr
+    proc = run("tornado", *common, "--range", "uplift.city=0.3", "--out", str(tmp_path / "t2.csv"))
+    assert proc.returncode == 2 and "PATH=LOW:HIGH" in proc.stderr
