@@ -71,7 +71,8 @@ def proportional(value, maximum: float, target, basis: str = "attainment", op: s
     target = np.asarray(target, dtype=float)
     if basis == "attainment":
         safe = np.where(target > 0, target, 1.0)
-        ratio = np.where(target > 0, value / safe, np.where(value >= 0, 1.0, 0.0))
+        with np.errstate(over="ignore", divide="ignore", invalid="ignore"):  # tiny targets: clipped below
+            ratio = np.where(target > 0, value / safe, np.where(value >= 0, 1.0, 0.0))
         return maximum * np.clip(ratio, 0.0, 1.0)
     if basis == "rate":
         return maximum * np.clip(value, 0.0, 1.0)
