@@ -36,7 +36,31 @@ def machine() -> str:
             f"Python {platform.python_version()}; {libs}")
 
 
+def normalise(rows: list[dict]) -> list[dict]:
+    """Rows with a separate ``unit`` get it folded into value and target; a numeric value with
+    a numeric target gets ``ok`` (value ≤ target) when the bench did not say."""
+    out = []
+    for r in rows:
+        r = dict(r)
+        unit = r.pop("unit", None)
+        value, target = r.get("value"), r.get("target")
+        if "ok" not in r and isinstance(value, (int, float)) and isinstance(target, (int, float)):
+            r["ok"] = value <= target
+        if unit:
+            if isinstance(value, float):
+                value = f"{value:,.3g}" if abs(value) < 1000 else f"{value:,.0f}"
+            r["value"] = f"{value} {unit}"
+            r["target"] = f"≤ {target} {unit}" if isinstance(target, (int, float)) else (target or "")
+        if r.get("ratio") is None:
+            r["ratio"] = ""
+        elif isinstance(r["ratio"], float):
+            r["ratio"] = f"{r['ratio']:.3f}"
+        out.append(r)
+    return out
+
+
 def print_table(rows: list[dict]) -> str:
+    rows = normalise(rows)
     cols = ["figure", "value", "target", "ratio"]
     widths = {c: max(len(c), *(len(str(r.get(c, ""))) for r in rows)) for c in cols}
     lines = [" | ".join(c.ljust(widths[c]) for c in cols), "-+-".join("-" * widths[c] for c in cols)]
@@ -55,7 +79,7 @@ def main() -> int:
     all_rows, sections = [], []
     for name in names:
         print(f"\n== {name}", flush=True)
-        rows = importlib.import_module(name).run()
+        rows = normalise(importlib.import_module(name).run())
         print_table(rows)
         all_rows += rows
         sections.append((name, rows))

@@ -23,11 +23,32 @@ which tier it won and how), plus ``total``, ``eligible``, ``parent_id``,
 """
 from __future__ import annotations
 
+import weakref
+
 import numpy as np
 import pandas as pd
 
 from .engine import rank_order, ranking_keys
 from .model import Scheme
+
+
+_TREES: dict[int, tuple] = {}
+
+
+def _tree(registry: pd.DataFrame):
+    """(ids, position of each unit's parent, levels) of a registry, cached per registry object
+    (an award table is allocated many times on the same registry in sweeps and widgets)."""
+    key = (id(registry.index), len(registry), id(registry["parent_id"].array), id(registry["level"].array))
+    cached = _TREES.get(id(registry))
+    if cached is not None and cached[0]() is registry and cached[1] == key:
+        return cached[2]
+    reg_ids = registry.index.astype(str)
+    parent = registry["parent_id"].astype(object).where(registry["parent_id"].notna(), "").astype(str).to_numpy()
+    tree = (reg_ids, reg_ids.get_indexer(parent), registry["level"].astype(str).to_numpy())
+    if len(_TREES) > 32:
+        _TREES.clear()
+    _TREES[id(registry)] = (weakref.ref(registry), key, tree)
+    return tree
 
 
 def ancestor_ids(registry: pd.DataFrame, ids, level: str) -> np.ndarray:
@@ -40,10 +61,7 @@ def ancestor_ids(registry: pd.DataFrame, ids, level: str) -> np.ndarray:
     >>> ancestor_ids(reg, ["V", "C", "X"], "district").tolist()
     ['D', 'D', None]
     """
-    reg_ids = registry.index.astype(str)
-    parent = registry["parent_id"].astype(object).where(registry["parent_id"].notna(), "").astype(str).to_numpy()
-    parent_pos = reg_ids.get_indexer(parent)
-    levels = registry["level"].astype(str).to_numpy()
+    reg_ids, parent_pos, levels = _tree(registry)
     pos = reg_ids.get_indexer(pd.Index(ids).astype(str))
     for _ in range(8):
         ok = pos >= 0

@@ -39,41 +39,49 @@ def _units(scheme: Scheme, values: pd.DataFrame, registry: pd.DataFrame | None) 
                 info[col] = values[col].to_numpy()
         info["urban_class"] = urban
         return index, urban, info
-    reg_index = registry.index.astype(str)
-    unknown = index.difference(reg_index)
-    if len(unknown):
+    reg_index = registry.index if registry.index.dtype == object or str(registry.index.dtype) == "str" \
+        else registry.index.astype(str)
+    pos = reg_index.get_indexer(index)
+    if (pos < 0).any():
+        unknown = index[pos < 0]
         raise InputError(f"values: {len(unknown)} locality id(s) not in the registry: {', '.join(unknown[:10])}"
                          + (" …" if len(unknown) > 10 else ""))
-    levels = registry["level"].reindex(index).to_numpy() if "level" in registry else None
-    keep = np.ones(len(index), dtype=bool) if levels is None else (levels == scheme.unit_level)
+    keep = registry["level"].to_numpy()[pos] == scheme.unit_level if "level" in registry else np.ones(len(index), dtype=bool)
     if not keep.any():
         raise InputError(f"values: no locality of level '{scheme.unit_level}' to score with {scheme.name}")
-    index = index[keep]
-    reg = registry.reindex(index)
+    if not keep.all():
+        index, pos = index[keep], pos[keep]
     info = pd.DataFrame(index=index)
+    info.attrs["value_rows"] = np.flatnonzero(keep)
     for col in ("name", "parent_id", "unit_type"):
-        if col in reg:
-            info[col] = reg[col].to_numpy()
-    urban = reg["urban_class"].fillna("rural").astype(str).to_numpy() if "urban_class" in reg else np.full(len(index), "rural", dtype=object)
+        if col in registry:
+            info[col] = registry[col].to_numpy()[pos]
+    if "urban_class" in registry:
+        urban = registry["urban_class"].to_numpy(dtype=object)[pos]
+        urban = np.where(pd.isna(urban), "rural", urban).astype(object)
+    else:
+        urban = np.full(len(index), "rural", dtype=object)
     info["urban_class"] = urban
     return index, urban, info
 
 
-def _matrix(scheme: Scheme, values: pd.DataFrame, index: pd.Index) -> dict[str, np.ndarray]:
+def _matrix(scheme: Scheme, values: pd.DataFrame, index: pd.Index, rows: np.ndarray | None = None) -> dict[str, np.ndarray]:
     needed = scheme.indicators
     missing = [i for i in needed if i not in values.columns]
     if missing:
         raise InputError([Problem(f"missing indicator column '{m}' needed by {scheme.name}", column=m) for m in missing])
     frame = values[list(needed)]
-    if not frame.index.equals(index):
-        frame = frame.set_axis(frame.index.astype(str)).reindex(index)
-    out = {}
-    for ind in needed:
-        col = frame[ind]
-        arr = col.to_numpy(dtype=float, na_value=np.nan) if pd.api.types.is_numeric_dtype(col) \
-            else pd.to_numeric(col, errors="coerce").to_numpy(dtype=float)
-        out[ind] = np.nan_to_num(arr, nan=0.0)
-    return out
+    if all(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):
+        matrix = frame.to_numpy(dtype=float, na_value=np.nan)
+    else:
+        matrix = np.column_stack([pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float) for c in needed])
+    if rows is not None:
+        matrix = matrix[rows] if len(rows) != len(matrix) else matrix
+    elif not (len(frame) == len(index) and frame.index.equals(index)):
+        matrix = matrix[values.index.astype(str).get_indexer(index)]
+    matrix = np.array(matrix, dtype=float, order="F", copy=True)  # never write into the caller's data
+    matrix[np.isnan(matrix)] = 0.0  # "no data, no points"
+    return {ind: matrix[:, j] for j, ind in enumerate(needed)}
 
 
 def score(scheme: Scheme, values, registry: pd.DataFrame | None = None, **kwargs) -> pd.DataFrame:
@@ -83,7 +91,7 @@ def score(scheme: Scheme, values, registry: pd.DataFrame | None = None, **kwargs
 
         return score_tasks(scheme, values, **kwargs)
     index, urban, info = _units(scheme, values, registry)
-    data = _matrix(scheme, values, index)
+    data = _matrix(scheme, values, index, info.attrs.get("value_rows"))
     n = len(index)
     tol = scheme.tolerance
     uplift_map = {cls: entry.value for cls, entry in scheme.uplift.items()}

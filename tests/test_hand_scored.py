@@ -241,3 +241,12 @@ def test_fewer_eligible_means_fewer_awards(small_awards, catalog):
     aw = es.allocate(st, scheme.adjust({"awards.chairman.quota": 5}), registry)
     assert aw["award"].notna().sum() == 2                # a or b for D2, and d for D3
     assert aw.attrs["awards_given"] == {"chairman": 2, "police_director": 0}
+
+
+def test_scoring_never_changes_the_input(hg_plan, hg_registry, communes):
+    _, _, _, values = communes
+    values = values.copy()
+    values.iloc[0, 0] = float("nan")
+    before = values.copy()
+    es.allocate(es.score(hg_plan.scheme("commune"), values, hg_registry), hg_plan.scheme("commune"), hg_registry)
+    pd.testing.assert_frame_equal(values, before)
