@@ -32,10 +32,10 @@ def run() -> list[dict]:
     import emusim as es
     from emusim import reference
 
-    registry = es.load_registry("national_2023")
-    panel = es.simulate(registry, seed=1)
-    values = panel.at("2023-11")
-    scheme = es.load_plan("ha_giang_186_2023").scheme("commune")
+    from inputs import hg_commune_scheme, study
+
+    registry, values, _ = study("national_2023")
+    scheme = hg_commune_scheme()
     n = int((registry["level"] == "commune").sum())
 
     def vectorised():

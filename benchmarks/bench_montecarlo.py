@@ -68,9 +68,10 @@ def _row(figure, value, unit, target=None):
 
 def run(national: bool = True) -> list[dict]:
     rows = []
-    scheme = es.load_plan("ha_giang_186_2023").scheme("commune")
-    reg = es.load_registry("ha_giang_2023")
-    values = es.simulate(reg, seed=1).at("2023-11")
+    from inputs import hg_commune_scheme, study
+
+    scheme = hg_commune_scheme()
+    reg, values, _ = study("ha_giang_2023")
 
     def hg(n):
         return montecarlo(scheme, values, FACTORS, n=n, seed=1, registry=reg, progress=False)
@@ -98,8 +99,7 @@ def run(national: bool = True) -> list[dict]:
     rows.append(_row("speed-up of the batch engine over the per-replication engine", (te / k) / (t / 10_000), "×"))
 
     if national:
-        nreg = es.load_registry("national_2023")
-        nvalues, ts = _timed(lambda: es.simulate(nreg, seed=1).at("2023-11"))
+        nreg, nvalues, ts = study("national_2023")
         n_units = int((nreg["level"] == "commune").sum())
 
         def nat():

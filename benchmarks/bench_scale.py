@@ -67,15 +67,15 @@ def _same(a, b) -> dict[str, bool]:
 
 
 def run() -> list[dict]:
-    import emusim as es
     from emusim.analysis import montecarlo, sobol
 
     rows: list[dict] = []
-    scheme = es.load_plan("ha_giang_186_2023").scheme("commune")
+    from inputs import hg_commune_scheme, study
+
+    scheme = hg_commune_scheme()
 
     # 1. Sobol', 8 factors, N = 512, Hà Giang communes
-    reg = es.load_registry("ha_giang_2023")
-    values = es.simulate(reg, seed=1).at("2023-11")
+    reg, values, _ = study("ha_giang_2023")
     n_hg = int((reg["level"] == "commune").sum())
     table, t_sobol = _timed(lambda: sobol(scheme, values, FACTORS, N=SOBOL_N, seed=0, registry=reg))
     runs = table.attrs["runs"]
@@ -89,8 +89,7 @@ def run() -> list[dict]:
     # 2. Monte Carlo, national, serial vs a local two-worker dask cluster
     from dask.distributed import Client, LocalCluster
 
-    nreg = es.load_registry("national_2023")
-    nvalues, t_sim = _timed(lambda: es.simulate(nreg, seed=1).at("2023-11"))
+    nreg, nvalues, t_sim = study("national_2023")
     n_nat = int((nreg["level"] == "commune").sum())
 
     def study(executor=None, n=MC_N):

@@ -83,7 +83,7 @@ def main() -> int:
         print_table(rows)
         all_rows += rows
         sections.append((name, rows))
-    md = [f"# Benchmark results", "", f"Measured {dt.datetime.now():%Y-%m-%d %H:%M} on: {machine()}", "",
+    md = ["# Benchmark results", "", f"Measured {dt.datetime.now():%Y-%m-%d %H:%M} on: {machine()}", "",
           "Ratios are measured in one run (`make bench`); see each `benchmarks/bench_*.py` for the method.", ""]
     for name, rows in sections:
         md += [f"## {name}", "", "| figure | value | target | ratio |", "|---|---|---|---|"]

@@ -49,7 +49,7 @@ def _is_number(v) -> bool:
     return isinstance(v, (int, float)) and not isinstance(v, bool)
 
 
-def _check_value(field: str, value, label: str) -> str | None:
+def _check_value(field: str, value) -> str | None:
     """Return a problem message for a bad value of ``field``, or None when it is fine."""
     if field in ("target", "tolerance"):
         if not _is_number(value):
@@ -117,7 +117,7 @@ def _check_item(scheme: Scheme, path: str, value, collections) -> str | None:
         return f"no {what} '{ident}' in {scheme.name} ({prefix}: {', '.join(objects) or 'none'})"
     if field not in fields:
         return f"{what} '{ident}'{_named(obj)} has no adjustable field '{field}' (fields: {', '.join(sorted(fields))})"
-    msg = _check_value(field, value, path)
+    msg = _check_value(field, value)
     if msg:
         return f"{what} '{ident}'{_named(obj)}: {msg}"
     if prefix == "groups" and not obj.max:
@@ -134,11 +134,11 @@ def validate(scheme: Scheme, changes: Mapping[str, Any]) -> list[Problem]:
         if not isinstance(path, str):
             msg, path = "a path must be a string such as 'uplift.city'", str(path)
         elif path in ("proportional_basis", "min_met", "tolerance"):
-            msg = _check_value(path, value, path)
+            msg = _check_value(path, value)
         elif path.startswith("uplift."):
             cls = path.split(".", 1)[1]
             msg = (f"unknown urban class '{cls}' (known: {', '.join(URBAN_CLASSES)})" if cls not in URBAN_CLASSES
-                   else _check_value("uplift_value", value, path))
+                   else _check_value("uplift_value", value))
         elif path.startswith("awards.nomination."):
             field = path.rsplit(".", 1)[1]
             if scheme.awards.nomination is None:
@@ -146,7 +146,7 @@ def validate(scheme: Scheme, changes: Mapping[str, Any]) -> list[Problem]:
             elif field not in _NOM_FIELDS:
                 msg = f"nomination has no adjustable field '{field}' (fields: {', '.join(sorted(_NOM_FIELDS))})"
             else:
-                msg = _check_value(field, value, path)
+                msg = _check_value(field, value)
         elif path.split(".", 1)[0] in collections and "." in path:
             msg = _check_item(scheme, path, value, collections)
         else:

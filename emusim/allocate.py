@@ -23,54 +23,48 @@ which tier it won and how), plus ``total``, ``eligible``, ``parent_id``,
 """
 from __future__ import annotations
 
-import weakref
-
 import numpy as np
 import pandas as pd
 
 from .engine import rank_order, ranking_keys
-from .model import Scheme
+from .model import Nomination, Scheme
+from .registry import ancestor_ids
 
 
-_TREES: dict[int, tuple] = {}
+def parent_sizes(parents, registry: pd.DataFrame | None, unit_level: str, parent_level: str) -> np.ndarray:
+    """For each entry of ``parents``: how many units of ``unit_level`` that parent has.
 
+    Counted in the registry when there is one (every commune of a district, scored or not),
+    else among ``parents`` itself. A missing parent has 0.
 
-def _tree(registry: pd.DataFrame):
-    """(ids, position of each unit's parent, levels) of a registry, cached per registry object
-    (an award table is allocated many times on the same registry in sweeps and widgets)."""
-    key = (id(registry.index), len(registry), id(registry["parent_id"].array), id(registry["level"].array))
-    cached = _TREES.get(id(registry))
-    if cached is not None and cached[0]() is registry and cached[1] == key:
-        return cached[2]
-    reg_ids = registry.index.astype(str)
-    parent = registry["parent_id"].astype(object).where(registry["parent_id"].notna(), "").astype(str).to_numpy()
-    tree = (reg_ids, reg_ids.get_indexer(parent), registry["level"].astype(str).to_numpy())
-    if len(_TREES) > 32:
-        _TREES.clear()
-    _TREES[id(registry)] = (weakref.ref(registry), key, tree)
-    return tree
-
-
-def ancestor_ids(registry: pd.DataFrame, ids, level: str) -> np.ndarray:
-    """The id of each locality's ancestor at ``level`` (itself if already at that level).
-
-    Vectorised: at most a handful of hops up the ``parent_id`` chain, all units at once.
-
-    >>> reg = pd.DataFrame({"level": ["province", "district", "commune", "village"],
-    ...                     "parent_id": ["", "P", "D", "C"]}, index=["P", "D", "C", "V"])
-    >>> ancestor_ids(reg, ["V", "C", "X"], "district").tolist()
-    ['D', 'D', None]
+    >>> reg = pd.DataFrame({"level": ["district", "commune", "commune", "commune"],
+    ...                     "parent_id": ["", "D", "D", "D"]}, index=["D", "C1", "C2", "C3"])
+    >>> parent_sizes(["D", None], reg, "commune", "district").tolist()
+    [3, 0]
+    >>> parent_sizes(["D", "D", "E"], None, "commune", "district").tolist()
+    [2, 2, 1]
     """
-    reg_ids, parent_pos, levels = _tree(registry)
-    pos = reg_ids.get_indexer(pd.Index(ids).astype(str))
-    for _ in range(8):
-        ok = pos >= 0
-        climb = ok & (levels[np.where(ok, pos, 0)] != level)
-        if not climb.any():
-            break
-        pos = np.where(climb, parent_pos[np.where(ok, pos, 0)], pos)
-    ok = (pos >= 0) & (levels[np.where(pos >= 0, pos, 0)] == level)
-    return np.where(ok, reg_ids.to_numpy()[np.where(ok, pos, 0)], None).astype(object)
+    parents = pd.Series(np.asarray(parents, dtype=object), dtype=object)
+    if registry is not None and "level" in registry:
+        same_level = registry.index[registry["level"] == unit_level]
+        counts = pd.Series(ancestor_ids(registry, same_level, parent_level)).value_counts()
+    else:
+        counts = parents.value_counts()
+    return parents.map(counts).fillna(0).to_numpy(dtype=int)
+
+
+def nomination_slots(nomination: Nomination, parents, registry: pd.DataFrame | None, unit_level: str) -> np.ndarray:
+    """For each entry of ``parents``: how many nominees that parent may put forward.
+
+    Hà Giang IV.2.3: "mỗi huyện, thành phố lựa chọn 01 tập thể …; những huyện có nhiều xã …
+    sẽ được khen thưởng thêm 01" — ``per_parent``, plus ``extra_per_parent`` for a parent
+    with at least ``extra_min_children`` units of the level.
+    """
+    slots = np.full(len(parents), nomination.per_parent, dtype=int)
+    if nomination.extra_per_parent and nomination.extra_min_children is not None:
+        sizes = parent_sizes(parents, registry, unit_level, nomination.parent_level)
+        slots += np.where(sizes >= nomination.extra_min_children, nomination.extra_per_parent, 0)
+    return slots
 
 
 class _LazyNames:
@@ -92,7 +86,7 @@ def _fmt(x: float) -> str:
 
 def _describe_tie(a: pd.Series, b: pd.Series, kind: str) -> str:
     """Which key of the chain separated two rows equal on the first key."""
-    for col, _ in ranking_keys(None, kind)[1:]:
+    for col, _ in ranking_keys(kind)[1:]:
         if abs(float(a[col]) - float(b[col])) > 1e-9:
             return col
     return "locality_id"
@@ -110,7 +104,7 @@ def allocate(score_table: pd.DataFrame, scheme: Scheme, registry: pd.DataFrame |
     eligible = st["eligible"].to_numpy(dtype=bool)
     ties: list[dict] = []
     tie_note = np.full(n, "", dtype=object)
-    first_key = ranking_keys(st, kind)[0][0]
+    first_key = ranking_keys(kind)[0][0]
     primary = st[first_key].to_numpy(dtype=float)
 
     def note_tie(win: int, lose: int, where: str):
@@ -135,17 +129,8 @@ def allocate(score_table: pd.DataFrame, scheme: Scheme, registry: pd.DataFrame |
     slots_of_unit = np.zeros(n, dtype=int)
     position_in_parent = np.zeros(n, dtype=int)
     if nom is not None:
-        codes, uniques = pd.factorize(pd.Series(parent, dtype=object), use_na_sentinel=False)
-        slots = np.full(len(uniques), nom.per_parent, dtype=int)
-        if nom.extra_per_parent and nom.extra_min_children is not None:
-            if registry is not None:
-                same_level = registry.index[registry["level"] == scheme.unit_level]
-                children = pd.Series(ancestor_ids(registry, same_level, nom.parent_level)).value_counts()
-            else:
-                children = pd.Series(parent).value_counts()
-            counts = children.reindex(pd.Index(uniques, dtype=object)).fillna(0).to_numpy()
-            slots += np.where(counts >= nom.extra_min_children, nom.extra_per_parent, 0)
-        slots_of_unit = slots[codes]
+        codes, _ = pd.factorize(pd.Series(parent, dtype=object), use_na_sentinel=False)
+        slots_of_unit = nomination_slots(nom, parent, registry, scheme.unit_level)
         # rank of each eligible unit inside its parent, following the provincial order
         elig_order = order[eligible[order]]
         by_parent = elig_order[np.argsort(codes[elig_order], kind="stable")]
@@ -247,8 +232,3 @@ def allocate(score_table: pd.DataFrame, scheme: Scheme, registry: pd.DataFrame |
     table.attrs["scheme"] = scheme.name
     table.attrs["awards_given"] = {t.id: int((award == t.id).sum()) for t in tiers}
     return table
-
-
-def award_summary(award_table: pd.DataFrame) -> pd.Series:
-    """Number of awards per tier (None excluded)."""
-    return award_table["award"].dropna().value_counts()

@@ -47,6 +47,7 @@ from .allocate import allocate
 from .charts import style
 from .engine import score
 from .errors import InputError, Problem
+from .io import atomic_write
 
 XLSX_NAME = "danh_sach_khen_thuong.xlsx"
 NOISE_SD = 0.02
@@ -161,11 +162,19 @@ def reason_text(reason: str, scheme, lang: str = "vi", names: Mapping | None = N
     return "; ".join(parts)
 
 
+def _uses_uplift(scheme) -> bool:
+    return any(c.uplift for c in scheme.criteria) or any(g.uplift for g in scheme.gates)
+
+
+def _pm5(v: float) -> tuple[float, float]:
+    """``v`` ± 5 points, clipped to [0, 1]."""
+    return round(max(0.0, v - 0.05), 4), round(min(1.0, v + 0.05), 4)
+
+
 def default_whatif(scheme, st: pd.DataFrame) -> dict:
     """The reform the brief tries: +5 pp city uplift where the scheme has uplift, else the
     least-met standard / mandatory target lowered by 5 points."""
-    uses_uplift = any(c.uplift for c in scheme.criteria) or any(g.uplift for g in scheme.gates)
-    if uses_uplift and scheme.uplift_value("city") < 1.0:
+    if _uses_uplift(scheme) and scheme.uplift_value("city") < 1.0:
         return {"uplift.city": round(min(1.0, scheme.uplift_value("city") + 0.05), 4)}
     rates = []
     for c in scheme.criteria:
@@ -200,37 +209,19 @@ def _join(items: list[str], lang: str) -> str:
     return ", ".join(items[:-1]) + style.pick(" và ", " and ", lang) + items[-1]
 
 
-def _run_sweep(scheme, values, registry, path, grid):
-    try:
-        from .analysis import sweep as a_sweep
-
-        return a_sweep(scheme, values, path, grid, registry=registry)
-    except Exception:  # noqa: BLE001 - fall back to the plain loop
-        rows = []
-        for v in grid:
-            s = scheme.adjust({path: v})
-            st = score(s, values, registry)
-            aw = allocate(st, s, registry)
-            rows.append(pd.DataFrame({"value": v, "locality_id": aw.index.astype(str), "award": aw["award"].to_numpy(),
-                                      "rank": aw["rank"].to_numpy(), "total": aw["total"].to_numpy(),
-                                      "name": aw["name"].to_numpy() if "name" in aw else aw.index}))
-        return pd.concat(rows, ignore_index=True)
-
-
 def _tornado_ranges(scheme, st) -> dict:
     ranges: dict[str, tuple | None] = {}
-    for cls in ("city", "district_town", "town"):
-        uses = any(c.uplift for c in scheme.criteria) or any(g.uplift for g in scheme.gates)
-        if uses and cls in scheme.uplift and (st["urban_class"] == cls).any():
-            v = scheme.uplift_value(cls)
-            ranges[f"uplift.{cls}"] = (round(max(0.0, v - 0.05), 4), round(min(1.0, v + 0.05), 4))
+    if _uses_uplift(scheme):
+        for cls in ("city", "district_town", "town"):
+            if cls in scheme.uplift and (st["urban_class"] == cls).any():
+                ranges[f"uplift.{cls}"] = _pm5(scheme.uplift_value(cls))
     for g in scheme.gates:
         if g.mode == "hard" and g.target is not None:
-            ranges[f"gates.{g.id}.target"] = (round(max(0.0, g.target - 0.05), 4), round(min(1.0, g.target + 0.05), 4))
+            ranges[f"gates.{g.id}.target"] = _pm5(g.target)
     if scheme.kind == "standards":
         for c in scheme.criteria:
             if c.target is not None:
-                ranges[f"criteria.{c.id}.target"] = (round(max(0.0, c.target - 0.05), 4), round(min(1.0, c.target + 0.05), 4))
+                ranges[f"criteria.{c.id}.target"] = _pm5(c.target)
     else:
         ranges["proportional_basis"] = None
         for g in scheme.groups:
@@ -243,25 +234,14 @@ def _tornado_ranges(scheme, st) -> dict:
 
 
 def _run_tornado(scheme, values, registry, ranges) -> pd.DataFrame | None:
-    try:
-        from .analysis import tornado as a_tornado
+    """:func:`emusim.analysis.tornado` with the chart's column names (None: nothing to vary)."""
+    from .analysis import tornado
 
-        tor = a_tornado(scheme, values, ranges, registry=registry)
-        return pd.DataFrame({"parameter": tor["path"], "low": tor["low"], "high": tor["high"],
-                             "effect_low": tor["changed_low"], "effect_high": tor["changed_high"]})
-    except Exception:  # noqa: BLE001 - plain loop
-        base = allocate(score(scheme, values, registry), scheme, registry)["award"]
-        rows = []
-        for path, rng in ranges.items():
-            if rng is None:
-                continue
-            eff = []
-            for v in rng:
-                s = scheme.adjust({path: v})
-                aw = allocate(score(s, values, registry), s, registry)["award"]
-                eff.append(int((aw.fillna("-") != base.fillna("-")).sum()))
-            rows.append({"parameter": path, "low": rng[0], "high": rng[1], "effect_low": eff[0], "effect_high": eff[1]})
-        return pd.DataFrame(rows) if rows else None
+    if not ranges:
+        return None
+    tor = tornado(scheme, values, ranges, registry=registry)
+    return pd.DataFrame({"parameter": tor["path"], "low": tor["low"], "high": tor["high"],
+                         "effect_low": tor["changed_low"], "effect_high": tor["changed_high"]})
 
 
 def _run_montecarlo(scheme, values, registry, n, seed):
@@ -296,8 +276,6 @@ def write_award_xlsx(path: Path, plan, scheme, st: pd.DataFrame, aw: pd.DataFram
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
     from openpyxl.utils import get_column_letter
-
-    from .io import atomic_write
 
     order = aw.sort_values("rank").index
     parent_names = registry["name"].to_dict() if registry is not None and "name" in registry else {}
@@ -525,9 +503,6 @@ def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, 
                              "period": period, "seed": seed, "data": data_label, "changes": dict(changes or {}),
                              "whatif": whatif}
 
-    def src(lg):
-        return style.source_note(plan=plan, scheme=scheme, seed=seed, period=period, data=data_label, lang=lg)
-
     notes: list[str] = []
     # ---------------------------------------------------------------- numbers
     n_units = len(st)
@@ -598,7 +573,9 @@ def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, 
         else:
             base = float(cur if cur is not None else 1.0)
             grid = sorted(set(round(min(1.0, max(0.0, base + d)), 4) for d in (-0.15, -0.1, -0.05, 0.0, 0.05)))
-        sw = _run_sweep(scheme, values, registry, path, grid)
+        from .analysis import sweep
+
+        sw = sweep(scheme, values, path, grid, registry=registry)
         facts["sweep"] = {"path": path, "grid": grid,
                           "awards": {str(v): int(sw[(sw["value"] == v)]["award"].map(lambda a: isinstance(a, str)).sum()) for v in grid}}
     tor = _run_tornado(scheme, values, registry, _tornado_ranges(scheme, st))
@@ -635,7 +612,9 @@ def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, 
                 uplift = {c: scheme.uplift_value(c) for c in scheme.uplift} if getattr(obj, "uplift", False) else None
                 units = list(st.index.astype(str))
                 try:
-                    fc = __import__("emusim.forecast", fromlist=["forecast"]).forecast(
+                    from .forecast import forecast
+
+                    fc = forecast(
                         panel, traj_ind, obj.target, str(deadline), as_of=period, uplift=uplift,
                         registry=registry, localities=units, seed=seed or 0)
                 except Exception as exc:  # noqa: BLE001
@@ -665,6 +644,7 @@ def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, 
     files: list[str] = []
     try:
         L = lang
+        source = style.source_note(plan=plan, scheme=scheme, seed=seed, period=period, data=data_label, lang=L)
         label_a = style.pick("Hiện hành", "Current", L)
         label_b = style.pick("Phương án", "Option", L) + (f" ({_short_whatif(whatif, scheme, L)})" if whatif else "")
         made: list[tuple[str, Any]] = []
@@ -677,39 +657,39 @@ def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, 
             except Exception as exc:  # noqa: BLE001 - one failed chart must not lose the brief
                 notes.append(f"chart {name} skipped: {type(exc).__name__}: {exc}")
 
-        add("01_ranking", lambda: charts.ranking(aw, scheme, st, lang=L, source=src(L)))
-        add("02_decomposition", lambda: charts.decomposition(st, scheme, aw, lang=L, source=src(L), values=values))
-        add("03_gates", lambda: charts.gate_pass_rates(st, scheme, lang=L, source=src(L)))
+        add("01_ranking", lambda: charts.ranking(aw, scheme, st, lang=L, source=source))
+        add("02_decomposition", lambda: charts.decomposition(st, scheme, aw, lang=L, source=source, values=values))
+        add("03_gates", lambda: charts.gate_pass_rates(st, scheme, lang=L, source=source))
         if registry is not None and {"lat", "lon"} <= set(registry.columns):
-            add("04_map", lambda: charts.award_map(aw, registry, scheme, lang=L, source=src(L)))
-        add("05_equity", lambda: charts.equity(aw, scheme=scheme, registry=registry, lang=L, source=src(L)))
+            add("04_map", lambda: charts.award_map(aw, registry, scheme, lang=L, source=source))
+        add("05_equity", lambda: charts.equity(aw, scheme=scheme, registry=registry, lang=L, source=source))
         if whatif:
             cdf = pd.DataFrame({"rank_a": aw["rank"], "rank_b": aw2["rank"], "award_a": a0, "award_b": a1,
                                 "name": aw["name"] if "name" in aw else aw.index})
-            add("06_whatif_ranks", lambda: charts.slopegraph(cdf, labels=(label_a, label_b), scheme=scheme, lang=L, source=src(L),
+            add("06_whatif_ranks", lambda: charts.slopegraph(cdf, labels=(label_a, label_b), scheme=scheme, lang=L, source=source,
                                                              title=style.pick("Phương án điều chỉnh: ai được, ai mất?",
                                                                               "The option: who gains, who loses?", L)))
             add("07_whatif_overlap", lambda: charts.overlap({label_a: aw.index[won], label_b: aw2.index[won2]}, names=names,
-                                                            scheme=scheme, lang=L, source=src(L)))
+                                                            scheme=scheme, lang=L, source=source))
             add("08_whatif_waterfall", lambda: charts.waterfall(st, st2, mover, scheme, s2, names=(label_a, label_b),
-                                                                award_a=aw, award_b=aw2, lang=L, source=src(L)))
+                                                                award_a=aw, award_b=aw2, lang=L, source=source))
         if sw is not None:
             add("09_sweep", lambda: charts.sweep(sw, parameter=path, scheme=scheme, baseline=scheme.parameters().get(path),
-                                                 lang=L, source=src(L)))
+                                                 lang=L, source=source))
         if tor is not None and len(tor):
             add("10_tornado", lambda: charts.tornado(tor, scheme=scheme, metric=style.pick(
                 "Số đơn vị thay đổi kết quả khen thưởng (← mức thấp | mức cao →)",
-                "Units whose award changes (← low end | high end →)", L), lang=L, source=src(L)))
+                "Units whose award changes (← low end | high end →)", L), lang=L, source=source))
         if mc is not None:
             extra = style.pick(f"nhiễu đo lường ±{int(NOISE_SD * 100)} điểm %", f"measurement noise sd {int(NOISE_SD * 100)} pp", L)
             add("11_rank_intervals", lambda: charts.rank_intervals(pu, scheme=scheme, n_draws=mc.n, lang=L,
-                                                                   source=src(L) + "; " + extra))
+                                                                   source=source + "; " + extra))
             add("12_award_probability", lambda: charts.award_probability(pu, scheme=scheme, n_draws=mc.n, lang=L,
-                                                                         source=src(L) + "; " + extra))
+                                                                         source=source + "; " + extra))
         if traj_units:
             add("13_trajectory", lambda: charts.trajectories(panel, traj_ind, traj_units, target=facts["trajectory_target"],
                                                              uplift=facts["trajectory_uplift"], registry=registry, forecast=fc,
-                                                             context=list(st.index.astype(str)), lang=L, source=src(L)))
+                                                             context=list(st.index.astype(str)), lang=L, source=source))
         for name, fig in made:
             for p in style.save(fig, tmp / name, formats):
                 files.append(p.name)
@@ -720,16 +700,12 @@ def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, 
         facts["charts"] = [n for n, _ in made]
         facts["notes"] = notes
         summary = _summary_md(plan, scheme, facts, headlines, files, assumptions or [], period, seed, data_label, notes)
-        from .io import atomic_write
-
         atomic_write(tmp / "summary.md", lambda p: p.write_text(summary, encoding="utf-8"))
         files.append("summary.md")
         facts_json = json.dumps({**facts, "headlines": headlines}, ensure_ascii=False, indent=2, default=_json_default)
         atomic_write(tmp / "summary.json", lambda p: p.write_text(facts_json, encoding="utf-8"))
         files.append("summary.json")
-        for name in files:
-            style._readable(tmp / name)
-        os.chmod(tmp, 0o755)
+        os.chmod(tmp, 0o755)  # mkdtemp makes the folder 0700; atomic_write already sets each file's mode
         _swap_in(tmp, out)
     finally:
         if tmp.exists():
@@ -774,9 +750,12 @@ def _headlines(lang, scheme, plan, facts, gate_fail, names, tiers, whatif, aw, a
                      + (" and the mandatory conditions" if scheme.gates else "") + "."))
     worst = [(k, o) for k, o in gate_fail if k > 0][:2]
     if worst:
-        items = [f"{o.id} ({k} {unit_word}: {style.nfc(o.label_en if lang == 'en' and o.label_en else o.label)[:70].rstrip()}…)"
-                 if len(style.nfc(o.label_en if lang == 'en' and o.label_en else o.label)) > 70 else
-                 f"{o.id} ({k} {unit_word}: {style.nfc(o.label_en if lang == 'en' and o.label_en else o.label)})" for k, o in worst]
+        def item(k, o):
+            label = style.nfc(o.label_en if lang == "en" and o.label_en else o.label)
+            label = f"{label[:70].rstrip()}…" if len(label) > 70 else label
+            return f"{o.id} ({k} {unit_word}: {label})"
+
+        items = [item(k, o) for k, o in worst]
         out.append(P("Chỉ tiêu loại nhiều đơn vị nhất: ", "The targets that rule out most units: ") + _join(items, lang) + ".")
     given = []
     for t in scheme.awards.allocated_tiers:
@@ -863,6 +842,26 @@ def _headlines(lang, scheme, plan, facts, gate_fail, names, tiers, whatif, aw, a
     return out
 
 
+def _summary_bullets(lang, scheme, facts, headlines, assumptions) -> list[str]:
+    """One language's half of ``summary.md``: the headlines, the adjustments and assumptions,
+    and a note for each tier without a quota."""
+    P = lambda vi, en: en if lang == "en" else vi  # noqa: E731
+    lines = [f"- {h}" for h in headlines[lang]]
+    if facts.get("changes") or assumptions:
+        lines += ["", P("### Giả định và điều chỉnh", "### Assumptions and adjustments"), ""]
+        lines += [P("- Điều chỉnh so với kế hoạch: ", "- Adjusted from the plan: ") + f"`{k} = {v}`"
+                  for k, v in facts.get("changes", {}).items()]
+        lines += [f"- {a}" for a in assumptions]
+    for t in scheme.awards.allocated_tiers:
+        if t.quota is None:
+            lines.append(f"- {style.label_of(t, lang)}: " + P(
+                "kế hoạch không quy định số lượng (theo thẩm quyền) — mọi đơn vị đạt chuẩn đều được đề nghị; "
+                "đặt một mức bằng ",
+                "the plan sets no number (\"theo thẩm quyền\"), so every unit that meets the standard is proposed; "
+                "set one with ") + f"`--set awards.{t.id}.quota=N`.")
+    return lines
+
+
 def _summary_md(plan, scheme, facts, headlines, files, assumptions, period, seed, data_label, notes) -> str:
     doc_vi = style.document_name(plan, scheme, "vi")
     doc_en = style.document_name(plan, scheme, "en")
@@ -871,27 +870,11 @@ def _summary_md(plan, scheme, facts, headlines, files, assumptions, period, seed
     lines = [f"# {style.nfc(scheme.label)} — {doc_vi}", ""]
     lines.append(f"*Kỳ đánh giá {period}; {data_vi}.*" if period else f"*{data_vi}*")
     lines += ["", "## Tóm tắt", ""]
-    lines += [f"- {h}" for h in headlines["vi"]]
-    if facts.get("changes") or assumptions:
-        lines += ["", "### Giả định và điều chỉnh", ""]
-        lines += [f"- Điều chỉnh so với kế hoạch: `{k} = {v}`" for k, v in facts.get("changes", {}).items()]
-        lines += [f"- {a}" for a in assumptions]
-    for t in scheme.awards.allocated_tiers:
-        if t.quota is None:
-            lines.append(f"- {style.label_of(t, 'vi')}: kế hoạch không quy định số lượng (theo thẩm quyền) — mọi đơn vị đạt chuẩn "
-                         f"đều được đề nghị; đặt một mức bằng `--set awards.{t.id}.quota=N`.")
+    lines += _summary_bullets("vi", scheme, facts, headlines, assumptions)
     lines += ["", f"## Summary ({style.nfc(scheme.label_en or scheme.label)} — {doc_en})", ""]
     lines.append(f"*Evaluation month {period}; {data_en}.*" if period else f"*{data_en}*")
     lines.append("")
-    lines += [f"- {h}" for h in headlines["en"]]
-    if facts.get("changes") or assumptions:
-        lines += ["", "### Assumptions and adjustments", ""]
-        lines += [f"- Adjusted from the plan: `{k} = {v}`" for k, v in facts.get("changes", {}).items()]
-        lines += [f"- {a}" for a in assumptions]
-    for t in scheme.awards.allocated_tiers:
-        if t.quota is None:
-            lines.append(f"- {style.label_of(t, 'en')}: the plan sets no number (\"theo thẩm quyền\"), so every unit that meets "
-                         f"the standard is proposed; set one with `--set awards.{t.id}.quota=N`.")
+    lines += _summary_bullets("en", scheme, facts, headlines, assumptions)
     lines += ["", "## Tệp / Files", ""]
     captions = {
         "01_ranking": ("Xếp hạng, ngưỡng và hình thức khen thưởng", "Ranking, cut-off and awards"),

@@ -79,6 +79,11 @@ class Catalog:
         )
 
 
+#: the last catalog read, keyed by file, modification time and size: every ``load_plan`` and
+#: ``lint`` needs it, and parsing the file with line numbers costs more than scoring a province
+_CACHE: dict[tuple, Catalog] = {}
+
+
 def load_catalog(path: str | Path | None = None) -> Catalog:
     """Load the indicator catalog; by default the package's ``data/indicators.yaml``.
 
@@ -87,11 +92,21 @@ def load_catalog(path: str | Path | None = None) -> Catalog:
     'ratio'
     """
     path = Path(path) if path is not None else DATA_DIR / "indicators.yaml"
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_mtime_ns, stat.st_size)
+    except OSError:
+        key = None  # let the reader report the missing file
+    if key is not None and key in _CACHE:
+        return _CACHE[key]
     problems: list[Problem] = []
     catalog = Catalog(source=str(path))
     _read_into(catalog, path, problems)
     if problems:
         raise InputError(problems)
+    if key is not None:
+        _CACHE.clear()  # one catalog file in use at a time; an edited file gets a new key
+        _CACHE[key] = catalog
     return catalog
 
 

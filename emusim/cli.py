@@ -8,7 +8,6 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from pathlib import Path
 
 from .errors import InputError, Problem
 
@@ -82,14 +81,14 @@ def load_scheme(args):
     return plan, scheme
 
 
-def load_values(args, plan, scheme):
+def load_panel(args, registry_name, period, scheme=None, owner: str = "the plan"):
+    """(registry, panel, evaluation month) from ``--data`` (observations, checked against
+    ``scheme`` when given) or ``--seed`` (simulated). The month defaults to the panel's last."""
     from .registry import load_registry
 
-    registry_name = args.registry or plan.registry
     if not registry_name:
-        raise InputError("no registry: give --registry (the plan names none)")
+        raise InputError(f"no registry: give --registry ({owner} names none)")
     registry = load_registry(registry_name)
-    period = args.period or plan.evaluation_period
     if args.data:
         from .observations import read_observations
 
@@ -97,10 +96,14 @@ def load_values(args, plan, scheme):
     else:
         from .simulate import simulate
 
-        seed = 0 if args.seed is None else args.seed
-        panel = simulate(registry, seed=seed)
-    if period is None:
-        period = str(panel.periods[-1])
+        panel = simulate(registry, seed=0 if args.seed is None else args.seed)
+    return registry, panel, period or str(panel.periods[-1])
+
+
+def load_values(args, plan, scheme):
+    """(registry, values at the evaluation month, month) for one plan's scheme."""
+    registry, panel, period = load_panel(args, args.registry or plan.registry,
+                                         args.period or plan.evaluation_period, scheme)
     return registry, panel.at(period), period
 
 

@@ -39,9 +39,7 @@ def _units(scheme: Scheme, values: pd.DataFrame, registry: pd.DataFrame | None) 
                 info[col] = values[col].to_numpy()
         info["urban_class"] = urban
         return index, urban, info
-    reg_index = registry.index if registry.index.dtype == object or str(registry.index.dtype) == "str" \
-        else registry.index.astype(str)
-    pos = reg_index.get_indexer(index)
+    pos = registry.index.astype(str).get_indexer(index)
     if (pos < 0).any():
         unknown = index[pos < 0]
         raise InputError(f"values: {len(unknown)} locality id(s) not in the registry: {', '.join(unknown[:10])}"
@@ -178,7 +176,7 @@ def score(scheme: Scheme, values, registry: pd.DataFrame | None = None, **kwargs
     return table
 
 
-def ranking_keys(score_table: pd.DataFrame, kind: str) -> list[tuple[str, bool]]:
+def ranking_keys(kind: str) -> list[tuple[str, bool]]:
     """The documented tie-break chain: (column, ascending) pairs, best first.
 
     Points schemes: total, then base points, then fewer deduction points, then locality
@@ -191,7 +189,7 @@ def ranking_keys(score_table: pd.DataFrame, kind: str) -> list[tuple[str, bool]]
 
 def rank_order(score_table: pd.DataFrame, kind: str) -> np.ndarray:
     """Positions of ``score_table`` rows from best to worst under the tie-break chain."""
-    keys = ranking_keys(score_table, kind)
+    keys = ranking_keys(kind)
     # locality codes as integer ranks (lexsort on strings is slow); last key of the chain
     id_rank = np.empty(len(score_table), dtype=np.int64)
     id_rank[np.argsort(score_table.index.to_numpy(dtype=str), kind="stable")] = np.arange(len(score_table))

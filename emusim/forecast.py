@@ -37,7 +37,6 @@ from typing import Mapping
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 from scipy.special import expit, logit
 
 from .errors import InputError
@@ -154,8 +153,8 @@ def forecast(panel: Panel, indicator: str, target: float, deadline, as_of=None,
         lv = registry["level"].reindex(panel.localities[rows]).to_numpy()
         rows = rows[lv == level]
     cur = panel.values[rows, t_now, j]
-    rows = rows[~np.isnan(cur)]
-    cur = panel.values[rows, t_now, j]
+    has = ~np.isnan(cur)
+    rows, cur = rows[has], cur[has]
     ids = panel.localities[rows]
     lo = max(0, t_now - window + 1)
     hist = panel.values[rows, lo:t_now + 1, j]
@@ -237,8 +236,9 @@ def reliability_table(forecast_df: pd.DataFrame, outcomes, bins: int = 10) -> pd
 
 def brier_score(forecast_df: pd.DataFrame, outcomes) -> tuple[float, float]:
     """(Brier score of the forecast, Brier score of climatology = always the base rate)."""
-    y = _outcomes(forecast_df, outcomes).to_numpy(dtype=float)
-    p = forecast_df["p_reach"].reindex(_outcomes(forecast_df, outcomes).index).to_numpy(dtype=float)
+    outcome = _outcomes(forecast_df, outcomes)
+    y = outcome.to_numpy(dtype=float)
+    p = forecast_df["p_reach"].reindex(outcome.index).to_numpy(dtype=float)
     base = y.mean()
     return float(np.mean((p - y) ** 2)), float(np.mean((base - y) ** 2))
 

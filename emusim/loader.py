@@ -28,7 +28,7 @@ _PLAN_KEYS = {"id", "document", "title", "title_en", "province", "issued", "sour
               "registry", "evaluation_period", "notes"} | _SOURCE_KEYS
 _SCHEME_KEYS = {"kind", "unit_level", "label", "label_en", "proportional_basis", "tolerance",
                 "uplift", "groups", "base_max", "criteria", "gates", "min_met", "awards",
-                "tasks", "groups", "reporting", "targets", "notes"} | _SOURCE_KEYS
+                "tasks", "reporting", "targets", "notes"} | _SOURCE_KEYS
 _GROUP_KEYS = {"id", "part", "label", "label_en", "max", "notes"} | _SOURCE_KEYS
 _CRIT_KEYS = {"id", "group", "label", "label_en", "rule", "indicator", "max", "points", "unit",
               "target", "op", "uplift", "basis", "events", "notes"} | _SOURCE_KEYS
@@ -202,10 +202,6 @@ def load_plan(path: str | Path, catalog: Catalog | None = None, *, check_indicat
         notes=str(doc.get("notes") or ""),
         file=str(path),
     )
-
-
-def load_plans(paths) -> list[Plan]:
-    return [load_plan(p) for p in paths]
 
 
 # --- sections ----------------------------------------------------------------------------

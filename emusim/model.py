@@ -11,7 +11,7 @@ parameter files.
 from __future__ import annotations
 
 import datetime as _dt
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 KINDS = ("points", "standards", "tasks")
@@ -332,9 +332,6 @@ class Scheme:
         from .adjust import parameters
 
         return parameters(self)
-
-    def with_(self, **kw) -> "Scheme":
-        return replace(self, **kw)
 
     # --- display ---------------------------------------------------------------------
     def _repr_html_(self) -> str:

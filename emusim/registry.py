@@ -15,8 +15,10 @@ is not a number…) is collected with its file, line and column and raised as on
 from __future__ import annotations
 
 import os
+import weakref
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem
@@ -177,6 +179,47 @@ def _typed(raw: pd.DataFrame) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- helpers
+_TREES: dict[int, tuple] = {}
+
+
+def _tree(registry: pd.DataFrame):
+    """(ids, position of each unit's parent, levels) of a registry, cached per registry object
+    (an award table is allocated many times on the same registry in sweeps and widgets)."""
+    key = (id(registry.index), len(registry), id(registry["parent_id"].array), id(registry["level"].array))
+    cached = _TREES.get(id(registry))
+    if cached is not None and cached[0]() is registry and cached[1] == key:
+        return cached[2]
+    reg_ids = registry.index.astype(str)
+    parent = registry["parent_id"].astype(object).where(registry["parent_id"].notna(), "").astype(str).to_numpy()
+    tree = (reg_ids, reg_ids.get_indexer(parent), registry["level"].astype(str).to_numpy())
+    if len(_TREES) > 32:
+        _TREES.clear()
+    _TREES[id(registry)] = (weakref.ref(registry), key, tree)
+    return tree
+
+
+def ancestor_ids(registry: pd.DataFrame, ids, level: str) -> np.ndarray:
+    """The id of each locality's ancestor at ``level`` (itself if already at that level).
+
+    Vectorised: at most a handful of hops up the ``parent_id`` chain, all units at once.
+
+    >>> reg = pd.DataFrame({"level": ["province", "district", "commune", "village"],
+    ...                     "parent_id": ["", "P", "D", "C"]}, index=["P", "D", "C", "V"])
+    >>> ancestor_ids(reg, ["V", "C", "X"], "district").tolist()
+    ['D', 'D', None]
+    """
+    reg_ids, parent_pos, levels = _tree(registry)
+    pos = reg_ids.get_indexer(pd.Index(ids).astype(str))
+    for _ in range(8):
+        ok = pos >= 0
+        climb = ok & (levels[np.where(ok, pos, 0)] != level)
+        if not climb.any():
+            break
+        pos = np.where(climb, parent_pos[np.where(ok, pos, 0)], pos)
+    ok = (pos >= 0) & (levels[np.where(pos >= 0, pos, 0)] == level)
+    return np.where(ok, reg_ids.to_numpy()[np.where(ok, pos, 0)], None).astype(object)
+
+
 def ancestors(registry: pd.DataFrame, level: str) -> pd.Series:
     """Map every locality to its ancestor at ``level`` (itself if it is at that level).
 
@@ -186,19 +229,7 @@ def ancestors(registry: pd.DataFrame, level: str) -> pd.Series:
     >>> ancestors(reg, "district").to_dict()
     {'P': None, 'D1': 'D1', 'D2': 'D2', 'C1': 'D1', 'C2': 'D2', 'C1-T01': 'D1'}
     """
-    parent = registry["parent_id"]
-    current = pd.Series(registry.index, index=registry.index, dtype=object)
-    result = pd.Series(None, index=registry.index, dtype=object)
-    for _ in range(len(TERRITORIAL) + len(LEVELS)):
-        known = current.notna() & current.isin(registry.index)
-        if not known.any():
-            break
-        at_level = known & (current.map(registry["level"]) == level) & result.isna()
-        result[at_level] = current[at_level]
-        current = current.where(~known, current.map(parent))
-        current = current.mask(current.isna() | (current == ""), None)
-        current[result.notna()] = None
-    return result.astype(object).where(result.notna(), None)
+    return pd.Series(ancestor_ids(registry, registry.index, level), index=registry.index, dtype=object)
 
 
 def children_count(registry: pd.DataFrame, level: str, parent_level: str) -> pd.Series:

@@ -44,15 +44,17 @@ def uplifted_target(target: float, uplift) -> np.ndarray:
     [1.0]
 
     A count target (> 1, e.g. "ít nhất 01 mô hình" written as 3) is not a percentage: the
-    uplift leaves it as it is rather than capping it down to 1.
+    uplift leaves it as it is rather than capping it down to 1. Targets may be arrays too
+    (one per Monte Carlo replication), broadcast against the uplift.
 
     >>> uplifted_target(3.0, np.array([0.15])).tolist()
     [3.0]
+    >>> uplifted_target(np.array([[0.75], [3.0]]), np.array([0.0, 0.15])).tolist()
+    [[0.75, 0.9], [3.0, 3.0]]
     """
-    target = float(target)
-    if target > 1.0:
-        return np.full(np.shape(uplift), target)
-    return np.minimum(target + np.asarray(uplift, dtype=float), 1.0)
+    t = np.asarray(target, dtype=float)
+    u = np.asarray(uplift, dtype=float)
+    return np.where(t > 1.0, t + np.zeros_like(u), np.minimum(t + u, 1.0))
 
 
 def proportional(value, maximum: float, target, basis: str = "attainment", op: str = ">=",

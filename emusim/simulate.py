@@ -67,7 +67,7 @@ import re
 import unicodedata
 import zlib
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +76,7 @@ import pandas as pd
 from scipy import optimize, sparse
 from scipy.special import expit
 
+from .registry import ancestor_ids, ancestors
 from .catalog import Catalog, Indicator, load_catalog
 from .errors import InputError, Problem
 from .panel import Panel, to_period
@@ -342,27 +343,9 @@ def _check_registry(reg: pd.DataFrame) -> pd.DataFrame:
     return reg.sort_index()
 
 
-def _ancestor(reg: pd.DataFrame, level: str) -> pd.Series:
-    """Ancestor id at ``level`` for every row (itself when at that level; None when none)."""
-    level_of = reg["level"]
-    parent = reg["parent_id"]
-    cur = pd.Series(reg.index.to_numpy(dtype=object), index=reg.index)
-    out = pd.Series([None] * len(reg), index=reg.index, dtype=object)
-    for _ in range(8):
-        ok = cur.notna() & cur.isin(reg.index)
-        hit = ok & (cur.map(level_of) == level) & out.isna()
-        out[hit] = cur[hit]
-        nxt = cur.map(parent)
-        cur = nxt.where(ok & out.isna(), None)
-        cur = cur.mask(cur == "", None)
-        if not cur.notna().any():
-            break
-    return out
-
-
 def _geography(reg: pd.DataFrame) -> pd.DataFrame:
     """Province name, distance to the provincial centre (km), z of log population, class."""
-    prov_id = _ancestor(reg, "province")
+    prov_id = ancestors(reg, "province")
     if "province" in reg.columns:
         prov = reg["province"].astype(str)
     else:
@@ -477,8 +460,8 @@ def simulate(registry, start="2022-01", end="2025-12", seed: int = 0, catalog: C
         if len(keep_ind) < len(panel.indicators):
             panel = panel.subset(indicators=keep_ind)
         if levels is not None:
-            keep = panel.registry.index[panel.registry["level"].isin(levels)]
-            panel = panel.subset(localities=[x for x in panel.localities if x in set(keep)])
+            keep = set(panel.registry.index[panel.registry["level"].isin(levels)])
+            panel = panel.subset(localities=[x for x in panel.localities if x in keep])
         return panel
     return _simulate_core(reg, p0, p1, seed, catalog, calibration, levels, origin)
 
@@ -546,12 +529,18 @@ class _Ctx:
     def month(self, value) -> float:
         return float(_month_index(to_period(value), self.g0))
 
+    @cached_property
+    def province_key(self) -> np.ndarray:
+        """``fold`` of every row's province (folded once per province, not per row and indicator)."""
+        prov = self.geo["province"].to_numpy()
+        keys = {p: fold(p) for p in set(prov)}
+        return np.array([keys[p] for p in prov])
+
 
 def _anchor_groups(ctx: _Ctx, ind: Indicator, rows: np.ndarray):
     """Split base rows into calibration groups: [(anchor or None, row positions)]."""
     anchors = ctx.cal.anchors_for(ind.id)
-    prov = ctx.geo["province"].to_numpy()[rows]
-    folded = np.array([fold(p) for p in prov])
+    folded = ctx.province_key[rows]
     national = [a for a in anchors if a.national]
     specific = {fold(a.province): a for a in anchors if not a.national}
     groups = []
@@ -564,6 +553,30 @@ def _anchor_groups(ctx: _Ctx, ind: Indicator, rows: np.ndarray):
     if rest.any():
         groups.append((national[0] if national else None, rows[rest]))
     return groups
+
+
+def _calibrate(ctx: _Ctx, ind: Indicator, rows: np.ndarray, level: str, log: list, mean_at,
+               **solve_kw) -> list[tuple[np.ndarray, float]]:
+    """Solve the shift of every anchor group of ``rows`` that calibrates ``level``.
+
+    ``mean_at(d, t_a, cols)`` gives the values at month ``t_a`` of the units at positions
+    ``cols`` of ``rows`` under the shift ``d``. Logs each anchor; returns ``[(cols, d)]``
+    (the groups are disjoint, so the caller applies the shifts afterwards).
+    """
+    pos_of = {r: i for i, r in enumerate(rows)}
+    solved = []
+    for anchor, grows in _anchor_groups(ctx, ind, rows):
+        if anchor is None or (anchor.level and anchor.level != level):
+            continue
+        cols = np.array([pos_of[r] for r in grows])
+
+        def group_mean(d, t_a, cols=cols):
+            return mean_at(d, t_a, cols)
+
+        d, got = _solve(ctx, anchor, grows, group_mean, **solve_kw)
+        log.append(_log_entry(anchor, ctx, grows, d, got, level))
+        solved.append((cols, d))
+    return solved
 
 
 def _solve(ctx: _Ctx, anchor, rows: np.ndarray, mean_at, lo=-25.0, hi=25.0, xtol=1e-6):
@@ -677,7 +690,7 @@ def _sim_ratio(ctx: _Ctx, ind: Indicator, p: dict, lv: list[str]):
     if base == "commune" and "village" in lv:
         done.add("village")
         vrows = ctx.rows("village")
-        parent = _ancestor(ctx.reg, "commune").to_numpy()[vrows]
+        parent = ancestor_ids(ctx.reg, ctx.reg.index[vrows], "commune")
         pos = pd.Index(ctx.reg.index[rows]).get_indexer(parent)
         ok = pos >= 0
         vrows, pos = vrows[ok], pos[ok]
@@ -697,7 +710,7 @@ def _sim_ratio(ctx: _Ctx, ind: Indicator, p: dict, lv: list[str]):
         if level in lv and coarser and level not in own:
             done.add(level)
             arows = ctx.rows(level)
-            anc = _ancestor(ctx.reg, level).to_numpy()[rows]
+            anc = ancestor_ids(ctx.reg, ctx.reg.index[rows], level)
             target = pd.Index(ctx.reg.index[arows]).get_indexer(anc)
             ok = target >= 0
             w = ctx.geo["w"].to_numpy()[rows][ok]
@@ -721,19 +734,12 @@ def _ratio_group(ctx, ind, p, rows, level, cumulative, log):
     k, c, a = _unit_params(ctx, ind, p, rows, _rng(ctx.seed, ind.id, level, "params"))
     curves = _Curves(ctx.t, k, c, a, cumulative, p, _rng(ctx.seed, ind.id, level, "noise"))
     delta = _province_effect(ctx, ind, rows, float(p.get("province_sd", 0.3)))
-    pos_of = {r: i for i, r in enumerate(rows)}
-    for anchor, grows in _anchor_groups(ctx, ind, rows):
-        if anchor is None or (anchor.level and anchor.level != level):
-            continue
-        cols = np.array([pos_of[r] for r in grows])
-        base_delta = delta[cols]
 
-        def mean_at(d, t_a, cols=cols, base_delta=base_delta):
-            return curves.realize(base_delta + d, upto=t_a, cols=cols)[t_a]
+    def mean_at(d, t_a, cols):
+        return curves.realize(delta[cols] + d, upto=t_a, cols=cols)[t_a]
 
-        d, got = _solve(ctx, anchor, grows, mean_at)
-        delta[cols] = base_delta + d
-        log.append(_log_entry(anchor, ctx, grows, d, got, level))
+    for cols, d in _calibrate(ctx, ind, rows, level, log, mean_at):
+        delta[cols] = delta[cols] + d
     return curves, delta
 
 
@@ -763,19 +769,12 @@ def _sim_event(ctx: _Ctx, ind: Indicator, p: dict, lv: list[str]):
                + float(p.get("spread", 2.5)) * z)
         tau = np.where(never, np.inf, tau)
         delta = np.zeros(len(rows))
-        pos_of = {r: i for i, r in enumerate(rows)}
         if level == lv[0]:
-            for anchor, grows in _anchor_groups(ctx, ind, rows):
-                if anchor is None or (anchor.level and anchor.level != level):
-                    continue
-                cols = np.array([pos_of[r] for r in grows])
+            def mean_at(d, t_a, cols):
+                return (t_a >= np.ceil(tau[cols] + d)).astype(float)
 
-                def mean_at(d, t_a, cols=cols):
-                    return (t_a >= np.ceil(tau[cols] + d)).astype(float)
-
-                d, got = _solve(ctx, anchor, grows, mean_at, lo=-240, hi=240, xtol=1e-3)
+            for cols, d in _calibrate(ctx, ind, rows, level, log, mean_at, lo=-240, hi=240, xtol=1e-3):
                 delta[cols] = d
-                log.append(_log_entry(anchor, ctx, grows, d, got, level))
         done_month = np.ceil(tau + delta)  # first month index with value 1
         flag = ctx.t[None, :] >= done_month[:, None]
         if ind.unit == "bool":
@@ -805,21 +804,12 @@ def _sim_count(ctx: _Ctx, ind: Indicator, p: dict, lv: list[str]):
                 * np.exp(float(p.get("capacity_loading", 0.0)) * ctx.cap.to_numpy()[rows])
                 * rng.gamma(disp, 1.0 / disp, size=len(rows)))
         mult = np.ones(len(rows))
-        pos_of = {r: i for i, r in enumerate(rows)}
         if level == lv[0]:
-            for anchor, grows in _anchor_groups(ctx, ind, rows):
-                if anchor is None or (anchor.level and anchor.level != level):
-                    continue
-                cols = np.array([pos_of[r] for r in grows])
-                t_a = _month_index(anchor.period, ctx.g0)
-                n_months = _window_months(window, months, t_a, ctx.origin)
+            def mean_at(d, t_a, cols):
+                return rate[cols] * np.exp(d) * _window_months(window, months, t_a, ctx.origin)
 
-                def mean_at(d, t_a, cols=cols, n_months=n_months):
-                    return rate[cols] * np.exp(d) * n_months
-
-                d, got = _solve(ctx, anchor, grows, mean_at, lo=-20, hi=20)
+            for cols, d in _calibrate(ctx, ind, rows, level, log, mean_at, lo=-20, hi=20):
                 mult[cols] = np.exp(d)
-                log.append(_log_entry(anchor, ctx, grows, d, got, level))
         lam = rate * mult
         draws = _rng(ctx.seed, ind.id, level, "events").poisson(np.broadcast_to(lam, (T, len(rows))))
         draws = draws.astype(float)
@@ -896,8 +886,8 @@ def _old_registry(mapping: pd.DataFrame) -> pd.DataFrame:
         if not hit.any():
             continue
         ids = set(reg.index[hit])
-        prov = _ancestor(reg, "province")
-        dist = _ancestor(reg, "district")
+        prov = ancestors(reg, "province")
+        dist = ancestors(reg, "district")
         keep = ids | set(dist[list(ids)].dropna()) | set(prov[list(ids)].dropna())
         parts.append(reg.loc[sorted(keep)])
         found |= ids
@@ -986,7 +976,7 @@ def apply_merger(panel: Panel, mapping: pd.DataFrame | str | Path | None, new_re
         if loc in old_pos and new_reg.loc[loc, "level"] != "province":
             out[new_pos[loc]] = panel.values[old_pos[loc]]
     # province (and any other non-commune) rows: aggregate their new communes
-    anc = _ancestor(new_reg, "province")
+    anc = ancestors(new_reg, "province")
     for level in ("province", "district"):
         for loc in new_ids[(new_reg["level"] == level).to_numpy()]:
             kids = np.flatnonzero(((anc == loc) & (new_reg["level"] == "commune")).to_numpy()) \
@@ -1010,18 +1000,8 @@ def apply_merger(panel: Panel, mapping: pd.DataFrame | str | Path | None, new_re
                     w_old = (reg_old["population_14plus"].reindex(panel.localities[old_src])
                              .to_numpy(dtype=float) if reg_old is not None else np.ones(len(old_src)))
                     out[new_pos[loc], :, j] = _combine(x, ok, w_old, unit)
-                    continue
-                if unit == "count":
-                    v = np.where(ok, x, 0).sum(axis=0)
-                elif unit == "date":
-                    continue
-                else:
-                    ww = np.where(ok, w[:, None], 0.0)
-                    with np.errstate(invalid="ignore", divide="ignore"):
-                        v = (np.where(ok, x, 0) * ww).sum(axis=0) / ww.sum(axis=0)
-                    if unit == "bool":
-                        v = np.where(np.isnan(v), np.nan, (v >= 0.5 - 1e-12).astype(float))
-                out[new_pos[loc], :, j] = v
+                elif unit != "date":  # dates of the new communes are not combined upwards
+                    out[new_pos[loc], :, j] = _combine(x, ok, w, unit)
     meta = dict(panel.meta)
     meta["merger"] = {"old_units": int(len(set(m["old_id"]))), "new_units": int(mapped.sum())}
     return Panel(out, new_ids, panel.periods, panel.indicators, registry=new_reg,
@@ -1034,9 +1014,9 @@ def _old_rows_of(panel: Panel, m: pd.DataFrame, new_kids: set, level: str) -> np
     if reg_old is None:
         return np.array([], dtype=int)
     olds = m.loc[m["new_id"].isin(new_kids), "old_id"].unique()
-    anc = _ancestor(reg_old, level)
-    ids = sorted(set(anc.reindex(olds).dropna()))
-    return panel.localities.get_indexer(ids)[panel.localities.get_indexer(ids) >= 0]
+    anc = ancestors(reg_old, level)
+    pos = panel.localities.get_indexer(sorted(set(anc.reindex(olds).dropna())))
+    return pos[pos >= 0]
 
 
 def _combine(x: np.ndarray, ok: np.ndarray, w: np.ndarray, unit: str) -> np.ndarray:

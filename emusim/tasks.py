@@ -94,6 +94,11 @@ def normalise_unit(name) -> str:
     return UNIT_ALIASES.get(key, key)
 
 
+def _lead_keys(task) -> list[str]:
+    """The task's lead units as comparison keys, in plan order, without repeats."""
+    return list(dict.fromkeys(normalise_unit(u) for u in task.lead))
+
+
 def _display_names(scheme) -> dict[str, str]:
     """Normalised key → the plan's most frequent spelling (ties: first seen)."""
     counts: dict[str, dict[str, int]] = {}
@@ -182,7 +187,7 @@ def obligations(scheme, until, start=None) -> pd.DataFrame:
         last = pd.Period(until, freq="M")
         months = list(pd.period_range(m0, last, freq="M")) if last >= m0 else []
     for task in scheme.tasks:
-        keys = list(dict.fromkeys(normalise_unit(u) for u in task.lead)) or ["(no lead unit)"]
+        keys = _lead_keys(task) or ["(no lead unit)"]
         for key in keys:
             lead = names.get(key, key)
             base = dict(task_id=task.id, group=task.group, lead=lead, unit_key=key, label=task.label)
@@ -229,6 +234,7 @@ def read_status(status, scheme) -> pd.DataFrame:
     if problems:
         raise InputError(problems)
     tasks = {t.id: t for t in scheme.tasks}
+    leads_of = {t.id: _lead_keys(t) for t in scheme.tasks}
     names = _display_names(scheme)
     out, first = [], {}
 
@@ -251,7 +257,7 @@ def read_status(status, scheme) -> pd.DataFrame:
             bad(f"unknown task '{tid}' (the plan's tasks are {next(iter(tasks))} … "
                 f"{list(tasks)[-1]})" if tid else "empty task_id", "task_id")
             continue
-        leads = list(dict.fromkeys(normalise_unit(u) for u in task.lead))
+        leads = leads_of[tid]
         unit = cell(cells, "unit")
         if unit:
             key = normalise_unit(unit)

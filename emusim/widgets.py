@@ -190,6 +190,11 @@ def _esc(x: Any) -> str:
     return html.escape("" if x is None else str(x))
 
 
+def _css_class(path: str) -> str:
+    """The CSS class that marks a parameter's control (``uplift.city`` → ``emusim-uplift-city``)."""
+    return "emusim-" + re.sub(r"[^A-Za-z0-9_-]", "-", path)
+
+
 def fmt_points(x: float, lang: str = "vi", digits: int = 2) -> str:
     """A score for reading: ``378,48`` in Vietnamese, ``378.48`` in English.
 
@@ -790,7 +795,7 @@ class Explorer:
         w = W.FloatSlider(value=value, min=lo, max=hi, step=step, readout_format=fmt, continuous_update=False,
                           layout=W.Layout(width="230px"), style={"description_width": "0px"})
         w.add_class("emusim-ctl")
-        w.add_class("emusim-" + re.sub(r"[^A-Za-z0-9_-]", "-", path))
+        w.add_class(_css_class(path))
         self._controls[path] = w
         w.observe(lambda ch, p=path: self._on_control(p, ch["new"]), names="value")
         return w
@@ -823,7 +828,7 @@ class Explorer:
                             layout=W.Layout(width="190px"), style={"description_width": "0px"},
                             disabled=q is None)
             w.add_class("emusim-ctl")
-            w.add_class("emusim-" + re.sub(r"[^A-Za-z0-9_-]", "-", path))
+            w.add_class(_css_class(path))
             nocap = W.Checkbox(value=q is None, indent=False, layout=W.Layout(width="110px"))
             self._desc_widgets.append((nocap, "nocap"))
             nocap.description = _t("nocap", self.lang)
@@ -862,7 +867,7 @@ class Explorer:
             if mpath in p0:
                 m = W.ToggleButtons(options=[("hard", "hard"), ("soft", "soft")], value=p0[mpath],
                                     style={"button_width": "52px"}, layout=W.Layout(width="120px"))
-                m.add_class("emusim-" + re.sub(r"[^A-Za-z0-9_-]", "-", mpath))
+                m.add_class(_css_class(mpath))
                 self._controls[mpath] = m
                 m.observe(lambda ch, p=mpath: self._on_control(p, ch["new"]), names="value")
                 rows.append(m)

@@ -9,7 +9,6 @@ dicts and lists that also know their line numbers, so errors can say ``file:line
 """
 from __future__ import annotations
 
-import datetime as _dt
 from pathlib import Path
 
 import yaml
@@ -92,14 +91,3 @@ def line_of(obj, key=None) -> int | None:
     if key is not None and isinstance(obj, LineDict):
         return obj.key_lines.get(key, obj.line)
     return getattr(obj, "line", None)
-
-
-def as_date(value) -> _dt.date | None:
-    """A YAML date (already parsed) or an ISO string as ``datetime.date``.
-
-    >>> as_date("2023-11-30")
-    datetime.date(2023, 11, 30)
-    """
-    if value is None or isinstance(value, _dt.date):
-        return value
-    return _dt.date.fromisoformat(str(value))

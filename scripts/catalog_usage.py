@@ -1,6 +1,6 @@
 """Keep data/indicators.yaml in step with the scenarios.
 
-    python scripts/catalog_usage.py           # rewrite used_by (and merge data/indicators.d/*.yaml)
+    python scripts/catalog_usage.py           # rewrite used_by (and levels) from scenarios/
     python scripts/catalog_usage.py --check   # exit 1 if the file is out of date (used by the tests)
 
 ``used_by`` lists, for each indicator, the plans and items that read it
@@ -48,22 +48,15 @@ def usage() -> tuple[dict[str, list[str]], dict[str, set[str]]]:
 
 
 def build() -> str:
-    files = [ROOT / "data" / "indicators.yaml"] + sorted((ROOT / "data" / "indicators.d").glob("*.yaml"))
-    items: dict[str, dict] = {}
-    for f in files:
-        for item in (yaml.safe_load(f.read_text(encoding="utf-8")) or {}).get("indicators", []):
-            if item["id"] in items:
-                prev = items[item["id"]]
-                prev["levels"] = sorted(set(prev.get("levels", [])) | set(item.get("levels", [])), key=_level_order)
-                continue
-            items[item["id"]] = dict(item)
+    target = ROOT / "data" / "indicators.yaml"
+    items = (yaml.safe_load(target.read_text(encoding="utf-8")) or {}).get("indicators", [])
     used, used_levels = usage()
     out = []
-    for ind_id, item in items.items():
+    for item in items:
         item = {k: v for k, v in item.items() if k != "used_by"}
         # an indicator is observed at least at every level whose scheme reads it
-        item["levels"] = sorted(set(item.get("levels", [])) | used_levels.get(ind_id, set()), key=_level_order)
-        item["used_by"] = used.get(ind_id, [])
+        item["levels"] = sorted(set(item.get("levels", [])) | used_levels.get(item["id"], set()), key=_level_order)
+        item["used_by"] = used.get(item["id"], [])
         out.append(item)
     text = yaml.safe_dump({"indicators": out}, allow_unicode=True, sort_keys=False, width=200)
     return HEADER + text
@@ -86,8 +79,6 @@ def main() -> int:
             return 1
         return 0
     target.write_text(text, encoding="utf-8")
-    for f in (ROOT / "data" / "indicators.d").glob("*.yaml"):
-        f.unlink()
     print(f"wrote {target} ({text.count('- id:')} indicators)")
     return 0
 

@@ -89,16 +89,6 @@ def _has_none(a) -> bool:
         isinstance(a, np.ndarray) and a.dtype == object and any(x is None for x in a))
 
 
-def _uplifted_target(target, uplift) -> np.ndarray:
-    """:func:`emusim.rules.uplifted_target` for a target that may vary by replication.
-
-    >>> _uplifted_target(np.array([[0.75], [3.0]]), np.array([0.0, 0.15])).tolist()
-    [[0.75, 0.9], [3.0, 3.0]]
-    """
-    t = np.asarray(target, dtype=float)
-    return np.where(t > 1.0, t, np.minimum(t + np.asarray(uplift, dtype=float), 1.0))
-
-
 @dataclass
 class BatchResult:
     """What :meth:`BatchModel.evaluate` returns, each array of shape ``(m, n)``.
@@ -124,7 +114,8 @@ class BatchModel:
     """
 
     def __init__(self, scheme: Scheme, values: pd.DataFrame, registry: pd.DataFrame | None = None):
-        from ..allocate import ancestor_ids
+        from ..allocate import parent_sizes
+        from ..registry import ancestor_ids
         from ..engine import _units
 
         if scheme.kind not in ("points", "standards"):
@@ -162,12 +153,10 @@ class BatchModel:
         codes: dict = {}
         self.parent_code = np.array([codes.setdefault(p, len(codes)) for p in parent], dtype=np.int64)
         self.n_parents = len(codes)
-        if nom is not None and registry is not None and "level" in registry:
-            same = registry[registry["level"] == scheme.unit_level]
-            counts = pd.Series(ancestor_ids(registry, same.index.astype(str), nom.parent_level)).value_counts().to_dict()
-        else:
-            counts = pd.Series(parent).value_counts().to_dict()
-        self.children = np.array([counts.get(p, 0) if p is not None else 0 for p in codes], dtype=float)
+        sizes = parent_sizes(parent, registry if nom is not None else None, scheme.unit_level,
+                             nom.parent_level if nom is not None else "")
+        self.children = np.zeros(self.n_parents, dtype=float)
+        self.children[self.parent_code] = sizes
         self._subs: dict = {}
 
     # ------------------------------------------------------------------ structure
@@ -243,7 +232,7 @@ class BatchModel:
             uplift = np.array([scheme.uplift_value(c) for c in self.urban], dtype=float) if n else np.zeros(0)
 
         def target_for(target, uplifted):
-            return _uplifted_target(target, uplift) if uplifted else target
+            return rules.uplifted_target(target, uplift) if uplifted else target
 
         def field(c, name: str):
             explicit = f"criteria.{c.id}.{name}"

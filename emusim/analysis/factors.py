@@ -47,7 +47,7 @@ from __future__ import annotations
 
 import functools
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
@@ -399,6 +399,7 @@ def _check_against_scheme(factors: list[Factor], scheme, catalog, file) -> list[
         return [Problem(f"{scheme.name} is a tasks scheme: Monte Carlo and Sobol analyses need a points or "
                         "standards scheme", file=file)]
     needed = set(scheme.indicators)
+    params = scheme.parameters()
     if catalog is None:
         try:
             catalog = default_catalog()
@@ -426,7 +427,7 @@ def _check_against_scheme(factors: list[Factor], scheme, catalog, file) -> list[
             problems.append(Problem("flip is for noise on yes/no indicators (noise.<indicator>)", path=f.path, file=file))
             continue
         if f.dist == "normal":
-            current = scheme.parameters().get(f.path)
+            current = params.get(f.path)
             if f.mean is None and not _num(current):
                 problems.append(Problem(f"a normal factor varies the current value, and {f.path} has none "
                                         f"({current!r}): give mean, or use uniform", path=f.path, file=file))

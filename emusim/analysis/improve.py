@@ -60,7 +60,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from ..allocate import allocate, ancestor_ids
+from ..allocate import allocate, nomination_slots
 from ..engine import score
 from ..errors import InputError, Problem
 from ..model import Scheme
@@ -275,22 +275,6 @@ def _describe_change(ch: Mapping[str, Any], lang: str) -> str:
 
 
 # --------------------------------------------------------------------------- the cut-off
-def _slots(scheme: Scheme, registry, st: pd.DataFrame, parents: np.ndarray) -> dict:
-    nom = scheme.awards.nomination
-    if nom.extra_per_parent and nom.extra_min_children is not None and registry is not None:
-        same = registry[registry["level"] == scheme.unit_level]
-        children = pd.Series(ancestor_ids(registry, same.index.astype(str), nom.parent_level)).value_counts().to_dict()
-    else:
-        children = pd.Series(parents).value_counts().to_dict()
-    out = {}
-    for p in set(parents):
-        k = nom.per_parent
-        if nom.extra_per_parent and nom.extra_min_children is not None and children.get(p, 0) >= nom.extra_min_children:
-            k += nom.extra_per_parent
-        out[p] = k
-    return out
-
-
 def _requirement(scheme: Scheme, st: pd.DataFrame, aw: pd.DataFrame, unit: str, registry, tiers: list) -> dict:
     """What the unit must beat: reference unit ids (best one decides) or ``impossible``."""
     st_o = st.copy()
@@ -302,7 +286,8 @@ def _requirement(scheme: Scheme, st: pd.DataFrame, aw: pd.DataFrame, unit: str, 
     nom = scheme.awards.nomination
     parent = aw.at[unit, "parent_id"]
     if nom is not None:
-        slots = _slots(scheme, registry, st, aw["parent_id"].to_numpy(dtype=object)).get(parent, nom.per_parent)
+        parents = aw["parent_id"].to_numpy(dtype=object)
+        slots = int(nomination_slots(nom, parents, registry, scheme.unit_level)[aw.index.get_loc(unit)])
         if slots <= 0:
             return {"impossible": f"its parent {parent} nominates no unit",
                     "impossible_vi": f"đơn vị cấp trên {parent} không đề nghị đơn vị nào", "refs": []}

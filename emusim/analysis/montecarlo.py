@@ -117,10 +117,9 @@ def _draw(job: _Job, rng: np.random.Generator, m: int) -> tuple[dict, dict]:
     for f in job.factors:
         if f.is_noise:
             ind = f.indicator
-            src = noise.get(ind, None)
-            base = job.model.raw[ind] if src is None else None
+            src = noise.get(ind)
             if src is None:
-                noise[ind] = f.perturb(base, rng, m, job.units.get(ind, "ratio"))
+                noise[ind] = f.perturb(job.model.raw[ind], rng, m, job.units.get(ind, "ratio"))
             else:  # two noise factors on one indicator compound row by row
                 noise[ind] = np.stack([f.perturb(row, rng, 1, job.units.get(ind, "ratio"))[0] for row in src])
         else:
@@ -160,6 +159,7 @@ def _executor_width(executor) -> int:
 
 
 def _setup(scheme, values, factors, registry, catalog) -> tuple[_Job, pd.DataFrame, list[Factor]]:
+    """Validate the factors and build what every replication shares (also used by Sobol)."""
     from ..allocate import allocate
     from ..engine import score
 
@@ -168,8 +168,6 @@ def _setup(scheme, values, factors, registry, catalog) -> tuple[_Job, pd.DataFra
     factors = factors_from_dict(factors, scheme=scheme, catalog=catalog)
     model = BatchModel(scheme, values, registry)
     nominal = allocate(score(scheme, values, registry), scheme, registry)
-    if catalog is None:
-        catalog = default_catalog()
     units = {f.indicator: (catalog[f.indicator].unit if f.indicator in catalog else "ratio")
              for f in factors if f.is_noise}
     params = scheme.parameters()

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError
-from .factors import Factor, default_catalog, factors_from_dict, noise_seeds
+from .factors import Factor, factors_from_dict, noise_seeds
 
 COLUMNS = ["factor", "S1", "S1_conf", "ST", "ST_conf"]
 
@@ -141,22 +141,11 @@ def sobol(scheme, values: pd.DataFrame, factors: Mapping[str, Any] | Sequence[Fa
     Returns a DataFrame with columns ``factor, S1, S1_conf, ST, ST_conf, distribution``
     (``attrs``: N, seed, runs, outcome, and ``S2``/``S2_conf`` with second order).
     """
-    from ..allocate import allocate
-    from ..engine import score
-    from .batch import BatchModel
-    from .montecarlo import default_chunk_size
+    from .montecarlo import _setup, default_chunk_size
 
-    if catalog is None:
-        catalog = default_catalog()
-    factors = factors_from_dict(factors, scheme=scheme, catalog=catalog)
-    model = BatchModel(scheme, values, registry)
-    nominal = allocate(score(scheme, values, registry), scheme, registry)
-    nominal_any = nominal["award"].reindex(model.index).notna().to_numpy()
-    urban = np.array([str(c) != "rural" for c in model.urban])
-    fn, full = _outcome_fn(outcome, model, nominal_any, urban)
-    params0 = scheme.parameters()
-    units = {f.indicator: (catalog[f.indicator].unit if f.indicator in catalog else "ratio")
-             for f in factors if f.is_noise}
+    job, _, factors = _setup(scheme, values, factors, registry, catalog)
+    model, units, bases = job.model, job.units, job.bases
+    fn, full = _outcome_fn(outcome, model, job.nominal_any, job.urban)
     step = chunk_size or default_chunk_size(model.n)
     base_seed = 0 if seed is None else int(seed)
 
@@ -174,7 +163,7 @@ def sobol(scheme, values: pd.DataFrame, factors: Mapping[str, Any] | Sequence[Fa
                         f.perturb(src[r], np.random.default_rng(s), 1, units.get(f.indicator, "ratio"))[0]
                         for r, s in enumerate(seeds)])
                 else:
-                    params[f.path] = f.from_unit(block[:, j], params0.get(f.path))
+                    params[f.path] = f.from_unit(block[:, j], bases.get(f.path))
             res = model.evaluate(params, noise, m=m, full=full)
             out[start:start + m] = fn(res)
         return out

@@ -119,6 +119,17 @@ def _alternatives(path: str, nominal: Any) -> tuple[Any, Any] | None:
     return (nominal, alts[0]) if alts else (nominal, nominal)
 
 
+def _adjusted(scheme: Scheme, path: str, values: Iterable, problems: list[Problem]) -> list[Scheme]:
+    """``scheme.adjust({path: v})`` for each value; the problems of bad values go to ``problems``."""
+    out = []
+    for v in values:
+        try:
+            out.append(scheme.adjust({path: v}))
+        except InputError as exc:
+            problems.extend(exc.problems)
+    return out
+
+
 def _check_scheme(scheme, where: str) -> None:
     if not isinstance(scheme, Scheme):
         raise InputError(f"{where}: expected a Scheme, got {type(scheme).__name__}")
@@ -153,12 +164,7 @@ def sweep(scheme: Scheme, values: pd.DataFrame, path: str, grid: Iterable, regis
     if not grid:
         raise InputError("sweep: the grid is empty", path=path)
     problems: list[Problem] = []
-    schemes = []
-    for v in grid:
-        try:
-            schemes.append(scheme.adjust({path: v}))
-        except InputError as exc:
-            problems.extend(exc.problems)
+    schemes = _adjusted(scheme, path, grid, problems)
     if problems:
         raise InputError(problems)
     frames = []
@@ -316,10 +322,11 @@ def tornado(scheme: Scheme, values: pd.DataFrame, ranges: Mapping[str, tuple | N
     if ranges is None:
         ranges = default_ranges(scheme)
     resolved: dict[str, tuple] = {}
+    nominals: dict[str, Any] = {}
     problems: list[Problem] = []
     variants: dict[str, tuple[Scheme, Scheme]] = {}
     for path, rng in ranges.items():
-        nominal = _current_value(scheme, path)
+        nominal = nominals[path] = _current_value(scheme, path)
         if rng is None:
             rng = _alternatives(path, nominal)
             if rng is None:
@@ -329,12 +336,7 @@ def tornado(scheme: Scheme, values: pd.DataFrame, ranges: Mapping[str, tuple | N
         if not isinstance(rng, (tuple, list)) or len(rng) != 2:
             problems.append(Problem(f"range must be (low, high), not {rng!r}", path=path))
             continue
-        lo_hi = []
-        for v in rng:
-            try:
-                lo_hi.append(scheme.adjust({path: v}))
-            except InputError as exc:
-                problems.extend(exc.problems)
+        lo_hi = _adjusted(scheme, path, rng, problems)
         if len(lo_hi) == 2:
             variants[path] = (lo_hi[0], lo_hi[1])
             resolved[path] = tuple(rng)
@@ -343,7 +345,7 @@ def tornado(scheme: Scheme, values: pd.DataFrame, ranges: Mapping[str, tuple | N
     nominal_aw = run_awards(scheme, values, registry)
     rows = []
     for path, (s_lo, s_hi) in variants.items():
-        row: dict[str, Any] = {"path": path, "nominal": _current_value(scheme, path),
+        row: dict[str, Any] = {"path": path, "nominal": nominals[path],
                                "low": resolved[path][0], "high": resolved[path][1]}
         effect = 0.0
         for side, s in (("low", s_lo), ("high", s_hi)):

@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from . import style
-from ._common import legend_below, names_for, shorten, wrap
+from ._common import legend_below, names_for, wrap
 
 KEPT, LOST, GAINED, NEITHER = "#1f4e79", "#c0392b", "#2a9d8f", "#b8c2cc"
 
@@ -49,7 +49,8 @@ def slopegraph(compare_df: pd.DataFrame, *, labels: tuple[str, str] = ("A", "B")
         if has_aw:
             wa, wb = _won(r["award_a"]), _won(r["award_b"])
             color = KEPT if wa and wb else LOST if wa else GAINED if wb else NEITHER
-            counts["kept" if wa and wb else "lost" if wa else "gained" if wb else "kept"] += 0 if not (wa or wb) else 1
+            if wa or wb:
+                counts["kept" if wa and wb else "lost" if wa else "gained"] += 1
         else:
             color = KEPT if rb < ra else LOST if rb > ra else NEITHER
         lw = 2.0 if color != NEITHER else 1.0
@@ -110,7 +111,6 @@ def overlap(sets: Mapping[str, object], *, names=None, scheme=None, lang: str = 
             outside = set().union(*(members[c] for c in labels if c not in combo)) if len(combo) < len(labels) else set()
             units = sorted(inside - outside)
             combos.append((combo, units))
-    n = len(combos)
     texts = []
     for combo, units in combos:
         nm = names_for(units, None, names or {})

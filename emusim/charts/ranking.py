@@ -224,7 +224,6 @@ def _standards_grid(score_table, scheme, award_table, *, units, top, lang, sourc
     ax.xaxis.tick_top()
     labels = names_for(rows.index, rows)
     if award_table is not None:
-        tiers = tier_ids(scheme, award_table["award"])
         labels = [f"{int(award_table.at[i, 'rank'])}. {nm}" + (" ★" if isinstance(award_table.at[i, "award"], str) else "")
                   for i, nm in zip(rows.index, labels)]
     ax.set_yticks(range(n), labels)

@@ -29,7 +29,7 @@ def sweep(sweep_df: pd.DataFrame, *, parameter: str | None = None, scheme=None, 
     tiers = tier_ids(scheme, df["award"])
     cmap = style.tier_colors(tiers)
     won = df[df["award"].notna() & (df["award"].astype(str) != "None")]
-    first = won.groupby("locality_id")["value"].agg(lambda s: values.index(min(s, key=lambda v: values.index(v))))
+    first = won.groupby("locality_id")["value"].agg(lambda s: min(values.index(v) for v in s))
     best_rank = won.groupby("locality_id")["rank"].min()
     order = sorted(first.index, key=lambda u: (first[u], best_rank[u]))[:max_units]
     n, m = len(order), len(values)

@@ -156,21 +156,22 @@ def num(x, lang: str = "vi", nd: int = 1) -> str:
     return text.replace("-", "−")
 
 
-def pct(x, lang: str = "vi", nd: int = 0, sign: bool = False) -> str:
-    """A fraction as a percentage: ``13 %`` (vi, with the customary space) or ``13%`` (en)."""
+def _hundredths(x, lang: str, nd: int, sign: bool) -> str:
+    """``x × 100`` written with :func:`num`, with a ``+`` when ``sign`` and positive."""
     v = float(x) * 100
     text = num(v, lang, nd)
-    if sign and v > 0:
-        text = "+" + text
+    return "+" + text if sign and v > 0 else text
+
+
+def pct(x, lang: str = "vi", nd: int = 0, sign: bool = False) -> str:
+    """A fraction as a percentage: ``13 %`` (vi, with the customary space) or ``13%`` (en)."""
+    text = _hundredths(x, lang, nd, sign)
     return f"{text} %" if lang == "vi" else f"{text}%"
 
 
 def pp(x, lang: str = "vi", nd: int = 0, sign: bool = True) -> str:
     """Percentage points: ``+5 %`` in vi (the plans' own wording, "tăng thêm 5 %"), ``+5 pp`` in en."""
-    v = float(x) * 100
-    text = num(v, lang, nd)
-    if sign and v > 0:
-        text = "+" + text
+    text = _hundredths(x, lang, nd, sign)
     return f"{text} %" if lang == "vi" else f"{text} pp"
 
 
@@ -218,12 +219,9 @@ def document_name(plan=None, scheme=None, lang: str = "vi") -> str:
     else:
         return ""
     doc = nfc(doc)
-    if lang == "vi" and not doc.lower().startswith("kế hoạch"):
-        doc = f"Kế hoạch {doc}"
-    elif lang == "en" and doc.lower().startswith("kế hoạch"):
-        doc = doc  # a Vietnamese title is a proper name: keep it
-    elif lang == "en":
-        doc = f"Plan {doc}"
+    # a Vietnamese title ("Kế hoạch …") is a proper name: kept as it is in en too
+    if lang in LANGS and not doc.lower().startswith("kế hoạch"):
+        doc = f"{'Plan' if lang == 'en' else 'Kế hoạch'} {doc}"
     return f"{doc} ({nfc(province)})" if province and nfc(province) not in doc else doc
 
 
@@ -248,9 +246,7 @@ def source_note(plan=None, scheme=None, seed=None, period=None, data: str | None
         tail.append(f"{word('period', lang)} {period}")
     if extra:
         tail.append(nfc(extra))
-    text = "; ".join(p for p in [", ".join(parts)] if p)
-    if tail:
-        text = "; ".join([t for t in (text, *tail) if t])
+    text = "; ".join(t for t in (", ".join(parts), *tail) if t)
     return f"{word('source', lang)}: {text}" if text else f"{word('source', lang)}: emusim"
 
 
@@ -338,21 +334,8 @@ def save(fig: Figure, path: str | Path, formats: Iterable[str] = ("png",), dpi: 
             target = path.with_suffix("." + fmt)
             atomic_write(target, lambda p, fmt=fmt: fig.savefig(p, format=fmt, dpi=dpi, facecolor="white",
                                                                 metadata=_metadata(fig, fmt)))
-            _readable(target)
             out.append(target)
     return out
-
-
-def _readable(path: Path) -> None:
-    """Files made by ``atomic_write`` come from ``mkstemp`` (mode 0600): give them the usual mode."""
-    import os
-
-    umask = os.umask(0)
-    os.umask(umask)
-    try:
-        os.chmod(path, 0o666 & ~umask)
-    except OSError:
-        pass
 
 
 def _metadata(fig: Figure, fmt: str) -> dict:

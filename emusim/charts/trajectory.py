@@ -62,6 +62,10 @@ def trajectories(panel_or_series, indicator: str, units, *, target: float | None
         names = registry["name"].to_dict()
     handles = []
     t_end = deadline.to_timestamp()
+    if forecast is not None:  # the months of the forecast band, the same for every unit
+        months = pd.period_range(as_of, deadline, freq="M")
+        fx = months.to_timestamp()
+        w = np.linspace(0, 1, len(months))
     for k, u in enumerate(units):
         color = UNIT_COLORS[k]
         y = shown.loc[u].to_numpy(dtype=float) if u in shown.index else np.full(len(x), np.nan)
@@ -72,9 +76,6 @@ def trajectories(panel_or_series, indicator: str, units, *, target: float | None
         if forecast is not None and u in forecast.index:
             f = forecast.loc[u]
             eff = float(f["target"]) if "target" in f else eff
-            months = pd.period_range(as_of, deadline, freq="M")
-            fx = months.to_timestamp()
-            w = np.linspace(0, 1, len(months))
             cur = float(f["current"]) if "current" in f else y[-1]
             lo = cur + (float(f["q05"]) - cur) * w
             hi = cur + (float(f["q95"]) - cur) * w

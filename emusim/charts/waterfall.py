@@ -1,7 +1,6 @@
 """Waterfall: why one unit's score changed between two schemes (per-criterion deltas)."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from . import style
@@ -81,7 +80,7 @@ def waterfall(score_a: pd.DataFrame, score_b: pd.DataFrame, unit: str, scheme_a,
             txt = ("+" if v > 0 else "") + style.num(v, lang, 2)
             ax.text(max(start, end) + span * 0.02, k, txt, va="center", ha="left", fontsize=8,
                     color=style.PASS if v > 0 else style.FAIL)
-            ax.plot([start, start], [k - 1.3, k - 0.3] if k > 1 else [k - 1.3, k - 0.3], color=style.MUTED, linewidth=0.5)
+            ax.plot([start, start], [k - 1.3, k - 0.3], color=style.MUTED, linewidth=0.5)
     labels = []
     for cid, label, v in rows:
         labels.append(cid if label is None else f"{cid} · {shorten(label, 46)}")

@@ -27,7 +27,7 @@ def register(subparsers) -> None:
 def run(args) -> int:
     from ..adjust import parse_set
     from ..brief import check_out_dir, make_brief
-    from ..cli import load_scheme, load_values
+    from ..cli import load_panel, load_scheme
     from ..errors import InputError
 
     protect = [args.data] if args.data else []
@@ -41,21 +41,12 @@ def run(args) -> int:
     bad = [f for f in formats if f not in ("png", "pdf", "svg")]
     if bad or not formats:
         raise InputError(f"--formats: unknown format(s) {', '.join(bad) or '(none)'} (png, pdf, svg)")
-    panel = None
-    if args.data is None:
-        # simulate once: the panel gives both the evaluation month and the history
-        from ..registry import load_registry
-        from ..simulate import simulate
-
-        registry_name = args.registry or plan.registry
-        if not registry_name:
-            raise InputError("no registry: give --registry (the plan names none)")
-        registry = load_registry(registry_name)
-        panel = simulate(registry, seed=0 if args.seed is None else args.seed)
-        period = args.period or plan.evaluation_period or str(panel.periods[-1])
-        values = panel.at(period)
-    else:
-        registry, values, period = load_values(args, plan, scheme)
+    # one panel gives both the evaluation month and, when simulated, the history for trajectories
+    registry, panel, period = load_panel(args, args.registry or plan.registry, args.period or plan.evaluation_period,
+                                         scheme)
+    values = panel.at(period)
+    if args.data:
+        panel = None
     changes = dict(parse_set(s) for s in args.set)
     whatif = dict(parse_set(s) for s in args.whatif) or None
     b = make_brief(plan, scheme, values, registry, Path(args.out), panel=panel, period=period,

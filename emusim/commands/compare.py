@@ -106,27 +106,14 @@ def _parse_quotas(options: list[str], plans, schemes) -> dict:
 
 def run(args: argparse.Namespace) -> int:
     from ..analysis.compare import compare
+    from ..cli import load_panel
     from ..io import atomic_write, check_output, write_table
-    from ..registry import load_registry
 
     out = check_output(args.out, args.force)
     plans, schemes = _parse_plans(args.plans)
     quotas = _parse_quotas(args.quota, plans, schemes)
-    registry_name = args.registry or plans[0].registry
-    if not registry_name:
-        raise InputError("no registry: give --registry (the first plan names none)")
-    registry = load_registry(registry_name)
-    period = args.period or plans[0].evaluation_period
-    if args.data:
-        from ..observations import read_observations
-
-        panel = read_observations(args.data, registry=registry, period=period)
-    else:
-        from ..simulate import simulate
-
-        panel = simulate(registry, seed=args.seed)
-    if period is None:
-        period = str(panel.periods[-1])
+    registry, panel, period = load_panel(args, args.registry or plans[0].registry,
+                                         args.period or plans[0].evaluation_period, owner="the first plan")
     values = panel.at(period)
     result = compare(schemes, values, registry, quotas=quotas or None)
 

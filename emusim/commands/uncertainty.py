@@ -66,9 +66,9 @@ def run(args) -> int:
     if args.sobol is not None:
         indices = sobol(scheme, values, factors, N=args.sobol, seed=args.mc_seed, outcome=args.outcome,
                         registry=registry)
-    if xlsx:
-        import pandas as pd
+    import pandas as pd
 
+    if xlsx:
         def writer(path):
             with pd.ExcelWriter(path) as xw:
                 table.to_excel(xw, sheet_name="per_unit")
@@ -82,8 +82,6 @@ def run(args) -> int:
         if indices is not None:
             write_table(indices.set_index("factor"), _sobol_path(out), force=args.force)
     print(f"{scheme.name} at {period}: {mc.n:,} replications, {len(mc.factors)} factors, seed {args.mc_seed}")
-    import pandas as pd
-
     with pd.option_context("display.width", 160):
         print(summary.round(3).to_string())
         if indices is not None:
