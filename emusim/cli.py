@@ -119,7 +119,7 @@ def cmd_lint(args) -> int:
         except InputError as exc:
             bad_input = True
             for p in exc.problems:
-                print(f"{p.where() or f}: error: {p.message}", file=sys.stderr)
+                print(f"{p.where() or f}: error: {p.text()}", file=sys.stderr)
             continue
         findings = lint(plan)
         counts = {lvl: sum(1 for x in findings if x.level == lvl) for lvl in LEVELS}

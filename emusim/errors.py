@@ -6,18 +6,31 @@ listing them, so an analyst fixes a file in one pass.
 >>> err = InputError([Problem("unknown key 'maxx'", file="x.yaml", line=12)])
 >>> print(err)
 x.yaml:12: unknown key 'maxx'
+
+A problem's message may be an :class:`emusim.i18n.Message`: it is then rendered in the
+current language (Vietnamese unless the caller chose English), and so is the place:
+
+>>> from emusim.i18n import using_lang
+>>> p = Problem("bad value", file="a.csv", row=3, column="x")
+>>> str(p)
+"a.csv, dòng 3, cột 'x': bad value"
+>>> with using_lang("en"):
+...     str(p)
+"a.csv, row 3, column 'x': bad value"
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Iterable
 
+from .i18n import Message, t
+
 
 @dataclass(frozen=True)
 class Problem:
     """One problem with user input, and where it is."""
 
-    message: str
+    message: "str | Message"
     file: str | None = None
     line: int | None = None
     row: int | None = None
@@ -29,16 +42,20 @@ class Problem:
         if self.file:
             parts.append(self.file + (f":{self.line}" if self.line else ""))
         if self.row is not None:
-            parts.append(f"row {self.row}")
+            parts.append(t("errors.row", row=str(self.row)))
         if self.column:
-            parts.append(f"column '{self.column}'")
+            parts.append(t("errors.column", column=self.column))
         if self.path:
             parts.append(self.path)
         return ", ".join(parts)
 
+    def text(self, lang: str | None = None) -> str:
+        """The message alone, in ``lang`` (default: the current language)."""
+        return self.message.text(lang) if isinstance(self.message, Message) else str(self.message)
+
     def __str__(self) -> str:
         where = self.where()
-        return f"{where}: {self.message}" if where else self.message
+        return f"{where}: {self.text()}" if where else self.text()
 
 
 class EmusimError(Exception):

@@ -137,7 +137,7 @@ def test_bad_bare_85(lc_registry):
     assert p.file == str(BAD / "bare_ratio_85.csv") and p.row == 3
     assert p.column == "work_files_online_rate"
     assert "write 0.85 or 85%" in p.message
-    assert "bare_ratio_85.csv, row 3, column 'work_files_online_rate'" in str(err)
+    assert "bare_ratio_85.csv, dòng 3, cột 'work_files_online_rate'" in str(err)
 
 
 def test_bad_unknown_locality(lc_registry):
