@@ -23,11 +23,12 @@ from .allocate import allocate
 from .tasks import due_soon, overdue, score_tasks
 from .forecast import brier_score, forecast, reliability_table
 from .explain import explain
+from .diff import AwardDiff, diff
 
 __all__ = [
-    "AdjustError", "Catalog", "Criterion", "EmusimError", "Finding", "Gate", "Indicator",
+    "AdjustError", "AwardDiff", "Catalog", "Criterion", "EmusimError", "Finding", "Gate", "Indicator",
     "InputError", "Panel", "Plan", "Problem", "RegistryError", "Scheme", "Tier",
-    "allocate", "ancestors", "apply_merger", "brier_score", "children_count", "due_soon",
+    "allocate", "ancestors", "apply_merger", "brier_score", "children_count", "diff", "due_soon",
     "explain", "forecast", "lint", "load_calibration", "load_catalog", "load_plan",
     "load_registry", "overdue", "read_observations", "reliability_table", "scheme_from_dict",
     "score", "score_tasks", "simulate",
