@@ -94,7 +94,7 @@ def test_explain_prints_the_plan_line_by_line():
     first = data.read_text(encoding="utf-8-sig").splitlines()[1].split(",")[0]
     proc = run("score", "--plan", "scenarios/ha_giang_186_2023.yaml", "--level", "commune", "--data", str(data), "--explain", first)
     assert proc.returncode == 0, proc.stderr
-    for needle in ("A.IV.2", "min(tỷ lệ / 75%, 1) × 11", "G.cadres", "total=", "Phụ lục 3"):
+    for needle in ("A.IV.2", "min(tỷ lệ / 75%, 1) × 11", "G.cadres", "tổng điểm = ", "Phụ lục 3"):
         assert needle in proc.stdout, needle
 
 

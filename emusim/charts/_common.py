@@ -1,7 +1,6 @@
 """Small helpers shared by the chart modules (not part of the public interface)."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from . import style
@@ -57,60 +56,18 @@ def wrap(text: str, n: int = 28) -> str:
     return "\n".join(textwrap.wrap(style.nfc(text), n)) or ""
 
 
-FIELDS = {
-    "target": ("Chỉ tiêu", "Target of"), "max": ("Điểm tối đa", "Maximum of"),
-    "quota": ("Số lượng tối đa", "Quota of"), "mode": ("Chế độ", "Mode of"),
-    "points": ("Điểm", "Points of"), "unit": ("Điểm mỗi đơn vị", "Points per unit of"),
-    "op": ("Phép so sánh", "Comparison of"), "uplift": ("Áp dụng tăng thêm", "Uplift applies to"),
-    "basis": ("Cách tính", "Basis of"), "quota_individuals": ("Số cá nhân tối đa", "Individual quota of"),
-}
-CHOICES = {
-    "attainment": ("theo mức đạt chỉ tiêu", "attainment"), "rate": ("theo tỷ lệ", "rate"),
-    "threshold": ("đạt/không đạt", "threshold"), "hard": ("bắt buộc", "hard"), "soft": ("chỉ cảnh báo", "soft"),
-}
-
-
 def parameter_label(path: str, scheme=None, lang: str = "vi") -> str:
-    """Readable name of an adjust path (``uplift.city`` → "Mức tăng thêm chỉ tiêu: phường, xã của thành phố")."""
-    head, _, rest = path.partition(".")
-    if head == "uplift":
-        return style.pick("Mức tăng thêm chỉ tiêu: ", "Target uplift: ", lang) + style.urban_label(rest, lang).lower()
-    if head in ("criteria", "gates", "groups", "awards"):
-        ident, _, field = rest.rpartition(".")
-        obj = None
-        if scheme is not None:
-            try:
-                obj = {"criteria": scheme.criterion, "gates": scheme.gate, "groups": scheme.group,
-                       "awards": scheme.awards.tier}[head](ident)
-            except (KeyError, AttributeError):
-                obj = None
-        f = style.pick(*FIELDS.get(field, (field, field)), lang)
-        if head == "awards" and obj is not None:
-            return f"{f}: {style.label_of(obj, lang)}"
-        if head == "groups":
-            return f"{f} " + style.pick("nhóm ", "group ", lang) + ident + (f": {shorten(style.label_of(obj, lang), 40)}" if obj else "")
-        if obj is not None:
-            return f"{f} {ident}: {shorten(style.label_of(obj, lang), 44)}"
-        return f"{f} {ident}"
-    if path == "proportional_basis":
-        return style.pick("Cách tính điểm tỷ lệ", "Proportional basis", lang)
-    if path == "min_met":
-        return style.pick("Số tiêu chuẩn tối thiểu phải đạt", "Minimum standards met", lang)
-    return path
+    """Readable name of an adjust path, in the plan's wording (one mechanism: :mod:`emusim.i18n.paths`)."""
+    from ..i18n.paths import path_label
+
+    return path_label(path, scheme, lang)
 
 
 def parameter_value(path: str, value, lang: str = "vi") -> str:
-    if isinstance(value, (int, float, np.floating)) and not isinstance(value, bool):
-        if path.startswith("uplift."):
-            return style.pp(value, lang)
-        if path.endswith(".target"):
-            return style.pct(value, lang)
-        return style.num(value, lang)
-    if value is None:
-        return style.pick("không giới hạn", "no cap", lang)
-    if isinstance(value, str) and value in CHOICES:
-        return style.pick(*CHOICES[value], lang)
-    return str(value)
+    """A path's value the reader's way (:func:`emusim.i18n.paths.path_value`)."""
+    from ..i18n.paths import path_value
+
+    return path_value(path, value, lang)
 
 
 def legend_below(ax, handles, ncol: int = 2, offset: float = -0.02):
