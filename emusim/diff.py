@@ -93,7 +93,12 @@ class AwardDiff:
         lang = check_lang(lang)
         out = self.table.copy()
         for col in ("award_a", "award_b"):
-            out[col] = out[col].map(lambda x: self.tier_labels.get(x, x) if x is not None else t("diff.no_award", lang))
+            out[col] = out[col].map(lambda x: t("diff.no_award", lang) if x is None or (isinstance(x, float) and x != x)
+                                    else self.tier_labels.get(x, x))
+        if "urban_class" in out:
+            from .charts.style import urban_label
+
+            out["urban_class"] = out["urban_class"].map(lambda c: urban_label(str(c), lang))
         out["change"] = out["change"].map(lambda c: t(f"diff.change_{c}", lang))
         return out.rename(columns={col: t(f"diff.col_{col}", lang) for col in out.columns})
 

@@ -50,6 +50,13 @@ assert 0 <= brier <= 1
 assert any(str(f).endswith(".xlsx") for f in files), files
 assert any(str(f).endswith(".png") for f in files), files
 """,
+    "09_designing_the_next_plan.ipynb": """
+assert result.n_evaluated == BUDGET and result.table["verified"].all()
+assert proposal is not None and result.plan["groups_awarded"] <= 11
+check = es.allocate(es.score(scheme.adjust(proposal), values, registry), scheme.adjust(proposal), registry)
+assert check["award"].notna().sum() == reformed["award"].notna().sum()
+assert changes.counts["gains"] == len(set(reformed.index[reformed["award"].notna()]) - set(base.index[base["award"].notna()]))
+""",
     "explorer.ipynb": """
 assert (explorer.award_table["award"] == "chairman").sum() == 5
 city0 = set(explorer.award_table.query("urban_class == 'city' and eligible").index)

@@ -21,8 +21,10 @@ from .sobol import sobol, sobol_function
 from .compare import Comparison, compare
 from .improve import Improvement, min_improvement
 from .equity import Equity, equity, equity_under_uplift
+from .design import DesignResult, design
 
 __all__ = [
+    "DesignResult", "design",
     "Comparison", "Equity", "Factor", "Improvement", "MonteCarloResult", "compare", "equity",
     "equity_under_uplift", "factors_from_dict", "load_factors", "min_improvement", "montecarlo",
     "sobol", "sobol_function", "sweep", "tornado",

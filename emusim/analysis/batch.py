@@ -218,7 +218,8 @@ class BatchModel:
 
         def value(ind: str):
             if ind in noise:
-                return np.nan_to_num(np.asarray(noise[ind], dtype=float), nan=0.0)
+                arr = np.asarray(noise[ind], dtype=float)
+                return np.where(np.isnan(arr), 0.0, arr) if np.isnan(arr).any() else arr
             return self.data[ind]
 
         # per-unit uplift
