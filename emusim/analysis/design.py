@@ -410,3 +410,50 @@ def goal_column(g: Goal) -> str:
     if g.metric == "urban_gap" and g.against != "units":
         return f"urban_gap:{g.against}"
     return g.metric
+
+
+def proposal_report(scheme, values: pd.DataFrame, registry, spec: Mapping[str, Any], *, lang: str | None = None,
+                    budget: int | None = None) -> dict:
+    """What the brief's "phương án đề xuất" section shows, from a goals file's content ``spec``.
+
+    Returns ``result`` (:class:`DesignResult`), ``proposal`` (adjust dict or None), ``diff``
+    (:class:`emusim.diff.AwardDiff` against the plan as written, or None), ``sentences``
+    (the section's text in ``lang``) and ``set_line`` (the ``--set`` options).
+    """
+    from ..allocate import allocate
+    from ..diff import diff
+    from ..engine import score
+
+    lang = check_lang(lang)
+    result = design(scheme, values, registry, free=spec.get("free") or {}, goals=spec.get("goals") or [],
+                    budget=budget or spec.get("budget", 20_000), pop_size=spec.get("pop_size", 200),
+                    seed=spec.get("seed", 0), noise_draws=spec.get("noise_draws", 8))
+    best = result.proposal
+    sentences = [result.summary(lang)]
+    changes = None
+    if best:
+        base = allocate(score(scheme, values, registry), scheme, registry)
+        option = scheme.adjust(best)
+        changes = diff(base, allocate(score(option, values, registry), option, registry), scheme=scheme, lang=lang)
+        sentences.append(changes.summary(lang))
+    goals_text = []
+    for g in result.goals:
+        if g.bound is None:
+            continue
+        col = goal_column(g)
+        goals_text.append(t("design.brief_goal", lang, goal=t(f"design.metric_{g.metric}", lang),
+                            plan=_fmt_metric(col, result.plan.get(col), lang),
+                            bound=_fmt_metric(col, g.bound, lang) if g.bound is not None else "—"))
+    sentences.append(t("design.brief_goals", lang, goals="; ".join(goals_text)))
+    return {"result": result, "proposal": best, "diff": changes, "sentences": sentences,
+            "set_line": " ".join(f"--set {p}={v}" for p, v in (best or {}).items())}
+
+
+def _fmt_metric(column: str, value, lang: str) -> str:
+    from ..i18n import fmt_number, fmt_percent
+
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "—"
+    if column.startswith(("robustness", "urban_gap")):
+        return fmt_percent(value, lang)
+    return fmt_number(value, lang, 2)
