@@ -21,7 +21,7 @@ Paths (ids may contain dots; the last component is the field):
 ``awards.<tier>.quota_individuals``     non-negative integer or None
 ``awards.nomination.per_parent``        non-negative integer (also extra_per_parent, extra_min_children)
 ``proportional_basis``                  attainment, rate, threshold
-``min_met``                             standards schemes: whole number ≤ the number of standards, or None
+``min_met``                             standards schemes only: whole number or None
 ``tolerance``                           number in [0, 1]
 =====================================  ===========================================
 
@@ -87,13 +87,10 @@ def _check_value(field: str, value, obj=None, scheme: Scheme | None = None):
 
 
 def _check_min_met(scheme: Scheme, value):
-    """``min_met`` belongs to standards schemes, and is at most their number of standards."""
+    """``min_met`` belongs to standards schemes (a points scheme would silently ignore it)."""
     if scheme.kind != "standards":
         return Message("adjust.min_met_not_standards", scheme=scheme.name, kind=scheme.kind)
-    msg = _check_value("min_met", value)
-    if msg is None and value is not None and value > len(scheme.criteria):
-        return Message("adjust.min_met_too_many", value=int(value), n=len(scheme.criteria))
-    return msg
+    return _check_value("min_met", value)
 
 
 def _named(obj) -> str:

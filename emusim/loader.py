@@ -323,14 +323,12 @@ def _unique_ids(r: _Reader, what: str, kind: str, items) -> None:
 
 
 def _min_met(r: _Reader, node, what: str, kind, criteria) -> int | None:
-    """``min_met``: how many standards a unit must meet (standards schemes only; at most
-    their number — more would leave every unit ineligible)."""
+    """``min_met``: how many standards a unit must meet (standards schemes only; more than
+    their number leaves every unit ineligible: a lint finding)."""
     value = r.count(node, "min_met", what, field="min_met")
     if "min_met" in node and kind != "standards":
         r.problem(Message("loader.min_met_not_standards", what=what, kind=str(kind)), node, "min_met")
         return None
-    if value is not None and value > len(criteria):
-        r.problem(Message("loader.min_met_too_many", what=what, value=value, n=len(criteria)), node, "min_met")
     return value
 
 

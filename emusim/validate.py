@@ -206,3 +206,66 @@ def check_numeric(frame: pd.DataFrame, source: str | None = None) -> None:
                                     file=source, column=str(col)))
     if problems:
         raise InputError(problems)
+
+
+# ------------------------------------------------------------------ lint: reach of targets and gates
+def _never(op: str, t: float, lo: float, hi: float, tol: float) -> bool:
+    """No value in [lo, hi] meets ``value op t`` (with the engine's tolerance)."""
+    return {">=": t - tol > hi, ">": t + tol >= hi, "<=": t + tol < lo, "<": t - tol <= lo,
+            "==": t < lo - tol or t > hi + tol}.get(op, False)
+
+
+def _always(op: str, t: float, lo: float, hi: float, tol: float) -> bool:
+    """Every value in [lo, hi] meets ``value op t``."""
+    return {">=": t - tol <= lo, ">": t + tol < lo, "<=": t + tol >= hi, "<": t - tol > hi}.get(op, False)
+
+
+def reach_findings(scheme, catalog=None) -> list[tuple[str, str, Message, str, int | None]]:
+    """Targets nobody can reach and gates that can never fail, as lint findings
+    ``(level, code, message, item, line)``.
+
+    By the indicator's catalog unit (ratio and yes/no in [0, 1], counts and points ≥ 0) and
+    after the urban uplift of every class the scheme names: a standard or gate no unit can
+    meet is an ``error`` (for some classes only: a ``warning``); a gate every unit meets —
+    ``<= 1.5`` on a ratio, ``>= 0`` on a count — is a ``warning``; so is ``min_met`` above
+    the number of standards (an ``error``: nobody is eligible).
+
+    >>> from emusim.loader import scheme_from_dict
+    >>> s = scheme_from_dict({"kind": "points", "criteria": [{"id": "A.1", "rule": "binary",
+    ...     "indicator": "emulation_registered", "max": 5, "assumption": "x"}],
+    ...     "gates": [{"id": "G1", "indicator": "eid_activation_rate", "op": "<=", "target": 1.0},
+    ...               {"id": "G2", "indicator": "report_missing", "op": "<", "target": 0}]})
+    >>> [(level, code, item) for level, code, _, item, _ in reach_findings(s)]
+    [('warning', 'gate-never-fails', 'G1'), ('error', 'target-unreachable', 'G2')]
+    """
+    from .rules import uplifted_target
+
+    out: list = []
+    tol = scheme.tolerance
+    classes = ["rural"] + [c for c in scheme.uplift if c != "rural"]
+    items = [(c, "what_target") for c in scheme.criteria if c.rule in ("proportional", "standard")]
+    items += [(g, "what_gate") for g in scheme.gates]
+    units = indicator_units([getattr(x, "indicator", None) or "" for x, _ in items], catalog)
+    for (item, what), unit in zip(items, units):
+        if unit not in ("ratio", "bool", "count", "points") or item.target is None:
+            continue
+        lo, hi = UNIT_RANGE[unit]
+        targets = {cls: float(uplifted_target(item.target, scheme.uplift_value(cls))) if item.uplift
+                   else float(item.target) for cls in classes}
+        never = [cls for cls, t in targets.items() if _never(item.op, t, lo, hi, tol)]
+        values = dict(what=Message(f"validate.{what}"), op=item.op, indicator=item.indicator,
+                      unit_name=Message(f"validate.name_{unit}"), lo=_show(lo), hi="∞" if hi == INF else _show(hi))
+        if never:
+            some = len(never) < len(targets)
+            shown = targets[never[0]]
+            out.append(("warning" if some else "error", "target-unreachable",
+                        Message("validate.unreachable", target=_show(shown), **values,
+                                classes=Message("validate.for_classes", classes=", ".join(never)) if some else ""),
+                        item.id, item.line))
+        elif what == "what_gate" and all(_always(item.op, t, lo, hi, tol) for t in targets.values()):
+            out.append(("warning", "gate-never-fails", Message("validate.always_met", target=_show(item.target),
+                                                                **values), item.id, item.line))
+    if scheme.kind == "standards" and scheme.min_met is not None and scheme.min_met > len(scheme.criteria):
+        out.append(("error", "min-met-unreachable", Message("validate.min_met_unreachable", value=scheme.min_met,
+                                                             n=len(scheme.criteria)), "min_met", scheme.line))
+    return out
