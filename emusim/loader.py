@@ -87,7 +87,7 @@ class _Reader:
         """Check ``value`` (of ``node[key]``) with the one rule for ``field`` (:mod:`emusim.validate`)."""
         msg = field_problem(field, value, **rule)
         if msg is not None:
-            self.problem(Message("loader.field_problem", what=what, key=key, problem=msg), node, key)
+            self.problem(Message("loader.field_problem", what=what, name=key, problem=msg), node, key)
             return False
         return True
 
@@ -96,7 +96,7 @@ class _Reader:
         value = node.get(key, default) if isinstance(node, dict) else default
         if value is None:
             if not allow_none:
-                self.problem(Message("loader.required", what=what, key=key), node, key)
+                self.problem(Message("loader.required", what=what, name=key), node, key)
             return None
         if not self.field(value, node, key, what, field, **rule):
             return None
@@ -142,7 +142,7 @@ class _Reader:
         try:
             return _dt.date.fromisoformat(str(value))
         except ValueError:
-            self.problem(Message("loader.bad_date", what=what, key=key, value=repr(value)), node, key)
+            self.problem(Message("loader.bad_date", what=what, name=key, value=repr(value)), node, key)
             return None
 
     def source(self, node) -> Source:
