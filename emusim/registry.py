@@ -15,6 +15,7 @@ is not a number…) is collected with its file, line and column and raised as on
 from __future__ import annotations
 
 import os
+import warnings
 import weakref
 from pathlib import Path
 
@@ -94,8 +95,11 @@ def load_registry(path_or_name: str | os.PathLike) -> pd.DataFrame:
     """
     path = resolve_registry(path_or_name)
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
+        with warnings.catch_warnings():  # a row longer than the header is an error, not a shifted index
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", index_col=False)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, pd.errors.ParserWarning,
+            ValueError) as exc:
         raise RegistryError(f"cannot read CSV: {exc}", file=str(path)) from None
     except OSError as exc:  # a folder, no permission …
         raise RegistryError(f"cannot read CSV: {exc.strerror or exc}", file=str(path)) from None

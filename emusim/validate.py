@@ -127,7 +127,10 @@ def field_problem(field: str, value: Any, *, unit: str | None = None, rule: str 
 
 def is_count_problem(message) -> bool:
     """Whether a problem says "must be a whole number" (factors add a hint on how to draw one)."""
-    return isinstance(message, Message) and message.key in ("validate.not_count", "validate.not_count_or_none")
+    if not isinstance(message, Message):
+        return False
+    return message.key in ("validate.not_count", "validate.not_count_or_none") or any(
+        is_count_problem(v) for v in message.values.values())
 
 
 # ------------------------------------------------------------------ units from the catalog

@@ -186,8 +186,9 @@ def loads_yaml(text: str, filename: str = "<string>"):
     """Parse YAML text safely; any problem becomes an ``InputError`` with file:line."""
     if len(text) > limits.MAX_YAML_BYTES:
         raise InputError([Problem(Message("yamlio.too_big", limit=limits.MAX_YAML_BYTES), file=filename)])
-    loader = _LineLoader(text)
+    loader = None
     try:
+        loader = _LineLoader(text)
         root = loader.get_single_node()
         if root is None:
             return None
@@ -206,7 +207,8 @@ def loads_yaml(text: str, filename: str = "<string>"):
     except RecursionError:  # pragma: no cover - the depth bound comes first
         raise InputError([Problem(Message("yamlio.too_deep", limit=limits.MAX_YAML_DEPTH), file=filename)]) from None
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
 
 
 def read_text(path: str | Path, what: str = "file") -> str:
