@@ -1,14 +1,16 @@
 """Reforms as data: ``scheme.adjust({path: value, ...})`` (DESIGN §3.6).
 
 Like PolicyEngine's ``Reform.from_dict`` and ParamTools' ``adjust``: every path and value is
-validated before anything changes; bad ones raise one :class:`~emusim.errors.AdjustError`
+validated before anything changes — numbers by the one rule set of :mod:`emusim.validate`, as
+the loader and Monte Carlo factors check them (no NaN, no infinity, targets in their unit's
+range); bad ones raise one :class:`~emusim.errors.AdjustError`
 listing each problem with the parameter's label; good ones give a *new* scheme.
 
 Paths (ids may contain dots; the last component is the field):
 
 =====================================  ===========================================
 ``uplift.<class>``                      additive uplift in [0, 1] (city, district_town, town, rural)
-``criteria.<id>.target``                target in [0, 1]
+``criteria.<id>.target``                by the indicator's unit: ratio, yes/no in [0, 1]; count ≥ 0
 ``criteria.<id>.max|points|unit``       non-negative number
 ``criteria.<id>.op``                    ``>``, ``>=``, ``<``, ``<=``, ``==``
 ``criteria.<id>.uplift``                true/false
@@ -19,8 +21,8 @@ Paths (ids may contain dots; the last component is the field):
 ``awards.<tier>.quota_individuals``     non-negative integer or None
 ``awards.nomination.per_parent``        non-negative integer (also extra_per_parent, extra_min_children)
 ``proportional_basis``                  attainment, rate, threshold
-``min_met``                             non-negative integer or None
-``tolerance``                           non-negative number
+``min_met``                             standards schemes only: whole number or None
+``tolerance``                           number in [0, 1]
 =====================================  ===========================================
 
 >>> from emusim.loader import scheme_from_dict
@@ -36,7 +38,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Mapping
 
+import numbers
+
 from .errors import AdjustError, Problem
+from .i18n import Message
+from .validate import field_problem, indicator_unit
+from .yamlio import load_scalar
 from .model import BASES, GATE_MODES, OPS, URBAN_CLASSES, Awards, Scheme, Source, UpliftEntry
 
 _CRIT_FIELDS = {"target", "max", "points", "unit", "op", "uplift", "basis"}
@@ -45,27 +52,26 @@ _TIER_FIELDS = {"quota", "quota_individuals", "allocate"}
 _NOM_FIELDS = {"per_parent", "extra_per_parent", "extra_min_children", "individuals_per_parent"}
 
 
-def _is_number(v) -> bool:
-    return isinstance(v, (int, float)) and not isinstance(v, bool)
+#: adjust path field → the rule of :mod:`emusim.validate` it is checked with
+_RULE_OF = {"target": "target", "max": "max", "points": "points", "unit": "unit", "uplift_value": "uplift",
+            "tolerance": "tolerance", "group_max": "group_max", "quota": "quota",
+            "quota_individuals": "quota_individuals", "min_met": "min_met",
+            "extra_min_children": "extra_min_children", "per_parent": "per_parent",
+            "extra_per_parent": "extra_per_parent", "individuals_per_parent": "individuals_per_parent"}
 
 
-def _check_value(field: str, value) -> str | None:
-    """Return a problem message for a bad value of ``field``, or None when it is fine."""
-    if field in ("target", "tolerance"):
-        if not _is_number(value):
-            return f"must be a number, not {value!r}"
-        if field == "target" and not 0.0 <= value <= 1.0:
-            return f"{value} is outside [0, 1] (targets are fractions: 75 % → 0.75)"
-        if value < 0:
-            return f"{value} must be non-negative"
-    elif field in ("max", "points", "unit", "uplift_value"):
-        if not _is_number(value):
-            return f"must be a number, not {value!r}"
-        if value < 0:
-            return f"{value} must be non-negative"
-        if field == "uplift_value" and value > 1.0:
-            return f"{value} is outside [0, 1] (uplift is in percentage points: +15 % → 0.15)"
-    elif field == "op":
+def _check_value(field: str, value, obj=None, scheme: Scheme | None = None):
+    """The problem with a value of ``field`` (a :class:`~emusim.i18n.Message` or text), or None.
+
+    Numbers go through the one rule set of :mod:`emusim.validate` (the loader's and the
+    Monte Carlo factors' too); a target is checked by its indicator's catalog unit.
+    """
+    if field in _RULE_OF:
+        rule = {}
+        if field == "target" and obj is not None:
+            rule = {"unit": indicator_unit(getattr(obj, "indicator", None)), "rule": getattr(obj, "rule", None)}
+        return field_problem(_RULE_OF[field], value, **rule)
+    if field == "op":
         if value not in OPS:
             return f"must be one of {', '.join(OPS)}, not {value!r}"
     elif field in ("uplift", "allocate"):
@@ -77,13 +83,14 @@ def _check_value(field: str, value) -> str | None:
     elif field == "mode":
         if value not in GATE_MODES:
             return f"must be one of {', '.join(GATE_MODES)}, not {value!r}"
-    elif field in ("quota", "quota_individuals", "min_met", "extra_min_children"):
-        if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
-            return f"must be a non-negative integer or None, not {value!r}"
-    elif field in ("per_parent", "extra_per_parent", "individuals_per_parent"):
-        if not isinstance(value, int) or isinstance(value, bool) or value < 0:
-            return f"must be a non-negative integer, not {value!r}"
     return None
+
+
+def _check_min_met(scheme: Scheme, value):
+    """``min_met`` belongs to standards schemes (a points scheme would silently ignore it)."""
+    if scheme.kind != "standards":
+        return Message("adjust.min_met_not_standards", scheme=scheme.name, kind=scheme.kind)
+    return _check_value("min_met", value)
 
 
 def _named(obj) -> str:
@@ -117,9 +124,9 @@ def _check_item(scheme: Scheme, path: str, value, collections) -> str | None:
         return f"no {what} '{ident}' in {scheme.name} ({prefix}: {', '.join(objects) or 'none'})"
     if field not in fields:
         return f"{what} '{ident}'{_named(obj)} has no adjustable field '{field}' (fields: {', '.join(sorted(fields))})"
-    msg = _check_value(field, value)
+    msg = _check_value("group_max" if prefix == "groups" else field, value, obj)
     if msg:
-        return f"{what} '{ident}'{_named(obj)}: {msg}"
+        return Message("adjust.item_problem", what=what, id=ident, named=_named(obj), problem=msg)
     if prefix == "groups" and not obj.max:
         return f"group '{ident}' has no stated maximum to rescale"
     return None
@@ -133,7 +140,9 @@ def validate(scheme: Scheme, changes: Mapping[str, Any]) -> list[Problem]:
         msg = None
         if not isinstance(path, str):
             msg, path = "a path must be a string such as 'uplift.city'", str(path)
-        elif path in ("proportional_basis", "min_met", "tolerance"):
+        elif path == "min_met":
+            msg = _check_min_met(scheme, value)
+        elif path in ("proportional_basis", "tolerance"):
             msg = _check_value(path, value)
         elif path.startswith("uplift."):
             cls = path.split(".", 1)[1]
@@ -175,7 +184,7 @@ def adjust_scheme(scheme: Scheme, changes: Mapping[str, Any]) -> Scheme:
     top: dict[str, Any] = {}
     for path, value in ordered:
         if path in ("proportional_basis", "min_met", "tolerance"):
-            top[path] = value
+            top[path] = float(value) if path == "tolerance" else _plain(value)
         elif path.startswith("uplift."):
             cls = path.split(".", 1)[1]
             old = uplift.get(cls)
@@ -203,10 +212,10 @@ def adjust_scheme(scheme: Scheme, changes: Mapping[str, Any]) -> Scheme:
             gates[gid] = replace(gates[gid], **{field: v})
         elif path.startswith("awards.nomination."):
             field = path.rsplit(".", 1)[1]
-            nomination = replace(nomination, **{field: value})
+            nomination = replace(nomination, **{field: _plain(value)})
         elif path.startswith("awards."):
             tid, field = _split(path, "awards")
-            tiers[tid] = replace(tiers[tid], **{field: value})
+            tiers[tid] = replace(tiers[tid], **{field: _plain(value)})
     new_groups = tuple(groups[g.id] for g in scheme.groups)
     base_max = scheme.base_max
     if any(p.startswith("groups.") for p in changes) and base_max is not None:
@@ -223,6 +232,13 @@ def adjust_scheme(scheme: Scheme, changes: Mapping[str, Any]) -> Scheme:
         changes=scheme.changes + tuple(changes.items()),
         **top,
     )
+
+
+def _plain(value):
+    """numpy's whole numbers as Python ints (a quota drawn by Monte Carlo is a ``numpy.int64``)."""
+    if isinstance(value, numbers.Integral) and not isinstance(value, bool):
+        return int(value)
+    return value
 
 
 def parameters(scheme: Scheme) -> dict[str, Any]:
@@ -263,8 +279,6 @@ def parse_set(option: str) -> tuple[str, Any]:
     >>> parse_set("gates.G1.mode=soft")
     ('gates.G1.mode', 'soft')
     """
-    import yaml
-
     path, sep, raw = option.partition("=")
     if not sep or not path.strip():
         raise AdjustError([Problem(f"--set expects PATH=VALUE, got {option!r}")])
@@ -274,8 +288,4 @@ def parse_set(option: str) -> tuple[str, Any]:
             return path.strip(), float(raw[:-1].replace(",", ".")) / 100.0
         except ValueError:
             pass
-    try:
-        value = yaml.safe_load(raw) if raw else None
-    except yaml.YAMLError:
-        value = raw
-    return path.strip(), value
+    return path.strip(), (load_scalar(raw) if raw else None)

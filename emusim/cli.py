@@ -127,6 +127,7 @@ def cmd_lint(args) -> int:
             if x.level in show:
                 print(x)
         print(f"{f}: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes")
+        bad_input = bad_input or counts["error"] > 0  # a lint that found errors is not a success
     return 2 if bad_input else 0
 
 

@@ -20,7 +20,7 @@ import pandas as pd
 
 from .errors import InputError, Problem
 from .model import Scheme
-from . import rules
+from . import rules, validate
 
 
 def _units(scheme: Scheme, values: pd.DataFrame, registry: pd.DataFrame | None) -> tuple[pd.Index, np.ndarray, pd.DataFrame]:
@@ -72,12 +72,14 @@ def _matrix(scheme: Scheme, values: pd.DataFrame, index: pd.Index, rows: np.ndar
     if all(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):
         matrix = frame.to_numpy(dtype=float, na_value=np.nan)
     else:
+        validate.check_numeric(frame)  # text such as "85%" would otherwise score as missing
         matrix = np.column_stack([pd.to_numeric(frame[c], errors="coerce").to_numpy(dtype=float) for c in needed])
     if rows is not None:
         matrix = matrix[rows] if len(rows) != len(matrix) else matrix
     elif not (len(frame) == len(index) and frame.index.equals(index)):
         matrix = matrix[values.index.astype(str).get_indexer(index)]
     matrix = np.array(matrix, dtype=float, order="F", copy=True)  # never write into the caller's data
+    validate.check_values(list(needed), matrix, index)  # a ratio of 85 or −0.1 is an error, not 379.9 points
     matrix[np.isnan(matrix)] = 0.0  # "no data, no points"
     return {ind: matrix[:, j] for j, ind in enumerate(needed)}
 

@@ -60,6 +60,8 @@ def lint(plan: Plan, catalog: Catalog | None = None) -> list[Finding]:
             _uplift(out, scheme)
         if scheme.kind == "standards":
             _duplicate_standards(out, scheme)
+        if scheme.kind in ("points", "standards"):
+            _reach(out, scheme, catalog)
         if scheme.kind == "tasks":
             _tasks(out, scheme)
     _quota_totals(out, plan)
@@ -155,6 +157,14 @@ def _uplift(out: _Collector, s: Scheme) -> None:
         for cls in URBAN_CLASSES:
             if cls not in s.uplift and cls != "rural":
                 out.add("info", "uplift-class", f"urban class '{cls}' is not named by the plan: it gets no uplift", s, f"uplift.{cls}", s.line)
+
+
+def _reach(out: _Collector, s: Scheme, catalog: Catalog) -> None:
+    """Targets nobody can reach, gates that can never fail (:func:`emusim.validate.reach_findings`)."""
+    from .validate import reach_findings
+
+    for level, code, message, item, line in reach_findings(s, catalog):
+        out.add(level, code, message.text(), s, item, line)
 
 
 def _duplicate_standards(out: _Collector, s: Scheme) -> None:

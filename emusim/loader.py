@@ -13,6 +13,8 @@ from typing import Any
 
 from .catalog import Catalog, load_catalog
 from .errors import InputError, Problem
+from .i18n import Message
+from .validate import field_problem, indicator_unit
 from .model import (
     BASES, GATE_MODES, KINDS, OPS, RULES, UNIT_LEVELS, URBAN_CLASSES,
     AwardTotal, Awards, Criterion, Event, Gate, Group, Nomination, Plan, ReportingEntry,
@@ -81,27 +83,35 @@ class _Reader:
         return node
 
     # --- typed fields ----------------------------------------------------------------
-    def number(self, node, key, what, *, default=None, lo=None, hi=None, allow_none=True):
+    def field(self, value, node, key, what, field, **rule) -> bool:
+        """Check ``value`` (of ``node[key]``) with the one rule for ``field`` (:mod:`emusim.validate`)."""
+        msg = field_problem(field, value, **rule)
+        if msg is not None:
+            self.problem(Message("loader.field_problem", what=what, name=key, problem=msg), node, key)
+            return False
+        return True
+
+    def number(self, node, key, what, field, *, default=None, allow_none=True, **rule):
+        """A finite number checked by the rule of ``field`` (``target``, ``max``, ``uplift`` …)."""
         value = node.get(key, default) if isinstance(node, dict) else default
         if value is None:
             if not allow_none:
-                self.problem(f"{what}: '{key}' is required", node, key)
+                self.problem(Message("loader.required", what=what, name=key), node, key)
             return None
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            self.problem(f"{what}: '{key}' must be a number, not {value!r}", node, key)
+        if not self.field(value, node, key, what, field, **rule):
             return None
-        if (lo is not None and value < lo) or (hi is not None and value > hi):
-            rng = f"[{lo if lo is not None else '-inf'}, {hi if hi is not None else 'inf'}]"
-            self.problem(f"{what}: '{key}' = {value} is outside {rng}", node, key)
         return float(value)
 
-    def count(self, node, key, what, default=None):
-        """A non-negative integer (quotas, per-parent counts) or None."""
+    def unit_of(self, indicator) -> str | None:
+        """The catalog unit of an indicator (the package catalog when none was given)."""
+        return indicator_unit(indicator, self.catalog) if isinstance(indicator, str) else None
+
+    def count(self, node, key, what, default=None, field="quota"):
+        """A whole number in [0, 10⁹] (quotas, per-parent counts) or None."""
         value = node.get(key, default) if isinstance(node, dict) else default
         if value is None:
             return None
-        if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-            self.problem(f"{what}: '{key}' must be a non-negative integer, not {value!r}", node, key)
+        if not self.field(value, node, key, what, field):
             return None
         return int(value)
 
@@ -132,7 +142,7 @@ class _Reader:
         try:
             return _dt.date.fromisoformat(str(value))
         except ValueError:
-            self.problem(f"{what}: '{key}' must be a date YYYY-MM-DD, not {value!r}", node, key)
+            self.problem(Message("loader.bad_date", what=what, name=key, value=repr(value)), node, key)
             return None
 
     def source(self, node) -> Source:
@@ -184,6 +194,7 @@ def load_plan(path: str | Path, catalog: Catalog | None = None, *, check_indicat
         for level, node in levels_node.items():
             schemes[str(level)] = _scheme(r, str(level), node, levels_node, plan_id)
 
+    issued = r.date(meta, "issued", "plan") if meta else None  # checked before the raise: never dropped
     if r.problems:
         raise InputError(r.problems)
     return Plan(
@@ -193,7 +204,7 @@ def load_plan(path: str | Path, catalog: Catalog | None = None, *, check_indicat
         title=r.text(meta, "title"),
         title_en=r.text(meta, "title_en"),
         province=r.text(meta, "province"),
-        issued=r.date(meta, "issued", "plan") if meta else None,
+        issued=issued,
         source_file=r.text(meta, "source"),
         registry=meta.get("registry"),
         evaluation_period=str(meta["evaluation_period"]) if meta.get("evaluation_period") else None,
@@ -214,8 +225,8 @@ def _timeline_entry(r: _Reader, node) -> TimelineEntry:
 def _award_total(r: _Reader, node) -> AwardTotal:
     node = r.mapping(node, "award_totals entry", _TOTAL_KEYS)
     what = f"award_totals '{node.get('tier')}'"
-    return AwardTotal(tier=r.text(node, "tier"), collectives=r.count(node, "collectives", what),
-                      individuals=r.count(node, "individuals", what), source=r.source(node), line=line_of(node))
+    return AwardTotal(tier=r.text(node, "tier"), collectives=r.count(node, "collectives", what, field="collectives"),
+                      individuals=r.count(node, "individuals", what, field="individuals"), source=r.source(node), line=line_of(node))
 
 
 def _scheme(r: _Reader, level: str, node, parent, plan_id: str) -> Scheme:
@@ -239,7 +250,7 @@ def _scheme(r: _Reader, level: str, node, parent, plan_id: str) -> Scheme:
             entry = LineDict(value=entry)
             entry.line, entry.key_lines = line_of(up_node, cls), {}
         entry = r.mapping(entry, f"{what} uplift '{cls}'", _UPLIFT_KEYS, up_node, cls)
-        value = r.number(entry, "value", f"{what} uplift '{cls}'", lo=0.0, hi=1.0, allow_none=False)
+        value = r.number(entry, "value", f"{what} uplift '{cls}'", "uplift", allow_none=False)
         uplift[cls] = UpliftEntry(cls, value or 0.0, r.source(entry), line_of(up_node, cls))
 
     groups = tuple(_group(r, g, what) for g in r.items(node.get("groups"), f"{what} groups", node, "groups"))
@@ -257,6 +268,9 @@ def _scheme(r: _Reader, level: str, node, parent, plan_id: str) -> Scheme:
     gates = tuple(_gate(r, g, what) for g in r.items(node.get("gates"), f"{what} gates", node, "gates"))
 
     awards = _awards(r, node.get("awards"), what, node)
+    _unique_ids(r, what, "gate", gates)
+    _unique_ids(r, what, "tier", awards.tiers)
+    _unique_ids(r, what, "group", groups)
     tasks = tuple(_task(r, t, what) for t in r.items(node.get("tasks"), f"{what} tasks", node, "tasks"))
     reporting = tuple(_reporting(r, e, what) for e in r.items(node.get("reporting"), f"{what} reporting", node, "reporting"))
     targets = tuple(_target(r, t, what) for t in r.items(node.get("targets"), f"{what} targets", node, "targets"))
@@ -273,13 +287,13 @@ def _scheme(r: _Reader, level: str, node, parent, plan_id: str) -> Scheme:
         label_en=r.text(node, "label_en"),
         source=r.source(node),
         proportional_basis=r.choice(node, "proportional_basis", what, BASES, default="attainment"),
-        tolerance=_or_default(r.number(node, "tolerance", what, default=1e-9, lo=0.0), 1e-9),
+        tolerance=_or_default(r.number(node, "tolerance", what, "tolerance", default=1e-9), 1e-9),
         uplift=uplift,
         groups=groups if kind != "tasks" else (),
-        base_max=r.number(node, "base_max", what, lo=0.0),
+        base_max=r.number(node, "base_max", what, "base_max"),
         criteria=tuple(criteria),
         gates=gates,
-        min_met=r.count(node, "min_met", what),
+        min_met=_min_met(r, node, what, kind, criteria),
         awards=awards,
         tasks=tasks,
         task_groups=groups if kind == "tasks" else (),
@@ -295,13 +309,36 @@ def _or_default(value, default):
     return default if value is None else value
 
 
+def _unique_ids(r: _Reader, what: str, kind: str, items) -> None:
+    """Two gates (tiers, groups) with one id: "gate failed: G1, G1", or three Chairman awards
+    from two tiers with quotas 2 and 1 — an error, with both lines."""
+    first: dict[str, int | None] = {}
+    for item in items:
+        if item.id in first:
+            r.problems.append(Problem(Message("loader.duplicate_id", what=what, kind=Message(f"loader.kind_{kind}"),
+                                              id=item.id, first=str(first[item.id] or "?")),
+                                      file=r.file, line=item.line))
+        else:
+            first[item.id] = item.line
+
+
+def _min_met(r: _Reader, node, what: str, kind, criteria) -> int | None:
+    """``min_met``: how many standards a unit must meet (standards schemes only; more than
+    their number leaves every unit ineligible: a lint finding)."""
+    value = r.count(node, "min_met", what, field="min_met")
+    if "min_met" in node and kind != "standards":
+        r.problem(Message("loader.min_met_not_standards", what=what, kind=str(kind)), node, "min_met")
+        return None
+    return value
+
+
 def _group(r: _Reader, node, what) -> Group:
     node = r.mapping(node, f"{what} group", _GROUP_KEYS)
     gid = r.text(node, "id")
     if not gid:
         r.problem(f"{what}: a group needs an 'id'", node)
     return Group(id=gid, label=r.text(node, "label"), label_en=r.text(node, "label_en"),
-                 max=r.number(node, "max", f"{what} group '{gid}'", lo=0.0),
+                 max=r.number(node, "max", f"{what} group '{gid}'", "group_max"),
                  part=r.choice(node, "part", f"{what} group '{gid}'", ("A", "B", "C"), default="A"),
                  source=r.source(node), line=line_of(node))
 
@@ -329,7 +366,7 @@ def _criterion(r: _Reader, node, what, kind, group_ids) -> Criterion | None:
     for e in r.items(node.get("events"), f"{cw} events", node, "events"):
         e = r.mapping(e, f"{cw} event", _EVENT_KEYS)
         ind = r.indicator(e, "indicator", f"{cw} event")
-        pts = r.number(e, "points", f"{cw} event", allow_none=False)
+        pts = r.number(e, "points", f"{cw} event", "event_points", allow_none=False)
         if ind and pts is not None:
             if rule == "deduction" and pts > 0:
                 r.problem(f"{cw}: deduction points must be negative, not {pts}", e, "points")
@@ -340,16 +377,16 @@ def _criterion(r: _Reader, node, what, kind, group_ids) -> Criterion | None:
             r.problem(f"{cw}: a {rule} row needs 'events' (indicator and points per event)", node)
     elif indicator is None:
         r.problem(f"{cw}: 'indicator' is required for rule '{rule}'", node)
-    mx = r.number(node, "max", cw, lo=0.0)
+    mx = r.number(node, "max", cw, "max")
     if rule in ("proportional", "binary", "per_unit") and mx is None:
         r.problem(f"{cw}: 'max' is required for rule '{rule}'", node)
-    points = r.number(node, "points", cw)
+    points = r.number(node, "points", cw, "points")
     if rule == "binary" and points is None:
         points = mx
-    unit = r.number(node, "unit", cw, lo=0.0)
+    unit = r.number(node, "unit", cw, "unit")
     if rule == "per_unit" and unit is None:
         r.problem(f"{cw}: 'unit' (points per count) is required for rule 'per_unit'", node)
-    target = r.number(node, "target", cw, lo=0.0, hi=1.0 if rule == "proportional" else None)
+    target = r.number(node, "target", cw, "target", unit=r.unit_of(indicator), rule=rule)
     if rule == "standard" and target is None:
         r.problem(f"{cw}: 'target' is required for a standard", node)
     return Criterion(
@@ -372,7 +409,7 @@ def _gate(r: _Reader, node, what) -> Gate:
     if indicator is None:
         r.problem(f"{gw}: 'indicator' is required", node)
     return Gate(id=gid, indicator=indicator or "", op=r.choice(node, "op", gw, OPS, default=">="),
-                target=r.number(node, "target", gw, default=1.0, lo=0.0) or 0.0,
+                target=_or_default(r.number(node, "target", gw, "target", default=1.0, unit=r.unit_of(indicator)), 0.0),
                 uplift=r.flag(node, "uplift", gw), mode=r.choice(node, "mode", gw, GATE_MODES, default="hard"),
                 label=r.text(node, "label"), label_en=r.text(node, "label_en"),
                 source=r.source(node), line=line_of(node))
@@ -388,7 +425,7 @@ def _awards(r: _Reader, node, what, parent) -> Awards:
         tid = r.text(t, "id")
         tw = f"{what} tier '{tid}'"
         tiers.append(Tier(id=tid, label=r.text(t, "label"), label_en=r.text(t, "label_en"),
-                          quota=r.count(t, "quota", tw), quota_individuals=r.count(t, "quota_individuals", tw),
+                          quota=r.count(t, "quota", tw), quota_individuals=r.count(t, "quota_individuals", tw, field="quota_individuals"),
                           pool=t.get("pool"), allocate=r.flag(t, "allocate", tw, default=True),
                           level_scope=t.get("level_scope"), source=r.source(t), line=line_of(t)))
     nomination = None
@@ -399,10 +436,12 @@ def _awards(r: _Reader, node, what, parent) -> Awards:
         parent_level = r.choice(n, "parent_level", nw, UNIT_LEVELS, default="district")
         nomination = Nomination(
             parent_level=parent_level,
-            per_parent=r.count(n, "per_parent", nw, default=1) or 0,
-            individuals_per_parent=r.count(n, "individuals_per_parent", nw),
-            extra_per_parent=(r.count(extra, "per_parent", f"{nw} extra", default=0) or 0) if extra else 0,
-            extra_min_children=r.count(extra, "min_children", f"{nw} extra") if extra else None,
+            per_parent=r.count(n, "per_parent", nw, default=1, field="per_parent") or 0,
+            individuals_per_parent=r.count(n, "individuals_per_parent", nw, field="individuals_per_parent"),
+            extra_per_parent=(r.count(extra, "per_parent", f"{nw} extra", default=0, field="extra_per_parent") or 0)
+            if extra else 0,
+            extra_min_children=r.count(extra, "min_children", f"{nw} extra", field="extra_min_children")
+            if extra else None,
             extra_source=r.source(extra) if extra else Source(),
             source=r.source(n), line=line_of(n),
         )
@@ -454,7 +493,7 @@ def _target(r: _Reader, node, what) -> Target:
     node = r.mapping(node, f"{what} target", _TARGET_KEYS)
     tw = f"{what} target '{node.get('id')}'"
     return Target(id=r.text(node, "id"), indicator=r.indicator(node, "indicator", tw),
-                  op=r.choice(node, "op", tw, OPS, default=">="), target=r.number(node, "target", tw, lo=0.0),
+                  op=r.choice(node, "op", tw, OPS, default=">="), target=r.number(node, "target", tw, "target", unit=r.unit_of(node.get("indicator"))),
                   deadline=r.date(node, "deadline", tw), label=r.text(node, "label"),
                   label_en=r.text(node, "label_en"), source=r.source(node))
 

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem
+from .limits import check_month, check_month_span
 
 __all__ = ["Panel", "to_period"]
 
@@ -50,17 +51,19 @@ def to_period(value, what: str = "period") -> pd.Period:
     emusim.errors.InputError: period: cannot read 'November' as a month (write YYYY-MM, e.g. 2023-11)
     """
     if isinstance(value, pd.Period):
-        return value.asfreq("M")
+        return check_month(value.asfreq("M"), what)
     try:
         if isinstance(value, str):
             text = value.strip().replace("/", "-")
             if not re.match(r"^\d{4}-\d{1,2}(-\d{1,2})?$", text):
                 raise ValueError(text)
-            return pd.Period(text, freq="M")
-        return pd.Period(value, freq="M")
-    except (ValueError, TypeError, pd.errors.OutOfBoundsDatetime):
+            period = pd.Period(text, freq="M")
+        else:
+            period = pd.Period(value, freq="M")
+    except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
         raise InputError(f"cannot read {value!r} as a month (write YYYY-MM, e.g. 2023-11)",
                          path=what) from None
+    return check_month(period, what)  # 0000-01, 1000-01 and 9999-12 are refused (emusim.limits)
 
 
 class Panel:
@@ -180,10 +183,10 @@ class Panel:
         for row, value in zip(range(len(df)), df["period"]):
             try:
                 periods.append(to_period(value))
-            except InputError:
+            except InputError as exc:
                 periods.append(None)
-                problems.append(Problem(f"cannot read {value!r} as a month (YYYY-MM)",
-                                        file=source, row=row + 2, column="period"))
+                if len(problems) < 20:
+                    problems.append(Problem(exc.problems[0].message, file=source, row=row + 2, column="period"))
         vals = pd.to_numeric(df["value"], errors="coerce")
         bad = vals.isna() & df["value"].notna()
         for row in np.flatnonzero(bad.to_numpy())[:20]:
@@ -204,7 +207,8 @@ class Panel:
             raise InputError(probs)
         localities = pd.Index(pd.unique(loc.to_numpy()))
         indicators = list(pd.unique(ind.to_numpy()))
-        if len(per):
+        if len(per):  # bounded before anything is allocated (emusim.limits)
+            check_month_span(per.min(), per.max(), "period", len(localities), len(indicators))
             periods_idx = pd.period_range(per.min(), per.max(), freq="M")
         else:
             periods_idx = pd.PeriodIndex([], freq="M")

@@ -15,6 +15,7 @@ is not a number…) is collected with its file, line and column and raised as on
 from __future__ import annotations
 
 import os
+import warnings
 import weakref
 from pathlib import Path
 
@@ -22,6 +23,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem
+from .i18n import Message
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 LOCALITY_DIR = DATA_DIR / "localities"
@@ -68,6 +70,8 @@ def resolve_registry(path_or_name: str | os.PathLike) -> Path:
     path = Path(path_or_name)
     if path.is_file():
         return path
+    if path.is_dir():
+        raise RegistryError([Problem(Message("yamlio.is_directory"), file=str(path))])
     if len(path.parts) == 1:
         candidate = LOCALITY_DIR / (path.name if path.suffix == ".csv" else f"{path.name}.csv")
         if candidate.is_file():
@@ -91,9 +95,15 @@ def load_registry(path_or_name: str | os.PathLike) -> pd.DataFrame:
     """
     path = resolve_registry(path_or_name)
     try:
-        raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
+        with warnings.catch_warnings():  # a row longer than the header is an error, not a shifted index
+            warnings.simplefilter("error", pd.errors.ParserWarning)
+            raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", index_col=False)
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, pd.errors.ParserWarning,
+            ValueError) as exc:
         raise RegistryError(f"cannot read CSV: {exc}", file=str(path)) from None
+    except OSError as exc:  # a folder, no permission …
+        raise RegistryError(f"cannot read CSV: {exc.strerror or exc}", file=str(path)) from None
+    raw = raw.fillna("")  # a short row leaves NaN even with keep_default_na=False
     problems = validate(raw, str(path))
     if problems:
         raise RegistryError(problems)
@@ -153,6 +163,9 @@ def _check_row(row: pd.Series, levels: dict, report) -> None:
         value = pd.to_numeric(row[col], errors="coerce")
         if pd.isna(value):
             report(f"'{row[col]}' is not a number", col)
+        elif not np.isfinite(value):  # 'inf' is a float to pandas, not a population
+            report(Message("validate.not_finite", value=repr(row[col])).text(), col)
+            value = np.nan
         numbers[col] = value
     for col in ("population", "population_14plus"):
         if not pd.isna(numbers[col]) and (numbers[col] < 0 or numbers[col] != int(numbers[col])):

@@ -79,6 +79,7 @@ from scipy.special import expit
 from .registry import ancestor_ids, ancestors
 from .catalog import Catalog, Indicator, load_catalog
 from .errors import InputError, Problem
+from .limits import check_month_span, check_seed
 from .panel import Panel, to_period
 from .yamlio import line_of, load_yaml
 
@@ -430,7 +431,10 @@ def simulate(registry, start="2022-01", end="2025-12", seed: int = 0, catalog: C
     if not isinstance(calibration, Calibration):
         calibration = load_calibration(calibration)
     origin = to_period(count_origin, "count_origin") if count_origin is not None else p0
+    seed = check_seed(seed, "seed")
     reg = _check_registry(reg)
+    # the simulation grid runs from the calibration epoch (or start) to the end: bounded up front
+    check_month_span(min(p0, origin, calibration.epoch), p1, "start…end", len(reg), len(catalog))
     if levels is not None:
         levels = [levels] if isinstance(levels, str) else list(levels)
         unknown = [lv for lv in levels if lv not in set(reg["level"])]

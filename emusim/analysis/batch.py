@@ -134,6 +134,12 @@ class BatchModel:
         frame = values.set_axis(values.index.astype(str)).loc[index, list(needed)]
         #: raw values (NaN = missing) and the engine's cleaned values (NaN → 0)
         self.raw = {ind: pd.to_numeric(frame[ind], errors="coerce").to_numpy(dtype=float) for ind in needed}
+        # the user's values are checked as engine.score checks them; the noise added later is
+        # kept in range by Factor.perturb (ratios clipped to [0, 1], counts ≥ 0)
+        from ..validate import check_values
+
+        check_values(list(needed), np.column_stack([self.raw[i] for i in needed]) if needed else np.empty((n, 0)),
+                     index)
         self.data = {ind: np.nan_to_num(v, nan=0.0) for ind, v in self.raw.items()}
         self.urban = np.asarray(urban, dtype=object)
         self.info = info

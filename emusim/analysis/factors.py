@@ -393,6 +393,8 @@ def default_catalog():
 
 def _check_against_scheme(factors: list[Factor], scheme, catalog, file) -> list[Problem]:
     from ..adjust import validate
+    from ..i18n import Message
+    from ..validate import is_count_problem
 
     problems: list[Problem] = []
     if scheme.kind == "tasks":
@@ -439,9 +441,9 @@ def _check_against_scheme(factors: list[Factor], scheme, catalog, file) -> list[
         for value in probe:
             found = validate(scheme, {f.path: value})
             if found:
-                hint = (" — draw whole numbers with {integers: [low, high]} or {choice: [...]}"
-                        if f.dist in ("uniform", "normal") and "integer" in found[0].message else "")
-                problems.extend(Problem(p.message + hint, path=f.path, file=file) for p in found)
+                hint = f.dist in ("uniform", "normal") and is_count_problem(found[0].message)
+                problems.extend(Problem(Message("validate.draw_integers", problem=p.message) if hint else p.message,
+                                        path=f.path, file=file) for p in found)
                 break
     return problems
 

@@ -196,8 +196,10 @@ def montecarlo(scheme, values: pd.DataFrame, factors: Mapping[str, Any] | Sequen
     >>> round(float(mc.per_unit["p_chairman"].sum()), 6) == round(float(mc.awards_per_replication["chairman"].mean()), 6)
     True
     """
-    if not isinstance(n, (int, np.integer)) or isinstance(n, bool) or n < 1:
-        raise InputError(f"n must be a positive whole number of replications, not {n!r}")
+    from ..limits import check_replications, check_seed
+
+    n = check_replications(n, "n")  # 1 … 1,000,000, refused up front
+    seed = check_seed(seed, "seed")
     job, nominal, factors = _setup(scheme, values, factors, registry, catalog)
     model = job.model
     units, tiers = model.n, model.tiers

@@ -52,8 +52,10 @@ def _analyse(factors: Sequence[Factor], evaluate: Callable[[np.ndarray], np.ndar
 
     if not factors:
         raise InputError("sobol needs at least one factor")
-    if not isinstance(N, (int, np.integer)) or isinstance(N, bool) or N < 2:
-        raise InputError(f"N must be a whole number ≥ 2 (a power of 2 such as 256), not {N!r}")
+    from ..limits import MAX_SOBOL_N, check_replications, check_seed
+
+    N = check_replications(N, "N", limit=MAX_SOBOL_N, low=2)  # a power of 2 such as 256
+    seed = check_seed(seed, "seed")
     problem = _problem(factors)
     with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message=".*power of 2.*")

@@ -35,8 +35,9 @@ def run(args) -> int:
     if plan.file:
         protect.append(plan.file)
     check_out_dir(args.out, args.force, protect)
-    if args.mc < 0:
-        raise InputError("--mc must be 0 or more")
+    from ..limits import check_replications
+
+    check_replications(args.mc, "--mc", low=0)  # bounded up front, before any file is written
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
     bad = [f for f in formats if f not in ("png", "pdf", "svg")]
     if bad or not formats:

@@ -43,7 +43,6 @@ def _sobol_path(out: Path) -> Path:
 
 def run(args) -> int:
     from ..cli import load_scheme, load_values
-    from ..errors import InputError
     from ..io import atomic_write, check_output, write_table
     from ..analysis.factors import load_factors
     from ..analysis.montecarlo import montecarlo
@@ -53,8 +52,12 @@ def run(args) -> int:
     xlsx = out.suffix.lower() == ".xlsx"
     if args.sobol is not None and not xlsx:
         check_output(_sobol_path(out), args.force)
-    if args.n < 1:
-        raise InputError(f"--n must be at least 1, not {args.n}")
+    from ..limits import MAX_SOBOL_N, check_replications, check_seed
+
+    check_replications(args.n, "--n")  # sizes bounded up front, with a message
+    check_seed(args.mc_seed, "--mc-seed")
+    if args.sobol is not None:
+        check_replications(args.sobol, "--sobol", limit=MAX_SOBOL_N, low=2)
     plan, scheme = load_scheme(args)
     factors = load_factors(args.factors, scheme=scheme)
     registry, values, period = load_values(args, plan, scheme)
