@@ -203,12 +203,14 @@ def main(argv=None) -> int:
     from .i18n import using_lang
     from .io import guarding_inputs, inputs_of
 
+    lang = getattr(args, "lang", None)
     try:
         # an output is never one of the inputs the arguments name (emusim.io.inputs)
-        with using_lang(getattr(args, "lang", None)), guarding_inputs(inputs_of(args)):
+        with using_lang(lang), guarding_inputs(inputs_of(args)):
             return handler(args)
     except InputError as exc:
-        print(f"emusim {args.command}: {exc}", file=sys.stderr)
+        with using_lang(lang):
+            print(f"emusim {args.command}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # pragma: no cover
         return 130

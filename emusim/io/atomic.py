@@ -281,9 +281,19 @@ def atomic_write(path: str | os.PathLike, writer: Callable[[Path], object] | byt
     return path
 
 
-def render(fill: Callable[[_pyio.BytesIO], object]) -> bytes:
-    """The bytes a writer produces in memory (``fill(buffer)``): a file is rendered whole
-    before any byte reaches the disk, so a disk error cannot leave a half-open writer behind."""
+def render(path, fill: Callable[[_pyio.BytesIO], object]) -> bytes:
+    """The bytes a writer produces in memory (``fill(buffer)``) for the file ``path``: a file is
+    rendered whole before any byte reaches its folder. A disk error on the way (openpyxl
+    spools each sheet through a file in the system's temporary folder) is an
+    :class:`InputError` naming ``path``, without the half-closed writer's "Exception ignored"."""
+    failure: InputError | None = None
     buf = _pyio.BytesIO()
-    fill(buf)
+    try:
+        fill(buf)
+    except OSError as exc:
+        failure = os_error(path, exc)
+    if failure is not None:
+        with _quiet_unraisable():
+            gc.collect()
+        raise failure
     return buf.getvalue()

@@ -216,7 +216,16 @@ def publish_dir(tmp: Path, out: str | os.PathLike, force: bool = False, inputs: 
                 legacy: Callable[[Path], bool] | None = None) -> Path:
     """Write the manifest into the finished folder ``tmp`` and move it to ``out`` (see the
     module docstring). Raises :class:`InputError` (exit 2), naming ``out``, when another run
-    published ``out`` first, is publishing it now, or when ``out`` may not be replaced."""
+    published ``out`` first, is publishing it now, or when ``out`` may not be replaced; ``tmp``
+    is then removed."""
+    try:
+        return _publish_dir(tmp, out, force, inputs, legacy)
+    except BaseException:
+        discard_temp(tmp)
+        raise
+
+
+def _publish_dir(tmp: Path, out, force, inputs, legacy) -> Path:
     shown = Path(out)
     out = shown.resolve()
     try:

@@ -62,7 +62,7 @@ def _sheet_names(names) -> list[str]:
     return out
 
 
-def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], no_index: Iterable[str] = ()) -> bytes:
+def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], no_index: Iterable[str] = (), path="<xlsx>") -> bytes:
     """An XLSX workbook with one sheet per table, formula-like text inert, rendered in memory."""
     no_index = set(no_index)
 
@@ -73,7 +73,7 @@ def xlsx_bytes(sheets: Mapping[str, pd.DataFrame], no_index: Iterable[str] = ())
             neutralise_workbook(xw.book)
             xw.book.properties.creator = "emusim"
 
-    return render(fill)
+    return render(path, fill)
 
 
 def csv_bytes(table: pd.DataFrame, index: bool = True) -> bytes:
@@ -99,7 +99,7 @@ def write_table(table: pd.DataFrame, path: str | os.PathLike, force: bool = Fals
     """
     path = check_output(path, force, inputs=inputs)
     if path.suffix.lower() == ".xlsx":
-        data = xlsx_bytes({sheet_name: table}, no_index=() if index else (sheet_name,))
+        data = xlsx_bytes({sheet_name: table}, no_index=() if index else (sheet_name,), path=path)
     else:
         data = csv_bytes(table, index=index)
     return atomic_write(path, data, force=force, inputs=inputs)
@@ -110,7 +110,7 @@ def write_sheets(sheets: Mapping[str, pd.DataFrame], path: str | os.PathLike, fo
     """Write several tables as the sheets of one ``.xlsx`` file (``no_index``: sheets written
     without their index), like :func:`write_table`."""
     path = check_output(path, force, suffixes=(".xlsx",), inputs=inputs)
-    return atomic_write(path, xlsx_bytes(sheets, no_index), force=force, inputs=inputs)
+    return atomic_write(path, xlsx_bytes(sheets, no_index, path=path), force=force, inputs=inputs)
 
 
 def save_workbook(wb, path: str | os.PathLike, force: bool = False, inputs: Iterable = ()) -> Path:
@@ -120,4 +120,4 @@ def save_workbook(wb, path: str | os.PathLike, force: bool = False, inputs: Iter
     neutralise_workbook(wb)
     if not wb.properties.creator or wb.properties.creator == "openpyxl":
         wb.properties.creator = "emusim"
-    return atomic_write(path, render(wb.save), force=force, inputs=inputs)
+    return atomic_write(path, render(path, wb.save), force=force, inputs=inputs)
