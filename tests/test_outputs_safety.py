@@ -99,11 +99,12 @@ def hidden(folder: Path) -> list[str]:
     return sorted(p.name for p in Path(folder).iterdir() if p.name.startswith("."))
 
 
-def _child(argv, err_file, env, barrier, quick):
-    """A second emusim process (forked): runs ``main(argv)``, stderr to ``err_file``."""
+def _child(argv, err_file, env, barrier, quick, point="publish"):
+    """A second emusim process (forked): runs ``main(argv)``, stderr to ``err_file``; with a
+    barrier, it waits there for the others at ``point`` (a file's or a folder's publishing)."""
     os.environ.update(env)
     if barrier is not None:
-        atomic.hooks["publish"] = lambda: barrier.wait(timeout=60)
+        atomic.hooks[point] = lambda: barrier.wait(timeout=60)
     if quick:
         emusim.brief.make_brief = functools.partial(_make_brief, charts_wanted=())
     sys.stderr = open(err_file, "w", encoding="utf-8")
@@ -114,14 +115,14 @@ def _child(argv, err_file, env, barrier, quick):
     sys.exit(rc)
 
 
-def race(argvs, tmp_path, barrier=True, quick=False, env=None) -> list[tuple[int, str]]:
-    """Run the commands at once in forked processes (lined up right before publishing when
-    ``barrier``); their exit statuses and stderr."""
+def race(argvs, tmp_path, barrier=True, quick=False, env=None, point="publish") -> list[tuple[int, str]]:
+    """Run the commands at once in forked processes (lined up right before publishing at
+    ``point`` when ``barrier``); their exit statuses and stderr."""
     b = FORK.Barrier(len(argvs)) if barrier else None
     procs = []
     for k, argv in enumerate(argvs):
         err = tmp_path / f".race-{time.monotonic_ns()}-{k}.err"
-        p = FORK.Process(target=_child, args=(argv, err, env or {}, b, quick))
+        p = FORK.Process(target=_child, args=(argv, err, env or {}, b, quick, point))
         p.start()
         procs.append((p, err))
     out = []
@@ -322,6 +323,20 @@ def test_force_replaces_emusim_folder_in_one_step(tmp_path):
     assert hidden(tmp_path) == []
 
 
+def test_force_replaces_a_brief_an_older_emusim_wrote(tmp_path):
+    """Folders ``make demo`` wrote before manifests existed: only a brief's own files and its
+    ``summary.json`` — replaceable; the same with one file of the user's — refused."""
+    old = tmp_path / "hg"
+    old.mkdir()
+    (old / "summary.json").write_text('{"scheme": "x", "headlines": {}}')
+    for name in ("summary.md", "01_ranking.png", "01_ranking.pdf", emusim.brief.XLSX_NAME):
+        (old / name).write_text("x")
+    emusim.brief.check_out_dir(old, force=True)
+    (old / "bao_cao.docx").write_text("mine")
+    with pytest.raises(InputError, match="emusim"):
+        emusim.brief.check_out_dir(old, force=True)
+
+
 # ----------------------------------------------------------------------------- full disk, read-only folder
 def _assert_clean_failure(rc, err, path, folder):
     assert rc == 2, err
@@ -336,6 +351,15 @@ def test_full_disk_exit_2_naming_the_path_and_no_partial_file(files, tmp_path, c
             rc, err = run(award_argv(files, out, "--lang", "en"), capsys)
             assert "disk is full" in err
             _assert_clean_failure(rc, err, out, disk)
+        assert os.listdir(disk) == ["filler"]
+
+
+def test_full_disk_brief_exit_2_and_no_partial_folder(files, tmp_path, capsys, quick_brief):
+    with tmpfs(tmp_path / "disk", size="64k") as disk:
+        (disk / "filler").write_bytes(b"\0" * (64 * 1024 - 8192))
+        rc, err = run(brief_argv(files, disk / "brief", "--lang", "en"), capsys)
+        assert "disk is full" in err
+        _assert_clean_failure(rc, err, disk / "brief", disk)
         assert os.listdir(disk) == ["filler"]
 
 
@@ -430,7 +454,8 @@ def _publish_one(out: Path, k: int):
 def test_two_runs_on_one_new_folder_exactly_one_wins(files, tmp_path):
     for trial in range(8):
         out = tmp_path / f"b{trial}"
-        res = race([functools.partial(_publish_one, out, 1), functools.partial(_publish_one, out, 2)], tmp_path)
+        res = race([functools.partial(_publish_one, out, 1), functools.partial(_publish_one, out, 2)], tmp_path,
+                   point="publish-dir")
         assert sorted(rc for rc, _ in res) == [0, 2], (trial, res)
         assert str(out) in next(err for rc, err in res if rc == 2)
         assert (out / "run.txt").read_text() == str(1 + [rc for rc, _ in res].index(0))
@@ -440,13 +465,15 @@ def test_two_runs_on_one_new_folder_exactly_one_wins(files, tmp_path):
 def test_two_briefs_on_one_new_out_exactly_one_wins(files, tmp_path):
     for trial in range(2):
         out = tmp_path / f"brief{trial}"
-        res = race([brief_argv(files, out), brief_argv(files, out)], tmp_path, barrier=trial == 0, quick=True)
+        res = race([brief_argv(files, out), brief_argv(files, out)], tmp_path, barrier=trial == 0, quick=True,
+                   point="publish-dir")
         assert sorted(rc for rc, _ in res) == [0, 2], res
         assert str(out) in next(err for rc, err in res if rc == 2)
         assert {"summary.md", "summary.json", emusim.brief.XLSX_NAME, MANIFEST} == set(os.listdir(out))
     assert hidden(tmp_path) == []
     # with --force over emusim's own folder, both succeed in turn and the folder stays whole
-    res = race([brief_argv(files, out, "--force"), brief_argv(files, out, "--force")], tmp_path, quick=True)
+    res = race([brief_argv(files, out, "--force"), brief_argv(files, out, "--force")], tmp_path, quick=True,
+               point="publish-dir")
     assert [rc for rc, _ in res] == [0, 0], res
     emusim.io.folders.check_replaceable(out)                      # the manifest matches what is there
     assert hidden(tmp_path) == []

@@ -256,12 +256,9 @@ def atomic_write(path: str | os.PathLike, writer: Callable[[Path], object] | byt
                 f.flush()
                 os.fsync(f.fileno())
         else:
-            writer(tmp)
+            writer(tmp)  # the file exists with the mode the user's umask gives; writing keeps it
             with open(tmp, "rb+") as f:
                 os.fsync(f.fileno())
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(tmp, 0o666 & ~umask)  # a writer may have recreated the file with its own mode
         checkpoint("publish")
         publish_file(tmp, path, replace=force)
         tmp = None

@@ -232,7 +232,7 @@ def _publish_dir(tmp: Path, out, force, inputs, legacy) -> Path:
         write_manifest(tmp)
     except OSError as exc:
         raise os_error(shown, exc) from None
-    checkpoint("publish")
+    checkpoint("publish-dir")
     old_content: Path | None = None
     with locked(out, shown):
         recover(out)
