@@ -423,9 +423,9 @@ def test_two_runs_on_one_new_file_exactly_one_wins(files, tmp_path):
         assert pd.read_csv(out)["run"].tolist() == [winner] * 500      # complete, and the winner's
     assert hidden(tmp_path) == []
     # the same through the command line, lined up before publishing and on their own timing
-    for trial in range(4):
+    for trial in range(2):
         out = tmp_path / f"cli{trial}.xlsx"
-        res = race([award_argv(files, out), award_argv(files, out)], tmp_path, barrier=trial < 2)
+        res = race([award_argv(files, out), award_argv(files, out)], tmp_path, barrier=trial == 0)
         assert sorted(rc for rc, _ in res) == [0, 2], res
         assert str(out) in next(err for rc, err in res if rc == 2)
         assert len(pd.read_excel(out)) == 99

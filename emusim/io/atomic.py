@@ -72,10 +72,24 @@ def _reason(exc: OSError) -> str:
     return exc.strerror or type(exc).__name__
 
 
+#: folders being built under a hidden name → the output they will become (for messages)
+building: dict[Path, Path] = {}
+
+
+def shown(path) -> str:
+    """``path`` as the user knows it: a file in a folder being built is named inside the
+    output folder it will be published as."""
+    path = Path(path)
+    for tmp, out in building.items():
+        if path == tmp or tmp in path.parents:
+            return str(out / path.relative_to(tmp))
+    return str(path)
+
+
 def os_error(path, exc: OSError) -> InputError:
     """The :class:`InputError` for a failed write of ``path``."""
     key = "io.disk_full" if exc.errno in _DISK_FULL else "io.read_only" if exc.errno in _READ_ONLY else "io.os_error"
-    return InputError([Problem(Message(key, reason=_reason(exc)), file=str(path))])
+    return InputError([Problem(Message(key, reason=_reason(exc)), file=shown(path))])
 
 
 @contextlib.contextmanager

@@ -32,7 +32,7 @@ from typing import Callable, Iterable
 
 from ..errors import InputError, Problem
 from ..i18n import Message, t
-from .atomic import (LOCK_TAG, OLD_TAG, RENAME_EXCHANGE, RENAME_NOREPLACE, TMP_TAG, _remove, _stem, checkpoint,
+from .atomic import (LOCK_TAG, building, OLD_TAG, RENAME_EXCHANGE, RENAME_NOREPLACE, TMP_TAG, _remove, _stem, checkpoint,
                      clear_leftovers, hidden_name, leftovers, notify, os_error, rename2)
 from .inputs import input_inside
 
@@ -200,15 +200,20 @@ def check_out_dir(out: str | os.PathLike, force: bool = False, inputs: Iterable 
 
 def new_temp_dir(out: str | os.PathLike) -> Path:
     """A new hidden folder next to ``out`` to build it in."""
-    out = Path(out).resolve()
+    given = Path(out)
+    out = given.resolve()
     tmp = out.parent / hidden_name(out, TMP_TAG)
     os.mkdir(tmp, 0o777)  # the user's umask applies
+    building[tmp] = given
     return tmp
 
 
 def discard_temp(tmp: Path | None) -> None:
     """Remove a build folder that was not published (after a failure)."""
-    if tmp is not None and tmp.exists():
+    if tmp is None:
+        return
+    building.pop(Path(tmp), None)
+    if tmp.exists():
         shutil.rmtree(tmp, ignore_errors=True)
 
 
@@ -262,6 +267,7 @@ def _publish_dir(tmp: Path, out, force, inputs, legacy) -> Path:
             if exc.errno in (errno.ENOTEMPTY, errno.EEXIST):
                 raise _problem("io.published_first", shown) from None
             raise os_error(shown, exc) from None
+    building.pop(tmp, None)
     if old_content is not None:
         shutil.rmtree(old_content, ignore_errors=True)
     return shown
