@@ -105,9 +105,14 @@ def _quiet_unraisable():
 
 
 # ----------------------------------------------------------------------------- hidden names and leftovers
+_mine: set[str] = set()  # hidden names this process made (its pid may be a killed run's, reused)
+
+
 def hidden_name(target: Path, tag: str, suffix: str = "") -> str:
     """``.<name>.<tag>.<pid>.<random><suffix>``, with a long name shortened (and made unique by a hash)."""
-    return f".{_stem(target)}.{tag}.{os.getpid()}.{secrets.token_hex(4)}{suffix}"
+    name = f".{_stem(target)}.{tag}.{os.getpid()}.{secrets.token_hex(4)}{suffix}"
+    _mine.add(name)
+    return name
 
 
 def _stem(target: Path) -> str:
@@ -160,7 +165,10 @@ def leftovers(target: Path, tag: str) -> list[Path]:
     found = []
     for name in names:
         m = pattern.match(name)
-        if m and not pid_alive(int(m.group(1))):
+        if not m:
+            continue
+        pid = int(m.group(1))
+        if (pid == os.getpid() and name not in _mine) or (pid != os.getpid() and not pid_alive(pid)):
             found.append(target.parent / name)
     return sorted(found)
 

@@ -41,34 +41,33 @@ def escape_text(value):
     return "'" + value if is_formula_like(value) else value
 
 
-def _text_columns(df: pd.DataFrame) -> list:
-    return [c for c in df.columns if df[c].dtype == object or isinstance(df[c].dtype, (pd.StringDtype, pd.CategoricalDtype))]
+def _map_text(df: pd.DataFrame, needs, fix) -> pd.DataFrame:
+    """A copy of ``df`` with ``fix`` applied to every text cell, index label and header for
+    which ``needs`` holds (columns by position, so repeated headers are fine)."""
+    out = df.copy()
+    for j in range(out.shape[1]):
+        col = out.iloc[:, j]
+        if col.dtype == object or isinstance(col.dtype, (pd.StringDtype, pd.CategoricalDtype)):
+            col = col.astype(object)
+            if col.map(needs).any():
+                out.isetitem(j, col.map(lambda v: fix(v) if needs(v) else v))
+    return out.rename(index=lambda v: fix(v) if needs(v) else v, columns=lambda v: fix(v) if needs(v) else v)
 
 
 def escape_frame(df: pd.DataFrame) -> pd.DataFrame:
     """A copy of ``df`` with every formula-like text cell, index label and header escaped for
     CSV (see :func:`escape_text`); ``df`` itself is not changed."""
-    out = df.copy()
-    for c in _text_columns(out):
-        col = out[c].astype(object) if isinstance(out[c].dtype, pd.CategoricalDtype) else out[c]
-        if col.map(is_formula_like).any():
-            out[c] = col.map(escape_text)
-    return out.rename(index=escape_text, columns=escape_text)
+    return _map_text(df, is_formula_like, lambda v: "'" + v)
+
+
+def _illegal(v) -> bool:
+    return isinstance(v, str) and bool(_ILLEGAL_XML.search(v))
 
 
 def xlsx_safe_frame(df: pd.DataFrame) -> pd.DataFrame:
     """``df`` with the control characters an XLSX file cannot hold replaced by U+FFFD (so a
     hostile cell is shown, not a crash). Formula-like text is handled by :func:`neutralise_workbook`."""
-    def clean(v):
-        return _ILLEGAL_XML.sub("\ufffd", v) if isinstance(v, str) else v
-
-    cols = [c for c in _text_columns(df) if df[c].map(lambda v: isinstance(v, str) and bool(_ILLEGAL_XML.search(v))).any()]
-    if not cols and not any(isinstance(v, str) and _ILLEGAL_XML.search(v) for v in list(df.index) + list(df.columns)):
-        return df
-    out = df.copy()
-    for c in cols:
-        out[c] = out[c].astype(object).map(clean)
-    return out.rename(index=clean, columns=clean)
+    return _map_text(df, _illegal, lambda v: _ILLEGAL_XML.sub("\ufffd", v))
 
 
 def neutralise_workbook(wb) -> int:
