@@ -15,10 +15,11 @@
 ``NN_<chart>.png`` / ``.pdf``   the charts (:mod:`emusim.charts`), in ``lang``
 ==============================  ===========================================================
 
-The folder is built next to ``out`` under a temporary name (each file written atomically)
-and moved into place at the end; an existing non-empty ``out`` is refused unless
-``force=True``, and then replaced as a whole. A folder that contains one of the inputs is
-never replaced.
+The folder is built next to ``out`` under a hidden name (each file written atomically)
+and published at the end by :func:`emusim.io.publish_dir`: an existing non-empty ``out`` is
+refused unless ``force=True``, and even then replaced only if emusim wrote everything in it
+(its ``emusim_manifest.json`` lists every file, unchanged). A folder that contains one of
+the inputs is never replaced.
 
 **What-if.** The brief computes one reform with ``scheme.adjust`` and reports who gains and
 who loses an award: by default, where the scheme has urban uplift, the city's uplift raised
@@ -33,8 +34,7 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
-import tempfile
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -47,6 +47,7 @@ from .allocate import allocate
 from .charts import style
 from .engine import score
 from .errors import InputError, Problem
+from . import io
 from .io import atomic_write
 
 XLSX_NAME = "danh_sach_khen_thuong.xlsx"
@@ -70,40 +71,25 @@ class Brief:
 
 
 # ----------------------------------------------------------------------------- folder handling
+# Publishing the folder (manifest, lock, exclusive rename or swap, recovery) lives in emusim.io.folders.
+_BRIEF_FILE = re.compile(r"(\d\d_[a-z_]+\.(png|pdf|svg)|summary\.(md|json)|" + re.escape(XLSX_NAME) + ")")
+
+
+def _is_legacy_brief(folder: Path) -> bool:
+    """A briefing folder an emusim older than the manifest wrote: only the files a brief
+    writes, and a ``summary.json`` that is a brief's (so ``--force`` may replace it)."""
+    try:
+        names = [p.name for p in folder.iterdir()]
+        facts = json.loads((folder / "summary.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return False
+    return (isinstance(facts, dict) and {"scheme", "headlines"} <= set(facts)
+            and all(_BRIEF_FILE.fullmatch(n) for n in names))
+
+
 def check_out_dir(out: str | os.PathLike, force: bool = False, protect=()) -> Path:
-    """Validate the output folder before any work is done."""
-    out = Path(out)
-    if out.exists() and not out.is_dir():
-        raise InputError([Problem("the output exists and is not a folder", file=str(out))])
-    if out.exists() and any(out.iterdir()) and not force:
-        raise InputError([Problem("the output folder exists and is not empty; use --force to replace it", file=str(out))])
-    parent = out.resolve().parent
-    if not parent.exists():
-        raise InputError([Problem("the parent folder does not exist", file=str(out))])
-    target = out.resolve()
-    for p in protect:
-        if p is None:
-            continue
-        p = Path(p).resolve()
-        if p == target or target in p.parents:
-            raise InputError([Problem(f"the output folder contains an input ({p.name}); choose another folder", file=str(out))])
-    return out
-
-
-def _swap_in(tmp: Path, out: Path) -> None:
-    """Move the finished folder ``tmp`` to ``out`` (replacing ``out`` if it exists)."""
-    if out.exists():
-        old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.resolve().parent))
-        os.rmdir(old)
-        os.replace(out, old)
-        try:
-            os.replace(tmp, out)
-        except OSError:
-            os.replace(old, out)
-            raise
-        shutil.rmtree(old, ignore_errors=True)
-    else:
-        os.replace(tmp, out)
+    """Validate the output folder before any work is done (:func:`emusim.io.check_out_dir`)."""
+    return io.check_out_dir(out, force, inputs=protect, legacy=_is_legacy_brief)
 
 
 # ----------------------------------------------------------------------------- helpers
@@ -465,7 +451,7 @@ def write_award_xlsx(path: Path, plan, scheme, st: pd.DataFrame, aw: pd.DataFram
     ws2.freeze_panes = "C2"
     ws2.auto_filter.ref = f"A1:{get_column_letter(len(heads))}{len(rows) + 1}"
 
-    return atomic_write(path, lambda p: wb.save(p))
+    return io.save_workbook(wb, path)
 
 
 # ----------------------------------------------------------------------------- the brief
@@ -639,8 +625,7 @@ def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, 
     headlines = {lg: _headlines(lg, scheme, plan, facts, gate_fail, names, tiers, whatif, aw, aw2, changes) for lg in ("vi", "en")}
 
     # ---------------------------------------------------------------- write
-    parent = out.resolve().parent
-    tmp = Path(tempfile.mkdtemp(prefix=f".{out.name}.tmp.", dir=parent))
+    tmp = io.new_temp_dir(out)
     files: list[str] = []
     try:
         L = lang
@@ -705,11 +690,9 @@ def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, 
         facts_json = json.dumps({**facts, "headlines": headlines}, ensure_ascii=False, indent=2, default=_json_default)
         atomic_write(tmp / "summary.json", lambda p: p.write_text(facts_json, encoding="utf-8"))
         files.append("summary.json")
-        os.chmod(tmp, 0o755)  # mkdtemp makes the folder 0700; atomic_write already sets each file's mode
-        _swap_in(tmp, out)
+        io.publish_dir(tmp, out, force=force, inputs=protect, legacy=_is_legacy_brief)
     finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
+        io.discard_temp(tmp)
     return Brief(out=out, files=sorted(files), headlines=headlines, facts=facts, seconds=time.perf_counter() - t0, notes=notes)
 
 

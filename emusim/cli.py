@@ -18,10 +18,15 @@ def add_scheme_options(p: argparse.ArgumentParser, data_required: bool = False) 
     src = p.add_mutually_exclusive_group(required=data_required)
     src.add_argument("--data", help="observations file (CSV or XLSX, long or wide)")
     src.add_argument("--seed", type=int, help="score simulated data with this seed instead of --data")
+    add_sheet_option(p)
     p.add_argument("--registry", help="registry name or CSV (default: the plan's)")
     p.add_argument("--period", help="evaluation month YYYY-MM (default: the plan's evaluation period)")
     p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                    help="adjust the scheme, e.g. --set uplift.city=0.2 (repeatable)")
+
+
+def add_sheet_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--sheet", help="the sheet of an XLSX --data file to read (default: the first)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -68,9 +73,11 @@ def _register_plugins(sub) -> None:
 
 def load_scheme(args):
     from .adjust import parse_set
+    from .io import note_input
     from .loader import load_plan
 
     plan = load_plan(args.plan)
+    note_input(plan.file)
     try:
         scheme = plan.scheme(args.level)
     except KeyError as exc:
@@ -84,15 +91,18 @@ def load_scheme(args):
 def load_panel(args, registry_name, period, scheme=None, owner: str = "the plan"):
     """(registry, panel, evaluation month) from ``--data`` (observations, checked against
     ``scheme`` when given) or ``--seed`` (simulated). The month defaults to the panel's last."""
+    from .io import note_input
     from .registry import load_registry
 
     if not registry_name:
         raise InputError(f"no registry: give --registry ({owner} names none)")
+    note_input(registry_name)
     registry = load_registry(registry_name)
     if args.data:
         from .observations import read_observations
 
-        panel = read_observations(args.data, registry=registry, scheme=scheme, period=period)
+        panel = read_observations(args.data, registry=registry, scheme=scheme, period=period,
+                                  sheet=getattr(args, "sheet", None))
     else:
         from .simulate import simulate
 
@@ -191,10 +201,17 @@ def main(argv=None) -> int:
         "award": lambda a: cmd_score(a, award=True),
     }
     handler = getattr(args, "handler", None) or handlers[args.command]
+    from .i18n import using_lang
+    from .io import guarding_inputs, inputs_of
+
+    lang = getattr(args, "lang", None)
     try:
-        return handler(args)
+        # an output is never one of the inputs the arguments name (emusim.io.inputs)
+        with using_lang(lang), guarding_inputs(inputs_of(args)):
+            return handler(args)
     except InputError as exc:
-        print(f"emusim {args.command}: {exc}", file=sys.stderr)
+        with using_lang(lang):
+            print(f"emusim {args.command}: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:  # pragma: no cover
         return 130

@@ -89,8 +89,14 @@ def test_force_semantics(tmp_path, hg_plan, hg_registry):
             "--formats", "png"]
     assert main(argv) == 2                       # refuses a non-empty folder
     assert (out / "keep.txt").read_text() == "mine"
-    assert main(argv + ["--force", "--lang", "en"]) == 0
-    assert not (out / "keep.txt").exists() and (out / XLSX_NAME).exists()
+    # --force only replaces a folder emusim wrote: this one holds the user's file
+    assert main(argv + ["--force", "--lang", "en"]) == 2
+    assert (out / "keep.txt").read_text() == "mine" and not (out / XLSX_NAME).exists()
+    (out / "keep.txt").unlink()
+    out.rmdir()
+    assert main(argv) == 0
+    assert main(argv + ["--force", "--lang", "en"]) == 0   # emusim's own folder is replaced
+    assert (out / XLSX_NAME).exists()
     # an input inside the output folder is never replaced
     data = out / "input.csv"
     data.write_text("x")

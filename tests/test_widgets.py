@@ -192,7 +192,7 @@ def test_export(ex, tmp_path):
     assert len(table) == 193
     assert (table["award"] == "chairman").sum() == 5
     assert {"failed_gates", "change", "total", "reason"} <= set(table.columns)
-    with pytest.raises(es.InputError, match="exists"):
+    with pytest.raises(es.InputError, match="--force"):   # exists: the message names --force in vi and en
         ex.export(tmp_path / "a.xlsx")
     ex.export(tmp_path / "a.xlsx", force=True)
     # the button writes to the path in the text box and says so
@@ -200,7 +200,7 @@ def test_export(ex, tmp_path):
     ex._on_export()
     assert (tmp_path / "b.csv").exists() and "b.csv" in ex._w_export_status.value
     ex._on_export()  # second time: refuses to overwrite, tells the user
-    assert "exists" in ex._w_export_status.value
+    assert "--force" in ex._w_export_status.value
 
 
 def test_standards_scheme_without_quota(tmp_path):

@@ -323,8 +323,10 @@ def style_axis(ax, grid: str = "x") -> None:
     ax.tick_params(length=2.5, width=0.6)
 
 
-def save(fig: Figure, path: str | Path, formats: Iterable[str] = ("png",), dpi: int = DPI) -> list[Path]:
-    """Save ``fig`` as ``path`` with each suffix in ``formats`` (atomically); returns the paths."""
+def save(fig: Figure, path: str | Path, formats: Iterable[str] = ("png",), dpi: int = DPI,
+         force: bool = False) -> list[Path]:
+    """Save ``fig`` as ``path`` with each suffix in ``formats`` (atomically; an existing file
+    is replaced only with ``force``); returns the paths."""
     from ..io import atomic_write
 
     path = Path(path)
@@ -333,7 +335,7 @@ def save(fig: Figure, path: str | Path, formats: Iterable[str] = ("png",), dpi: 
         for fmt in formats:
             target = path.with_suffix("." + fmt)
             atomic_write(target, lambda p, fmt=fmt: fig.savefig(p, format=fmt, dpi=dpi, facecolor="white",
-                                                                metadata=_metadata(fig, fmt)))
+                                                                metadata=_metadata(fig, fmt)), force=force)
             out.append(target)
     return out
 

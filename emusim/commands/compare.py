@@ -25,6 +25,8 @@ from ..errors import InputError, Problem
 
 
 def register(subparsers) -> None:
+    from ..cli import add_sheet_option
+
     p = subparsers.add_parser("compare", help="the same localities under several schemes: overlap, rank "
                                               "correlation and the criteria that explain the differences")
     p.add_argument("--plans", nargs="+", required=True, metavar="FILE:LEVEL",
@@ -32,6 +34,7 @@ def register(subparsers) -> None:
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--data", help="observations file (CSV or XLSX, long or wide)")
     src.add_argument("--seed", type=int, help="simulate the registry's indicators with this seed")
+    add_sheet_option(p)
     p.add_argument("--registry", help="registry name or CSV (default: the first plan's)")
     p.add_argument("--period", help="evaluation month YYYY-MM (default: the first plan's evaluation period)")
     p.add_argument("--quota", action="append", default=[], metavar="[K:]TIER=N",
@@ -107,7 +110,7 @@ def _parse_quotas(options: list[str], plans, schemes) -> dict:
 def run(args: argparse.Namespace) -> int:
     from ..analysis.compare import compare
     from ..cli import load_panel
-    from ..io import atomic_write, check_output, write_table
+    from ..io import check_output, write_sheets, write_table
 
     out = check_output(args.out, args.force)
     plans, schemes = _parse_plans(args.plans)
@@ -120,14 +123,9 @@ def run(args: argparse.Namespace) -> int:
     if out.suffix.lower() == ".xlsx":
         import pandas as pd
 
-        def writer(path):
-            with pd.ExcelWriter(path) as xw:
-                result.pairs.to_excel(xw, sheet_name="pairs", index=False)
-                result.units.to_excel(xw, sheet_name="units")
-                result.differences.to_excel(xw, sheet_name="differences", index=False)
-                pd.DataFrame({"note": result.notes}).to_excel(xw, sheet_name="notes", index=False)
-
-        atomic_write(out, writer)
+        write_sheets({"pairs": result.pairs, "units": result.units, "differences": result.differences,
+                      "notes": pd.DataFrame({"note": result.notes})}, out, force=args.force,
+                     no_index=("pairs", "differences", "notes"))
     else:
         write_table(result.units, out, force=args.force, sheet_name="compare")
     print(f"{' vs '.join(result.schemes)} at {period}: {len(result.units)} units")

@@ -43,7 +43,7 @@ def _sobol_path(out: Path) -> Path:
 
 def run(args) -> int:
     from ..cli import load_scheme, load_values
-    from ..io import atomic_write, check_output, write_table
+    from ..io import check_output, write_sheets, write_table
     from ..analysis.factors import load_factors
     from ..analysis.montecarlo import montecarlo
     from ..analysis.sobol import sobol
@@ -72,14 +72,10 @@ def run(args) -> int:
     import pandas as pd
 
     if xlsx:
-        def writer(path):
-            with pd.ExcelWriter(path) as xw:
-                table.to_excel(xw, sheet_name="per_unit")
-                summary.to_excel(xw, sheet_name="summary")
-                if indices is not None:
-                    indices.to_excel(xw, sheet_name="sobol", index=False)
-
-        atomic_write(out, writer)
+        sheets = {"per_unit": table, "summary": summary}
+        if indices is not None:
+            sheets["sobol"] = indices
+        write_sheets(sheets, out, force=args.force, no_index=("sobol",))
     else:
         write_table(table, out, force=args.force)
         if indices is not None:

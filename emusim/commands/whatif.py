@@ -132,7 +132,7 @@ def run_equity(args) -> int:
     from ..allocate import allocate
     from ..analysis import equity
     from ..engine import score
-    from ..io import atomic_write, check_output
+    from ..io import check_output, write_sheets, write_table
 
     scheme, registry, values, period = _prepare(args)
     result = equity(allocate(score(scheme, values, registry), scheme, registry), registry)
@@ -143,13 +143,8 @@ def run_equity(args) -> int:
     if args.out:
         out = check_output(args.out, args.force)
         if out.suffix.lower() == ".xlsx":
-            def write(tmp):
-                with pd.ExcelWriter(tmp) as xl:
-                    for key in result:
-                        result[key].to_excel(xl, sheet_name=f"by {key}"[:31])
-            atomic_write(out, write)
+            write_sheets({f"by {key}": result[key] for key in result}, out, force=args.force)
         else:
-            frames = [result[key].assign(by=key) for key in result]
-            atomic_write(out, lambda tmp: pd.concat(frames).to_csv(tmp, encoding="utf-8-sig"))
+            write_table(pd.concat([result[key].assign(by=key) for key in result]), out, force=args.force)
         print(f"wrote {args.out}")
     return 0
