@@ -59,7 +59,7 @@ def run(args) -> int:
     from ..diff import diff
     from ..engine import score
     from ..i18n import set_lang, t
-    from ..io import atomic_write, check_output, write_table
+    from ..io import check_output, write_sheets, write_table
 
     set_lang(args.lang)
     out = check_output(args.out, args.force)
@@ -81,12 +81,7 @@ def run(args) -> int:
                                (f"groups_awarded:{g.by}" if g.metric == "groups_awarded" else f"urban_gap:{g.against}"))}
                           for g in result.goals])
     if out.suffix.lower() == ".xlsx":
-        def writer(path):
-            with pd.ExcelWriter(path) as xw:
-                table.to_excel(xw, sheet_name="pareto", index=False)
-                goals.to_excel(xw, sheet_name="goals", index=False)
-
-        atomic_write(out, writer)
+        write_sheets({"pareto": table, "goals": goals}, out, force=args.force, no_index=("pareto", "goals"))
     else:
         write_table(table, out, force=args.force)
     if args.chart:

@@ -25,7 +25,7 @@ from typing import Iterable, Iterator
 _inputs: contextvars.ContextVar[tuple[Path, ...]] = contextvars.ContextVar("emusim_inputs", default=())
 
 #: parsed-argument names that are outputs or options, never inputs
-NOT_INPUTS = frozenset({"out", "force", "handler", "command", "lang"})
+NOT_INPUTS = frozenset({"out", "force", "handler", "command", "lang", "chart"})
 
 
 def _file_of(text: str) -> Path | None:
