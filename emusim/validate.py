@@ -143,7 +143,18 @@ def indicator_units(indicators: Iterable[str], catalog=None) -> list[str | None]
             catalog = load_catalog()
         except Exception:  # noqa: BLE001 - without a catalog, only finiteness is checked
             return [None for _ in indicators]
-    return [catalog[i].unit if i in catalog else None for i in indicators]
+    indicators = tuple(indicators)
+    key = (id(catalog), indicators)
+    units = _UNITS.get(key)
+    if units is None or units[0] is not catalog:
+        if len(_UNITS) > 64:
+            _UNITS.clear()
+        units = _UNITS[key] = (catalog, [catalog[i].unit if i in catalog else None for i in indicators])
+    return list(units[1])
+
+
+#: units per (catalog, indicators): score is called thousands of times in sweeps and widgets
+_UNITS: dict[tuple, tuple] = {}
 
 
 def indicator_unit(indicator: str | None, catalog=None) -> str | None:

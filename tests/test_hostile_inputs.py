@@ -259,8 +259,9 @@ def _registry_with(tmp_path, column, value) -> Path:
 def _long_file_spanning(tmp_path) -> Path:
     """A ~98 KB long observations file spanning 1000-01 … 9999-12 (7.9 GiB once gridded)."""
     rows = ["locality_id,period,indicator,value"]
-    years = np.linspace(1000, 9999, 3000).astype(int)
-    rows += [f"02647,{y:04d}-{(k % 12) + 1:02d},eid_activation_rate,0.5" for k, y in enumerate(years)]
+    years = np.linspace(1000, 9999, 700).astype(int)
+    for ind in es.load_plan("lao_cai_cds_2022").scheme("commune").indicators:  # every column the scheme reads
+        rows += [f"02647,{y:04d}-{(k % 12) + 1:02d},{ind},1" for k, y in enumerate(years)]
     path = tmp_path / "long.csv"
     path.write_text("\n".join(rows) + "\n", encoding="utf-8")
     return path
@@ -290,7 +291,7 @@ STATUS_CASES = {
                                   "--registry", _registry_with(t, "population", "inf")], "population"),
     "long_file_1000_to_9999": (lambda t: ["score", "--plan", "lao_cai_cds_2022", "--level", "commune",
                                           "--registry", "lao_cai_2025", "--data", _long_file_spanning(t),
-                                          "--period", "2025-06"], "1000-"),
+                                          "--period", "2025-06"], "tháng 1000-01 nằm ngoài khoảng"),
 }
 
 
