@@ -403,19 +403,30 @@ def test_a_failed_write_leaves_no_partial_file(files, tmp_path, capsys, monkeypa
 
 
 # ----------------------------------------------------------------------------- concurrent runs (issue 18)
-def _write_one(out: Path, k: int):
+def _exit_status(write, out: Path, k: int) -> int:
+    """``write(out, k)`` with the command line's exit status: 0, or 2 and the message on stderr."""
     try:
-        write_table(pd.DataFrame({"run": [k] * 500}), out)
+        write(out, k)
         return 0
     except InputError as exc:
         print(exc, file=sys.stderr)
         return 2
 
 
+def _write_file(out: Path, k: int) -> None:
+    write_table(pd.DataFrame({"run": [k] * 500}), out)
+
+
+def _write_folder(out: Path, k: int) -> None:
+    tmp = new_temp_dir(out)
+    (tmp / "run.txt").write_text(str(k))
+    publish_dir(tmp, out)
+
+
 def test_two_runs_on_one_new_file_exactly_one_wins(files, tmp_path):
     for trial in range(20):
         out = tmp_path / f"aw{trial}.csv"
-        res = race([functools.partial(_write_one, out, 1), functools.partial(_write_one, out, 2)], tmp_path)
+        res = race([functools.partial(_exit_status, _write_file, out, k) for k in (1, 2)], tmp_path)
         codes = sorted(rc for rc, _ in res)
         assert codes == [0, 2], (trial, res)
         assert str(out) in next(err for rc, err in res if rc == 2)
@@ -440,21 +451,10 @@ def test_two_runs_with_force_both_write_a_complete_file(files, tmp_path):
     assert len(pd.read_csv(out)) == 99 and hidden(tmp_path) == []
 
 
-def _publish_one(out: Path, k: int):
-    tmp = new_temp_dir(out)
-    (tmp / "run.txt").write_text(str(k))
-    try:
-        publish_dir(tmp, out)
-        return 0
-    except InputError as exc:
-        print(exc, file=sys.stderr)
-        return 2
-
-
 def test_two_runs_on_one_new_folder_exactly_one_wins(files, tmp_path):
     for trial in range(8):
         out = tmp_path / f"b{trial}"
-        res = race([functools.partial(_publish_one, out, 1), functools.partial(_publish_one, out, 2)], tmp_path,
+        res = race([functools.partial(_exit_status, _write_folder, out, k) for k in (1, 2)], tmp_path,
                    point="publish-dir")
         assert sorted(rc for rc, _ in res) == [0, 2], (trial, res)
         assert str(out) in next(err for rc, err in res if rc == 2)
