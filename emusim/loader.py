@@ -14,7 +14,7 @@ from typing import Any
 from .catalog import Catalog, load_catalog
 from .errors import InputError, Problem
 from .model import (
-    BASES, GATE_MODES, KINDS, OPS, RULES, UNIT_LEVELS, URBAN_CLASSES,
+    ALL_URBAN_CLASSES, BASES, GATE_MODES, KINDS, NOMINATION_GROUPS, OPS, RULES, UNIT_LEVELS, URBAN_CLASSES,
     AwardTotal, Awards, Criterion, Event, Gate, Group, Nomination, Plan, ReportingEntry,
     Scheme, Source, Target, Task, Tier, TimelineEntry, UpliftEntry,
 )
@@ -39,7 +39,7 @@ _UPLIFT_KEYS = {"value", "notes"} | _SOURCE_KEYS
 _AWARDS_KEYS = {"tiers", "nomination", "ranking", "notes"} | _SOURCE_KEYS
 _TIER_KEYS = {"id", "label", "label_en", "quota", "quota_individuals", "pool", "allocate",
               "level_scope", "notes"} | _SOURCE_KEYS
-_NOM_KEYS = {"parent_level", "per_parent", "individuals_per_parent", "extra", "notes"} | _SOURCE_KEYS
+_NOM_KEYS = {"parent_level", "group", "per_parent", "individuals_per_parent", "extra", "notes"} | _SOURCE_KEYS
 _EXTRA_KEYS = {"per_parent", "min_children", "individuals_per_parent", "notes"} | _SOURCE_KEYS
 _TASK_KEYS = {"id", "group", "label", "label_en", "lead", "partners", "result", "deadline",
               "deadline_text", "notes"} | _SOURCE_KEYS
@@ -232,8 +232,8 @@ def _scheme(r: _Reader, level: str, node, parent, plan_id: str) -> Scheme:
         r.problem(f"{what}: 'uplift' must be a mapping of urban class to {{value, ref, text}}", node, "uplift")
         up_node = {}
     for cls, entry in up_node.items():
-        if cls not in URBAN_CLASSES:
-            r.problem(f"{what}: uplift class '{cls}' is not one of {', '.join(URBAN_CLASSES)}", up_node, cls)
+        if cls not in ALL_URBAN_CLASSES:
+            r.problem(f"{what}: uplift class '{cls}' is not one of {', '.join(ALL_URBAN_CLASSES)}", up_node, cls)
             continue
         if isinstance(entry, (int, float)) and not isinstance(entry, bool):
             entry = LineDict(value=entry)
@@ -400,6 +400,7 @@ def _awards(r: _Reader, node, what, parent) -> Awards:
         nomination = Nomination(
             parent_level=parent_level,
             per_parent=r.count(n, "per_parent", nw, default=1) or 0,
+            group=r.choice(n, "group", nw, NOMINATION_GROUPS, default="parent"),
             individuals_per_parent=r.count(n, "individuals_per_parent", nw),
             extra_per_parent=(r.count(extra, "per_parent", f"{nw} extra", default=0) or 0) if extra else 0,
             extra_min_children=r.count(extra, "min_children", f"{nw} extra") if extra else None,
