@@ -20,6 +20,8 @@ def add_scheme_options(p: argparse.ArgumentParser, data_required: bool = False) 
     src.add_argument("--seed", type=int, help="score simulated data with this seed instead of --data")
     p.add_argument("--registry", help="registry name or CSV (default: the plan's)")
     p.add_argument("--period", help="evaluation month YYYY-MM (default: the plan's evaluation period)")
+    p.add_argument("--clusters", metavar="CSV", help="emulation clusters (locality_id,cluster): registry column "
+                   "'cluster' for --set awards.nomination.group=cluster")
     p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                    help="adjust the scheme, e.g. --set uplift.city=0.2 (repeatable)")
 
@@ -32,6 +34,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--min-level", choices=("error", "warning", "info"), default="info",
                    help="show findings of this level and above (default: all)")
+    p.add_argument("--registry", help="also check each scheme against this registry (urban classes, nomination groups)")
+    p.add_argument("--clusters", metavar="CSV", help="emulation clusters for --registry")
 
     p = sub.add_parser("simulate", help="simulate monthly indicator trajectories for a registry")
     p.add_argument("--registry", required=True)
@@ -89,6 +93,10 @@ def load_panel(args, registry_name, period, scheme=None, owner: str = "the plan"
     if not registry_name:
         raise InputError(f"no registry: give --registry ({owner} names none)")
     registry = load_registry(registry_name)
+    if getattr(args, "clusters", None):
+        from .clusters import assign_clusters
+
+        registry = assign_clusters(registry, args.clusters)
     if args.data:
         from .observations import read_observations
 
@@ -122,6 +130,10 @@ def cmd_lint(args) -> int:
                 print(f"{p.where() or f}: error: {p.text()}", file=sys.stderr)
             continue
         findings = lint(plan)
+        if args.registry:
+            from .clusters import plan_registry_findings
+
+            findings = findings + plan_registry_findings(plan, args.registry, args.clusters)
         counts = {lvl: sum(1 for x in findings if x.level == lvl) for lvl in LEVELS}
         for x in findings:
             if x.level in show:
@@ -152,6 +164,10 @@ def cmd_score(args, award: bool = False) -> int:
     if args.out:
         check_output(args.out, args.force)
     plan, scheme = load_scheme(args)
+    if scheme.kind == "tasks":
+        from .tasks import not_scored_here
+
+        raise not_scored_here(plan, scheme, "award" if award else "score")
     registry, values, period = load_values(args, plan, scheme)
     if args.explain:
         from .explain import explain_text

@@ -35,7 +35,7 @@ import pandas as pd
 
 from .errors import InputError, Problem
 from .i18n import Message
-from .model import NOMINATION_GROUPS, Nomination
+from .model import NOMINATION_GROUPS, TWO_LEVEL_CLASSES, Nomination
 
 MERGER_FILE = Path(__file__).resolve().parent.parent / "data" / "localities" / "merger_2025.csv"
 
@@ -326,6 +326,14 @@ def two_level_classes(registry: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def is_two_level(registry: pd.DataFrame) -> bool:
+    """A registry of the two-level government: communes but no district level, listed in ``merger_2025.csv``."""
+    if "level" not in registry or "urban_class" not in registry:
+        return False
+    levels = set(registry["level"].astype(str))
+    return "commune" in levels and "district" not in levels and not _merger_rows(registry).empty
+
+
 def registry_findings(scheme, registry: pd.DataFrame, registry_name: str | None = None) -> list:
     """Linter findings for ``scheme`` used on ``registry``: urban classes of the registry's units
     of the scheme's level that the scheme does not map (they get no uplift), and a grouping the
@@ -335,6 +343,8 @@ def registry_findings(scheme, registry: pd.DataFrame, registry_name: str | None 
     name = registry_name or _registry_name(registry)
     where = f"{scheme.file or scheme.name} [{scheme.level}] × {name}"
     out = []
+    if is_two_level(registry) and not set(registry["urban_class"].astype(str)) & set(TWO_LEVEL_CLASSES):
+        registry = two_level_classes(registry)  # what the units were: the plan's classes need mapping to them
     if "urban_class" in registry and "level" in registry:
         classes = registry.loc[registry["level"].astype(str) == scheme.unit_level, "urban_class"].dropna().astype(str)
         uses = any(c.uplift for c in scheme.criteria) or any(g.uplift for g in scheme.gates)
@@ -351,4 +361,21 @@ def registry_findings(scheme, registry: pd.DataFrame, registry_name: str | None 
         except InputError as exc:
             out.append(Finding("warning", where, exc.problems[0].text(), "nomination-group", scheme.file, None,
                                "awards.nomination.group"))
+    return out
+
+
+def plan_registry_findings(plan, registry, clusters=None) -> list:
+    """:func:`registry_findings` for every points or standards scheme of ``plan`` on ``registry``
+    (a name, a path or a DataFrame; ``clusters``: a cluster CSV applied first)."""
+    from .registry import load_registry
+
+    name = registry if isinstance(registry, str) else None
+    reg = load_registry(registry) if not isinstance(registry, pd.DataFrame) else registry
+    if clusters:
+        reg = assign_clusters(reg, clusters)
+    levels = set(reg["level"].astype(str)) if "level" in reg else set()
+    out = []
+    for scheme in plan.schemes.values():
+        if scheme.kind in ("points", "standards") and scheme.unit_level in levels:
+            out.extend(registry_findings(scheme, reg, name))
     return out

@@ -447,3 +447,11 @@ def due_soon(scheme, status, at, days: int = 30, start=None) -> pd.DataFrame:
     j["_order"] = j["task_id"].map(_plan_order(scheme))
     j = j.sort_values(["days_left", "_order", "lead"], kind="mergesort")
     return _tidy(j[["task_id", "group", "lead", "period", "deadline", "days_left", "label"]])
+
+
+def not_scored_here(plan, scheme, command: str = "award") -> InputError:
+    """The error ``emusim award|score --level <tasks level>`` gets: tasks are judged by ``emusim tasks``."""
+    from .i18n import Message
+
+    return InputError([Problem(Message("tasks.use_tasks_command", command=command, level=scheme.level,
+                                       plan=plan.file or plan.id), file=plan.file, path=f"--level {scheme.level}")])
