@@ -42,12 +42,12 @@ _TIER_KEYS = {"id", "label", "label_en", "quota", "quota_individuals", "pool", "
 _NOM_KEYS = {"parent_level", "group", "per_parent", "individuals_per_parent", "extra", "notes"} | _SOURCE_KEYS
 _EXTRA_KEYS = {"per_parent", "min_children", "individuals_per_parent", "notes"} | _SOURCE_KEYS
 _TASK_KEYS = {"id", "group", "label", "label_en", "lead", "partners", "result", "deadline",
-              "deadline_text", "notes"} | _SOURCE_KEYS
+              "deadline_text", "maintain", "notes"} | _SOURCE_KEYS
 _REPORT_KEYS = {"id", "day", "window_start_day", "window_end_day", "date", "inclusive", "label",
                 "label_en", "notes"} | _SOURCE_KEYS
 _TARGET_KEYS = {"id", "indicator", "op", "target", "deadline", "label", "label_en",
                 "notes"} | _SOURCE_KEYS
-_TIMELINE_KEYS = {"id", "date", "label", "label_en", "notes"} | _SOURCE_KEYS
+_TIMELINE_KEYS = {"id", "date", "inclusive", "label", "label_en", "notes"} | _SOURCE_KEYS
 _TOTAL_KEYS = {"tier", "collectives", "individuals", "notes"} | _SOURCE_KEYS
 
 
@@ -208,6 +208,7 @@ def load_plan(path: str | Path, catalog: Catalog | None = None, *, check_indicat
 def _timeline_entry(r: _Reader, node) -> TimelineEntry:
     node = r.mapping(node, "timeline entry", _TIMELINE_KEYS)
     return TimelineEntry(id=r.text(node, "id"), date=r.date(node, "date", f"timeline '{node.get('id')}'"),
+                         inclusive=r.flag(node, "inclusive", f"timeline '{node.get('id')}'", default=True),
                          label=r.text(node, "label"), label_en=r.text(node, "label_en"), source=r.source(node))
 
 
@@ -438,7 +439,8 @@ def _task(r: _Reader, node, what) -> Task:
                 label=r.text(node, "label"), label_en=r.text(node, "label_en"),
                 lead=_names(node.get("lead")), partners=_names(node.get("partners")),
                 result=r.text(node, "result"), deadline=_deadline(r, node, f"{what} task '{tid}'"),
-                deadline_text=r.text(node, "deadline_text"), source=r.source(node), line=line_of(node))
+                deadline_text=r.text(node, "deadline_text"), maintain=r.flag(node, "maintain", f"{what} task '{tid}'"),
+                source=r.source(node), line=line_of(node))
 
 
 def _reporting(r: _Reader, node, what) -> ReportingEntry:

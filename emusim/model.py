@@ -209,6 +209,9 @@ class Task:
     result: str = ""
     deadline: _dt.date | str | None = None
     deadline_text: str = ""
+    #: "Hoàn thành … và duy trì (thực hiện) thường xuyên": after the deadline, kept up month by
+    #: month (judged from the monthly reports where the status table has them; emusim.tasks)
+    maintain: bool = False
     source: Source = field(default_factory=Source)
     line: int | None = None
 
@@ -253,6 +256,8 @@ class Target:
 class TimelineEntry:
     id: str
     date: _dt.date | None = None
+    #: False for "trước ngày X" (before X): the last day is X − 1, as for tasks and reports
+    inclusive: bool = True
     label: str = ""
     label_en: str = ""
     source: Source = field(default_factory=Source)
