@@ -50,6 +50,13 @@ assert 0 <= brier <= 1
 assert any(str(f).endswith(".xlsx") for f in files), files
 assert any(str(f).endswith(".png") for f in files), files
 """,
+    "07_after_the_merger.ipynb": """
+assert collapse_error is not None and "former_district" in collapse_error and "None" not in collapse_error
+assert list(study.summary.index) == ["former_district", "cluster", "province"]
+assert study.summary.loc["province", "nominees"] == study.award_tables["province"]["eligible"].sum()
+assert (study.summary["awards"] <= 14).all() and (scaled.summary["awards"] <= 9).all()
+assert len(kh21.communes) == 124
+""",
     "explorer.ipynb": """
 assert (explorer.award_table["award"] == "chairman").sum() == 5
 city0 = set(explorer.award_table.query("urban_class == 'city' and eligible").index)

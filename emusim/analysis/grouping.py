@@ -103,7 +103,7 @@ def _summary_row(aw: pd.DataFrame, reg: pd.DataFrame, tiers, lang: str) -> dict:
     return row
 
 
-def grouping_study(plan="scenarios/ha_giang_186_2023.yaml", level: str = "commune", registry="tuyen_quang_2025",
+def grouping_study(plan="ha_giang_186_2023", level: str = "commune", registry="tuyen_quang_2025",
                    clusters=SAMPLE_CLUSTERS, values: pd.DataFrame | None = None, seed: int = 1,
                    period: str = "2025-09", groupings: Sequence[str] = GROUPINGS,
                    quotas: Mapping[str, int | None] | None = None,
