@@ -186,3 +186,35 @@ def test_lint_reports_unmapped_two_level_classes(capsys):
     main(["lint", "scenarios/ha_giang_186_2023.yaml", "--registry", "tuyen_quang_2025", "--min-level", "warning"])
     out = capsys.readouterr().out
     assert "uplift.ward" in out and "uplift.former_township" in out
+
+
+def test_monte_carlo_takes_the_grouping_as_a_discrete_factor():
+    from emusim.analysis.montecarlo import montecarlo
+
+    reg = two_level_registry()
+    scheme = small_scheme("cluster")
+    mc = montecarlo(scheme, VALUES, {"awards.nomination.group": {"choice": ["cluster", "province"]}}, n=40,
+                    registry=reg, seed=3)
+    # C3 (70) wins police province-wide and is not nominated in its cluster (3rd of K1, 2 slots);
+    # C6 (50) wins police only as K3's nominee: in every replication exactly one of them wins
+    p = mc.per_unit["p_any"]
+    assert 0 < p["C3"] < 1 and p["C3"] + p["C6"] == pytest.approx(1.0) and p["C1"] == 1
+
+
+def test_grouping_study_on_merged_tuyen_quang():
+    """The study: same scores, three groupings; province-wide every eligible unit is a nominee."""
+    from emusim import charts
+    from emusim.analysis.grouping import grouping_study
+
+    study = grouping_study(seed=1, period="2025-09")
+    assert list(study.summary.index) == ["former_district", "cluster", "province"]
+    eligible = int(study.award_tables["province"]["eligible"].sum())
+    assert study.summary.loc["province", "nominees"] == eligible
+    assert study.summary.loc["former_district", "former_districts"] == 18
+    assert (study.summary["awards"] <= 14).all()                           # 5 + 9 caps
+    assert any("GIẢ LẬP" in a for a in study.assumptions)                  # the cluster file is synthetic
+    assert len(study.changes) > 0
+    assert set(study.equity["cluster"].by_urban_class.index) >= {"ward", "rural"}
+    for lang in ("vi", "en"):
+        fig = charts.grouping(study, lang=lang)
+        assert not charts.missing_glyphs(fig)
