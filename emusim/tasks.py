@@ -24,7 +24,18 @@ What is judged
   (due 09/12/2025) falls on the same day as December's monthly report and is not counted
   a second time.
 * **Tasks without a date** (``deadline: null``) are not judged: they are counted in
-  ``n_no_date`` and listed in ``no_date_tasks``.
+  ``n_no_date`` and listed in ``no_date_tasks``. That includes the tasks worded "Thực hiện
+  thường xuyên theo chỉ đạo / hướng dẫn … Trung ương" (the centre sets the pace; the rule of
+  scenarios/README.md).
+* **"Hoàn thành … và duy trì thường xuyên"** (``maintain: true``): the completion is judged on
+  the deadline, and the upkeep ("duy trì") month by month after it, on the monthly report's
+  last day, for the tasks whose status rows include monthly rows (``period``); without them
+  only the completion is judged.
+* **"UBND cấp xã"** (every commune's people's committee): with a registry and status rows that
+  name single communes (name, short name or code), the task becomes one obligation per
+  commune of the registry (``commune:<locality_id>`` keys; a commune without a row has not
+  done it), so the communes can be ranked; ``score_tasks`` then has one row per commune
+  (``is_commune``, ``locality_id``).
 
 An obligation due on or before ``at`` is *on time* when completed on or before its due
 date, *late* when completed after it but by ``at``, *overdue* when not completed by ``at``.

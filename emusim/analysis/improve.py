@@ -285,9 +285,12 @@ def _requirement(scheme: Scheme, st: pd.DataFrame, aw: pd.DataFrame, unit: str, 
     nominees = aw_o[aw_o["nominated"]]
     nom = scheme.awards.nomination
     parent = aw.at[unit, "parent_id"]
-    if nom is not None:
+    if nom is not None and nom.group != "province":  # "province": no nomination step
+        from ..clusters import nomination_grouping
+
         parents = aw["parent_id"].to_numpy(dtype=object)
-        slots = int(nomination_slots(nom, parents, registry, scheme.unit_level)[aw.index.get_loc(unit)])
+        sizes = nomination_grouping(nom, aw.index, registry, scheme.unit_level, st).sizes  # clusters, former districts too
+        slots = int(nomination_slots(nom, parents, registry, scheme.unit_level, sizes=sizes)[aw.index.get_loc(unit)])
         if slots <= 0:
             return {"impossible": f"its parent {parent} nominates no unit",
                     "impossible_vi": f"đơn vị cấp trên {parent} không đề nghị đơn vị nào", "refs": []}
