@@ -193,6 +193,8 @@ def change_value(path: str, current):
         return st.one_of(st.none(), st.integers(0, 6))
     if path.endswith(".per_parent"):
         return st.integers(0, 3)
+    if path == "awards.nomination.group":
+        return st.sampled_from(["parent", "cluster", "former_district", "province"])
     if path == "proportional_basis":
         return st.sampled_from(BASES)
     if path == "min_met":
