@@ -177,7 +177,7 @@ def cmd_score(args, award: bool = False) -> int:
             return 0
     table = score(scheme, values, registry)
     if award:
-        aw = allocate(table, scheme, registry)
+        aw = allocate(table, scheme, registry, lang=getattr(args, "lang", None))
         table = aw.join(table.drop(columns=[c for c in table.columns if c in aw.columns]))
         table = table.sort_values("rank")
     if args.out:
