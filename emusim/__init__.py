@@ -20,6 +20,7 @@ from .simulate import apply_merger, load_calibration, simulate
 from .observations import read_observations
 from .engine import score
 from .allocate import allocate
+from .clusters import assign_clusters, two_level_classes
 from .tasks import due_soon, overdue, score_tasks
 from .forecast import brier_score, forecast, reliability_table
 from .explain import explain
@@ -28,7 +29,8 @@ from .diff import AwardDiff, diff
 __all__ = [
     "AdjustError", "AwardDiff", "Catalog", "Criterion", "EmusimError", "Finding", "Gate", "Indicator",
     "InputError", "Panel", "Plan", "Problem", "RegistryError", "Scheme", "Tier",
-    "allocate", "ancestors", "apply_merger", "brier_score", "children_count", "diff", "due_soon",
+    "allocate", "ancestors", "apply_merger", "assign_clusters", "brier_score", "children_count", "diff", "due_soon",
+    "two_level_classes",
     "explain", "forecast", "lint", "load_calibration", "load_catalog", "load_plan",
     "load_registry", "overdue", "read_observations", "reliability_table", "scheme_from_dict",
     "score", "score_tasks", "simulate",

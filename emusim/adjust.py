@@ -20,6 +20,7 @@ Paths (ids may contain dots; the last component is the field):
 ``awards.<tier>.quota``                 non-negative integer or None (no cap)
 ``awards.<tier>.quota_individuals``     non-negative integer or None
 ``awards.nomination.per_parent``        non-negative integer (also extra_per_parent, extra_min_children)
+``awards.nomination.group``             parent, cluster, former_district or province (emusim.clusters)
 ``proportional_basis``                  attainment, rate, threshold
 ``min_met``                             standards schemes only: whole number or None
 ``tolerance``                           number in [0, 1]
@@ -44,12 +45,12 @@ from .errors import AdjustError, Problem
 from .i18n import Message
 from .validate import field_problem, indicator_unit
 from .yamlio import load_scalar
-from .model import BASES, GATE_MODES, OPS, URBAN_CLASSES, Awards, Scheme, Source, UpliftEntry
+from .model import ALL_URBAN_CLASSES, BASES, GATE_MODES, NOMINATION_GROUPS, OPS, URBAN_CLASSES, Awards, Scheme, Source, UpliftEntry
 
 _CRIT_FIELDS = {"target", "max", "points", "unit", "op", "uplift", "basis"}
 _GATE_FIELDS = {"mode", "target", "op", "uplift"}
 _TIER_FIELDS = {"quota", "quota_individuals", "allocate"}
-_NOM_FIELDS = {"per_parent", "extra_per_parent", "extra_min_children", "individuals_per_parent"}
+_NOM_FIELDS = {"per_parent", "extra_per_parent", "extra_min_children", "individuals_per_parent", "group"}
 
 
 #: adjust path field → the rule of :mod:`emusim.validate` it is checked with
@@ -80,6 +81,9 @@ def _check_value(field: str, value, obj=None, scheme: Scheme | None = None):
     elif field in ("basis", "proportional_basis"):
         if value not in BASES:
             return f"must be one of {', '.join(BASES)}, not {value!r}"
+    elif field == "group":
+        if value not in NOMINATION_GROUPS:
+            return f"must be one of {', '.join(NOMINATION_GROUPS)}, not {value!r}"
     elif field == "mode":
         if value not in GATE_MODES:
             return f"must be one of {', '.join(GATE_MODES)}, not {value!r}"
@@ -146,7 +150,7 @@ def validate(scheme: Scheme, changes: Mapping[str, Any]) -> list[Problem]:
             msg = _check_value(path, value)
         elif path.startswith("uplift."):
             cls = path.split(".", 1)[1]
-            msg = (f"unknown urban class '{cls}' (known: {', '.join(URBAN_CLASSES)})" if cls not in URBAN_CLASSES
+            msg = (f"unknown urban class '{cls}' (known: {', '.join(ALL_URBAN_CLASSES)})" if cls not in ALL_URBAN_CLASSES
                    else _check_value("uplift_value", value))
         elif path.startswith("awards.nomination."):
             field = path.rsplit(".", 1)[1]
@@ -249,7 +253,7 @@ def parameters(scheme: Scheme) -> dict[str, Any]:
     out: dict[str, Any] = {"proportional_basis": scheme.proportional_basis}
     if scheme.kind == "standards":
         out["min_met"] = scheme.min_met
-    for cls in URBAN_CLASSES:
+    for cls in URBAN_CLASSES + tuple(c for c in ALL_URBAN_CLASSES if c in scheme.uplift and c not in URBAN_CLASSES):
         out[f"uplift.{cls}"] = scheme.uplift_value(cls)
     for g in scheme.groups:
         if g.max and g.part == "A":
@@ -266,6 +270,7 @@ def parameters(scheme: Scheme) -> dict[str, Any]:
         out[f"awards.{t.id}.quota"] = t.quota
     if scheme.awards.nomination is not None:
         out["awards.nomination.per_parent"] = scheme.awards.nomination.per_parent
+        out["awards.nomination.group"] = scheme.awards.nomination.group
     return out
 
 

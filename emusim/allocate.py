@@ -5,8 +5,10 @@ Steps, as the plans prescribe:
 1. **Eligibility** — every hard gate holds (and, for standards schemes, the standards).
 2. **Nomination** inside each parent unit (Hà Giang IV.2.3: "mỗi huyện, thành phố lựa
    chọn 01 tập thể … thuộc cấp xã đạt tiêu chí và có kết quả cao nhất"; districts with
-   many communes one more; IV.2.4: two villages per district). Without a nomination rule
-   every eligible unit is a nominee.
+   many communes one more; IV.2.4: two villages per district). The group is the scheme's
+   ``awards.nomination.group`` (:mod:`emusim.clusters`): the parent level, an emulation
+   cluster, the former district, or the whole province (no nomination step). Without a
+   nomination rule every eligible unit is a nominee.
 3. **Provincial ranking** of nominees ("tính tổng điểm từ cao xuống thấp").
 4. **Tiers filled in order** (Bằng khen of the Chairman, then Giấy khen of the Police
    Director); each quota is a cap ("không quá"): fewer nominees, fewer awards. A tier with
@@ -19,14 +21,26 @@ award cut-off is reported in ``award_table.attrs["ties"]`` and in the ``tie`` co
 The award table has, for every unit: ``award`` (tier id or None), ``rank`` (1 = best in
 the province by the ranking chain), ``nominated``, ``reason`` (why it got nothing, or
 which tier it won and how), plus ``total``, ``eligible``, ``parent_id``,
-``nominee_rank``, ``flags`` (soft gates failed) and ``tie``.
+``nominee_rank``, ``flags`` (soft gates failed) and ``tie``. ``parent_id`` is the unit's
+nomination group (a cluster or former-district id under those groupings).
+
+Reasons, flags and tie notes come from the message catalogue
+(``emusim/i18n/messages/allocate.yaml``), Vietnamese unless ``lang="en"`` or the i18n
+context says otherwise; tiers are named by their Vietnamese label. The same reason in
+structured form is in ``reason_code`` (not_eligible, not_nominated, below_cutoff,
+below_cutoff_tie, awarded, no_tier, no_award_left) and ``reason_params`` (JSON), so tools
+render it in any language (:func:`reasons`) without parsing text.
 """
 from __future__ import annotations
+
+import json
 
 import numpy as np
 import pandas as pd
 
+from .clusters import nomination_grouping
 from .engine import rank_order, ranking_keys
+from .i18n import catalogue, check_lang, t
 from .model import Nomination, Scheme
 from .registry import ancestor_ids
 
@@ -53,31 +67,22 @@ def parent_sizes(parents, registry: pd.DataFrame | None, unit_level: str, parent
     return parents.map(counts).fillna(0).to_numpy(dtype=int)
 
 
-def nomination_slots(nomination: Nomination, parents, registry: pd.DataFrame | None, unit_level: str) -> np.ndarray:
-    """For each entry of ``parents``: how many nominees that parent may put forward.
+def nomination_slots(nomination: Nomination, parents, registry: pd.DataFrame | None, unit_level: str,
+                     sizes: np.ndarray | None = None) -> np.ndarray:
+    """For each entry of ``parents``: how many nominees that parent (or group) may put forward.
 
     Hà Giang IV.2.3: "mỗi huyện, thành phố lựa chọn 01 tập thể …; những huyện có nhiều xã …
-    sẽ được khen thưởng thêm 01" — ``per_parent``, plus ``extra_per_parent`` for a parent
-    with at least ``extra_min_children`` units of the level.
+    sẽ được khen thưởng thêm 01" — ``per_parent``, plus ``extra_per_parent`` for a group
+    with at least ``extra_min_children`` units of the level. ``sizes`` (units per group, as
+    :func:`emusim.clusters.nomination_grouping` counts them) replaces the parent count for
+    clusters and former districts.
     """
     slots = np.full(len(parents), nomination.per_parent, dtype=int)
     if nomination.extra_per_parent and nomination.extra_min_children is not None:
-        sizes = parent_sizes(parents, registry, unit_level, nomination.parent_level)
+        if sizes is None:
+            sizes = parent_sizes(parents, registry, unit_level, nomination.parent_level)
         slots += np.where(sizes >= nomination.extra_min_children, nomination.extra_per_parent, 0)
     return slots
-
-
-class _LazyNames:
-    """Names of parent units, looked up only for the few parents a reason mentions."""
-
-    def __init__(self, registry: pd.DataFrame):
-        self._names = registry["name"]
-
-    def get(self, key, default=None):
-        try:
-            return str(self._names.loc[key])
-        except KeyError:
-            return default
 
 
 def _fmt(x: float) -> str:
@@ -92,8 +97,93 @@ def _describe_tie(a: pd.Series, b: pd.Series, kind: str) -> str:
     return "locality_id"
 
 
-def allocate(score_table: pd.DataFrame, scheme: Scheme, registry: pd.DataFrame | None = None) -> pd.DataFrame:
-    """The award table for ``score_table`` under ``scheme``'s award rules."""
+# ------------------------------------------------------------------------------ reasons
+def _tier_name(scheme: Scheme | None, tier_id: str, lang: str) -> str:
+    """A tier's Vietnamese label in Vietnamese text; its id in English (as tools parse it)."""
+    if lang == "vi" and scheme is not None:
+        try:
+            return scheme.awards.tier(tier_id).label or tier_id
+        except KeyError:
+            return tier_id
+    return tier_id
+
+
+def _group_name(params: dict, lang: str) -> str:
+    kind, name = params.get("group_kind"), params.get("group_name")
+    if kind in ("cluster", "former_district"):
+        return t(f"clusters.name_{kind}", lang, name=name)
+    return str(name)
+
+
+def _key_name(key: str, lang: str) -> str:
+    return t(f"allocate.key_{key}", lang) if f"allocate.key_{key}" in catalogue() else key
+
+
+def _tie_text(tie: dict | None, scheme: Scheme | None, lang: str) -> str:
+    if not tie:
+        return ""
+    where = (t("allocate.where_nomination", lang, group=_group_name(tie, lang)) if tie["where"] == "nomination"
+             else t("allocate.where_cutoff", lang, tier=_tier_name(scheme, tie["tier"], lang)))
+    return t("allocate.tie", lang, what=_key_name(tie["key"], lang), where=where,
+             decided=_key_name(tie["decided"], lang))
+
+
+def reason_text(code: str, params: dict | str | None, scheme: Scheme | None = None, lang: str | None = None) -> str:
+    """The reason of an award-table row from its ``reason_code`` and ``reason_params``, in ``lang``.
+
+    >>> reason_text("below_cutoff", {"gap": 3.5, "unit": "points"}, lang="vi")
+    'thấp hơn ngưỡng khen thưởng 3,5 điểm'
+    >>> reason_text("not_nominated", {"group_kind": "cluster", "group_name": "Cụm 2", "position": 2, "slots": 1}, lang="en")
+    'not nominated by emulation cluster Cụm 2: ranked 2 among its eligible units; it nominates 1'
+    """
+    lang = check_lang(lang)
+    if isinstance(params, str):
+        params = json.loads(params) if params else {}
+    params = params or {}
+    if code == "not_eligible":
+        parts = [t("allocate.gate_failed", lang, items=params["gates"])] if params.get("gates") else []
+        if params.get("standards"):
+            parts.append(t("allocate.standards_not_met", lang, items=params["standards"]))
+        return "; ".join(parts) or t("allocate.not_eligible", lang)
+    if code == "not_nominated":
+        return t("allocate.not_nominated", lang, group=_group_name(params, lang), position=params["position"],
+                 slots=params["slots"])
+    if code == "below_cutoff":
+        return t("allocate.below_cutoff", lang, gap=float(params["gap"]),
+                 unit=t(f"allocate.unit_{params['unit']}", lang))
+    if code == "below_cutoff_tie":
+        tie = _tie_text(params.get("tie"), scheme, lang) or t("allocate.equal", lang, what=_key_name(params["key"], lang))
+        return t("allocate.below_cutoff_tie", lang, tie=tie)
+    if code == "awarded":
+        return t("allocate.awarded", lang, tier=_tier_name(scheme, params["tier"], lang), position=params["position"],
+                 n=params["n"])
+    if code in ("no_tier", "no_award_left"):
+        return t(f"allocate.{code}", lang)
+    return ""
+
+
+def reasons(award_table: pd.DataFrame, scheme: Scheme | None = None, lang: str | None = None) -> pd.Series:
+    """Every row's reason in ``lang`` (from the structured columns; the ``reason`` text when they are absent)."""
+    if "reason_code" not in award_table:
+        return award_table["reason"].astype(object)
+    memo: dict = {}
+    out = []
+    for code, params in zip(award_table["reason_code"], award_table["reason_params"]):
+        key = (code, params)
+        if key not in memo:
+            memo[key] = reason_text(code, params, scheme, lang)
+        out.append(memo[key])
+    return pd.Series(out, index=award_table.index, dtype=object)
+
+
+def allocate(score_table: pd.DataFrame, scheme: Scheme, registry: pd.DataFrame | None = None,
+             lang: str | None = None) -> pd.DataFrame:
+    """The award table for ``score_table`` under ``scheme``'s award rules.
+
+    Reasons are written in ``lang`` (default: the current language, Vietnamese unless set);
+    ``reason_code`` and ``reason_params`` (JSON) hold them in structured form.
+    """
+    lang = check_lang(lang)
     kind = scheme.kind if scheme.kind in ("points", "standards") else "points"
     st = score_table
     n = len(st)
@@ -103,35 +193,33 @@ def allocate(score_table: pd.DataFrame, scheme: Scheme, registry: pd.DataFrame |
     rank[order] = np.arange(1, n + 1)
     eligible = st["eligible"].to_numpy(dtype=bool)
     ties: list[dict] = []
-    tie_note = np.full(n, "", dtype=object)
+    tie_info: list = [None] * n
     first_key = ranking_keys(kind)[0][0]
     primary = st[first_key].to_numpy(dtype=float)
 
-    def note_tie(win: int, lose: int, where: str):
+    def note_tie(win: int, lose: int, where: dict):
         if abs(primary[win] - primary[lose]) <= 1e-9:
             decided = _describe_tie(st.iloc[win], st.iloc[lose], kind)
-            ties.append({"where": where, "winner": ids[win], "loser": ids[lose], first_key: primary[win], "decided_by": decided})
-            msg = f"tie on {first_key} at {where} broken by {decided}"
-            tie_note[win] = tie_note[lose] = msg
+            ties.append({"where": where.get("tier") or where.get("group_name"), "winner": ids[win], "loser": ids[lose],
+                         first_key: primary[win], "decided_by": decided})
+            tie_info[win] = tie_info[lose] = {"key": first_key, "decided": decided, **where}
 
-    # --- parents and nomination ---------------------------------------------------------
+    # --- nomination groups ---------------------------------------------------------------
     nom = scheme.awards.nomination
+    grouping = nomination_grouping(nom, ids, registry, scheme.unit_level, st) if nom is not None else None
     parent = np.full(n, None, dtype=object)
-    parent_name: dict = {}
-    if nom is not None and registry is not None:
-        parent = ancestor_ids(registry, ids, nom.parent_level)
-        if "name" in registry:
-            parent_name = _LazyNames(registry)
+    if grouping is not None:
+        parent = grouping.keys
     elif "parent_id" in st:
         parent = st["parent_id"].to_numpy(dtype=object)
 
     nominated = eligible.copy()
     slots_of_unit = np.zeros(n, dtype=int)
     position_in_parent = np.zeros(n, dtype=int)
-    if nom is not None:
+    if grouping is not None and grouping.nominates:
         codes, _ = pd.factorize(pd.Series(parent, dtype=object), use_na_sentinel=False)
-        slots_of_unit = nomination_slots(nom, parent, registry, scheme.unit_level)
-        # rank of each eligible unit inside its parent, following the provincial order
+        slots_of_unit = nomination_slots(nom, parent, registry, scheme.unit_level, sizes=grouping.sizes)
+        # rank of each eligible unit inside its group, following the provincial order
         elig_order = order[eligible[order]]
         by_parent = elig_order[np.argsort(codes[elig_order], kind="stable")]
         grp = codes[by_parent]
@@ -145,7 +233,8 @@ def allocate(score_table: pd.DataFrame, scheme: Scheme, registry: pd.DataFrame |
             k = np.flatnonzero((codes[by_parent] == codes[lose]) & (position_in_parent[by_parent] == slots_of_unit[lose]))
             if len(k):
                 win = by_parent[k[0]]
-                note_tie(win, lose, f"nomination in {parent_name.get(parent[lose], parent[lose])}")
+                note_tie(win, lose, {"where": "nomination", "group_kind": grouping.kind,
+                                     "group_name": grouping.name(parent[lose])})
 
     # --- tiers ---------------------------------------------------------------------------
     award = np.full(n, None, dtype=object)
@@ -162,7 +251,8 @@ def allocate(score_table: pd.DataFrame, scheme: Scheme, registry: pd.DataFrame |
         if take:
             cutoff_pos = nominee_order[cursor + take - 1]
             if cursor + take < len(nominee_order):
-                note_tie(nominee_order[cursor + take - 1], nominee_order[cursor + take], f"cut-off of {tier.id}")
+                note_tie(nominee_order[cursor + take - 1], nominee_order[cursor + take],
+                         {"where": "cutoff", "tier": tier.id})
         cursor += take
 
     # --- reasons (vectorised over units) -------------------------------------------------
@@ -185,37 +275,51 @@ def allocate(score_table: pd.DataFrame, scheme: Scheme, registry: pd.DataFrame |
     failed_hard = join_failed(hard)
     failed_std = join_failed(unmet)
     soft_failed = join_failed(soft)
-    flags = np.where(soft_failed != "", "soft gate failed: " + soft_failed, "").astype(object)
+    soft_text = {p: t("allocate.soft_failed", lang, items=p) for p in set(soft_failed) if p}
+    flags = np.array([soft_text.get(p, "") for p in soft_failed], dtype=object)
 
-    reason = np.full(n, "", dtype=object)
-    gate_part = np.where(failed_hard != "", "gate failed: " + failed_hard, "")
-    std_part = np.where(failed_std != "", "standards not met: " + failed_std, "")
-    both = np.where((gate_part != "") & (std_part != ""), gate_part + "; " + std_part, gate_part + std_part)
-    reason = np.where(~eligible, np.where(both != "", both, "not eligible"), reason).astype(object)
-
+    code = np.full(n, "", dtype=object)
+    params: list = [None] * n
+    for pos in np.flatnonzero(~eligible):
+        code[pos] = "not_eligible"
+        params[pos] = {"gates": failed_hard[pos], "standards": failed_std[pos]}
     for pos in np.flatnonzero(eligible & ~nominated):
-        p = parent[pos]
-        reason[pos] = (f"not nominated by {parent_name.get(p, p)}: ranked {position_in_parent[pos]} "
-                       f"among its eligible units; it nominates {slots_of_unit[pos]}")
+        code[pos] = "not_nominated"
+        params[pos] = {"group_kind": grouping.kind, "group": parent[pos], "group_name": grouping.name(parent[pos]),
+                       "position": int(position_in_parent[pos]), "slots": int(slots_of_unit[pos])}
     cut_value = primary[cutoff_pos] if cutoff_pos is not None else None
-    unit_word = "points" if kind == "points" else "standards met"
+    unit_word = "points" if kind == "points" else "standards"
     for pos in np.flatnonzero(nominated & (award == None)):  # noqa: E711 - elementwise on an object array
         if not tiers:
-            reason[pos] = "no award tier is allocated by this scheme"
+            code[pos] = "no_tier"
         elif cut_value is None:
-            reason[pos] = "no award left (every quota is 0)"
+            code[pos] = "no_award_left"
         else:
             gap = cut_value - primary[pos]
-            reason[pos] = (f"below cut-off by {_fmt(gap)} {unit_word}" if gap > 1e-9
-                           else f"below cut-off on the tie-break chain ({tie_note[pos] or 'equal ' + first_key})")
+            if gap > 1e-9:
+                code[pos], params[pos] = "below_cutoff", {"gap": float(_fmt(gap)), "unit": unit_word}
+            else:
+                code[pos], params[pos] = "below_cutoff_tie", {"key": first_key, "tie": tie_info[pos]}
     for pos in np.flatnonzero(award != None):  # noqa: E711
-        reason[pos] = f"{award[pos]}: {nominee_rank[pos]} of {len(nominee_order)} nominees"
+        code[pos] = "awarded"
+        params[pos] = {"tier": award[pos], "position": int(nominee_rank[pos]), "n": int(len(nominee_order))}
+    params_json = np.array([json.dumps(p, ensure_ascii=False, sort_keys=True) if p else "" for p in params], dtype=object)
+    memo: dict = {}
+    reason = np.empty(n, dtype=object)
+    for pos in range(n):
+        key = (code[pos], params_json[pos])
+        if key not in memo:
+            memo[key] = reason_text(code[pos], params[pos], scheme, lang)
+        reason[pos] = memo[key]
+    tie_note = np.array([_tie_text(x, scheme, lang) for x in tie_info], dtype=object)
     table = pd.DataFrame(
         {
             "award": pd.Series(award, dtype=object, index=st.index),
             "rank": rank,
             "nominated": nominated,
             "reason": reason,
+            "reason_code": code,
+            "reason_params": params_json,
             "total": st["total"].to_numpy(),
             "eligible": eligible,
             "parent_id": parent,
@@ -230,5 +334,7 @@ def allocate(score_table: pd.DataFrame, scheme: Scheme, registry: pd.DataFrame |
             table.insert(0, col, st[col].to_numpy())
     table.attrs["ties"] = ties
     table.attrs["scheme"] = scheme.name
+    table.attrs["nomination_group"] = grouping.kind if grouping is not None else None
+    table.attrs["lang"] = lang
     table.attrs["awards_given"] = {t.id: int((award == t.id).sum()) for t in tiers}
     return table

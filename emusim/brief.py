@@ -43,7 +43,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from .allocate import allocate
+from .allocate import allocate, reasons as _allocate_reasons
 from .charts import style
 from .engine import score
 from .errors import InputError, Problem
@@ -323,8 +323,9 @@ def write_award_xlsx(path: Path, plan, scheme, st: pd.DataFrame, aw: pd.DataFram
     if scheme.awards.nomination is not None:
         cols.append(("Khen thưởng", "Được huyện đề cử", lambda i, k: "Có" if bool(aw.at[i, "nominated"]) else "", None, 9, "fixed"))
     cols.append(("Khen thưởng", "Hình thức khen thưởng", lambda i, k: _tier_label(scheme, aw.at[i, "award"], "vi"), None, 26, "award"))
-    cols.append(("Khen thưởng", "Lý do", lambda i, k: reason_text(aw.at[i, "reason"], scheme, "vi"), None, 46, "reason"))
-    cols.append(("Khen thưởng", "Reason (EN)", lambda i, k: reason_text(aw.at[i, "reason"], scheme, "en"), None, 40, "reason"))
+    why = {lg: _allocate_reasons(aw, scheme, lg) for lg in ("vi", "en")}  # from reason_code/params: no text parsing
+    cols.append(("Khen thưởng", "Lý do", lambda i, k: reason_text(why["vi"][i], scheme, "vi"), None, 46, "reason"))
+    cols.append(("Khen thưởng", "Reason (EN)", lambda i, k: reason_text(why["en"][i], scheme, "en"), None, 40, "reason"))
 
     wb = Workbook()
     ws = wb.active

@@ -21,6 +21,8 @@ def add_scheme_options(p: argparse.ArgumentParser, data_required: bool = False) 
     add_sheet_option(p)
     p.add_argument("--registry", help="registry name or CSV (default: the plan's)")
     p.add_argument("--period", help="evaluation month YYYY-MM (default: the plan's evaluation period)")
+    p.add_argument("--clusters", metavar="CSV", help="emulation clusters (locality_id,cluster): registry column "
+                   "'cluster' for --set awards.nomination.group=cluster")
     p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
                    help="adjust the scheme, e.g. --set uplift.city=0.2 (repeatable)")
 
@@ -37,6 +39,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("files", nargs="+", metavar="FILE")
     p.add_argument("--min-level", choices=("error", "warning", "info"), default="info",
                    help="show findings of this level and above (default: all)")
+    p.add_argument("--registry", help="also check each scheme against this registry (urban classes, nomination groups)")
+    p.add_argument("--clusters", metavar="CSV", help="emulation clusters for --registry")
 
     p = sub.add_parser("simulate", help="simulate monthly indicator trajectories for a registry")
     p.add_argument("--registry", required=True)
@@ -98,6 +102,10 @@ def load_panel(args, registry_name, period, scheme=None, owner: str = "the plan"
         raise InputError(f"no registry: give --registry ({owner} names none)")
     note_input(registry_name)
     registry = load_registry(registry_name)
+    if getattr(args, "clusters", None):
+        from .clusters import assign_clusters
+
+        registry = assign_clusters(registry, args.clusters)
     if args.data:
         from .observations import read_observations
 
@@ -132,6 +140,10 @@ def cmd_lint(args) -> int:
                 print(f"{p.where() or f}: error: {p.text()}", file=sys.stderr)
             continue
         findings = lint(plan)
+        if args.registry:
+            from .clusters import plan_registry_findings
+
+            findings = findings + plan_registry_findings(plan, args.registry, args.clusters)
         counts = {lvl: sum(1 for x in findings if x.level == lvl) for lvl in LEVELS}
         for x in findings:
             if x.level in show:
@@ -163,6 +175,10 @@ def cmd_score(args, award: bool = False) -> int:
     if args.out:
         check_output(args.out, args.force)
     plan, scheme = load_scheme(args)
+    if scheme.kind == "tasks":
+        from .tasks import not_scored_here
+
+        raise not_scored_here(plan, scheme, "award" if award else "score")
     registry, values, period = load_values(args, plan, scheme)
     if args.explain:
         from .explain import explain_text
@@ -172,7 +188,7 @@ def cmd_score(args, award: bool = False) -> int:
             return 0
     table = score(scheme, values, registry)
     if award:
-        aw = allocate(table, scheme, registry)
+        aw = allocate(table, scheme, registry, lang=getattr(args, "lang", None))
         table = aw.join(table.drop(columns=[c for c in table.columns if c in aw.columns]))
         table = table.sort_values("rank")
     if args.out:

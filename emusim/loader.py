@@ -16,7 +16,7 @@ from .errors import InputError, Problem
 from .i18n import Message
 from .validate import field_problem, indicator_unit
 from .model import (
-    BASES, GATE_MODES, KINDS, OPS, RULES, UNIT_LEVELS, URBAN_CLASSES,
+    ALL_URBAN_CLASSES, BASES, GATE_MODES, KINDS, NOMINATION_GROUPS, OPS, RULES, UNIT_LEVELS, URBAN_CLASSES,
     AwardTotal, Awards, Criterion, Event, Gate, Group, Nomination, Plan, ReportingEntry,
     Scheme, Source, Target, Task, Tier, TimelineEntry, UpliftEntry,
 )
@@ -41,15 +41,15 @@ _UPLIFT_KEYS = {"value", "notes"} | _SOURCE_KEYS
 _AWARDS_KEYS = {"tiers", "nomination", "ranking", "notes"} | _SOURCE_KEYS
 _TIER_KEYS = {"id", "label", "label_en", "quota", "quota_individuals", "pool", "allocate",
               "level_scope", "notes"} | _SOURCE_KEYS
-_NOM_KEYS = {"parent_level", "per_parent", "individuals_per_parent", "extra", "notes"} | _SOURCE_KEYS
+_NOM_KEYS = {"parent_level", "group", "per_parent", "individuals_per_parent", "extra", "notes"} | _SOURCE_KEYS
 _EXTRA_KEYS = {"per_parent", "min_children", "individuals_per_parent", "notes"} | _SOURCE_KEYS
 _TASK_KEYS = {"id", "group", "label", "label_en", "lead", "partners", "result", "deadline",
-              "deadline_text", "notes"} | _SOURCE_KEYS
+              "deadline_text", "maintain", "notes"} | _SOURCE_KEYS
 _REPORT_KEYS = {"id", "day", "window_start_day", "window_end_day", "date", "inclusive", "label",
                 "label_en", "notes"} | _SOURCE_KEYS
 _TARGET_KEYS = {"id", "indicator", "op", "target", "deadline", "label", "label_en",
                 "notes"} | _SOURCE_KEYS
-_TIMELINE_KEYS = {"id", "date", "label", "label_en", "notes"} | _SOURCE_KEYS
+_TIMELINE_KEYS = {"id", "date", "inclusive", "label", "label_en", "notes"} | _SOURCE_KEYS
 _TOTAL_KEYS = {"tier", "collectives", "individuals", "notes"} | _SOURCE_KEYS
 
 
@@ -219,6 +219,7 @@ def load_plan(path: str | Path, catalog: Catalog | None = None, *, check_indicat
 def _timeline_entry(r: _Reader, node) -> TimelineEntry:
     node = r.mapping(node, "timeline entry", _TIMELINE_KEYS)
     return TimelineEntry(id=r.text(node, "id"), date=r.date(node, "date", f"timeline '{node.get('id')}'"),
+                         inclusive=r.flag(node, "inclusive", f"timeline '{node.get('id')}'", default=True),
                          label=r.text(node, "label"), label_en=r.text(node, "label_en"), source=r.source(node))
 
 
@@ -243,8 +244,8 @@ def _scheme(r: _Reader, level: str, node, parent, plan_id: str) -> Scheme:
         r.problem(f"{what}: 'uplift' must be a mapping of urban class to {{value, ref, text}}", node, "uplift")
         up_node = {}
     for cls, entry in up_node.items():
-        if cls not in URBAN_CLASSES:
-            r.problem(f"{what}: uplift class '{cls}' is not one of {', '.join(URBAN_CLASSES)}", up_node, cls)
+        if cls not in ALL_URBAN_CLASSES:
+            r.problem(f"{what}: uplift class '{cls}' is not one of {', '.join(ALL_URBAN_CLASSES)}", up_node, cls)
             continue
         if isinstance(entry, (int, float)) and not isinstance(entry, bool):
             entry = LineDict(value=entry)
@@ -437,6 +438,7 @@ def _awards(r: _Reader, node, what, parent) -> Awards:
         nomination = Nomination(
             parent_level=parent_level,
             per_parent=r.count(n, "per_parent", nw, default=1, field="per_parent") or 0,
+            group=r.choice(n, "group", nw, NOMINATION_GROUPS, default="parent"),
             individuals_per_parent=r.count(n, "individuals_per_parent", nw, field="individuals_per_parent"),
             extra_per_parent=(r.count(extra, "per_parent", f"{nw} extra", default=0, field="extra_per_parent") or 0)
             if extra else 0,
@@ -476,7 +478,8 @@ def _task(r: _Reader, node, what) -> Task:
                 label=r.text(node, "label"), label_en=r.text(node, "label_en"),
                 lead=_names(node.get("lead")), partners=_names(node.get("partners")),
                 result=r.text(node, "result"), deadline=_deadline(r, node, f"{what} task '{tid}'"),
-                deadline_text=r.text(node, "deadline_text"), source=r.source(node), line=line_of(node))
+                deadline_text=r.text(node, "deadline_text"), maintain=r.flag(node, "maintain", f"{what} task '{tid}'"),
+                source=r.source(node), line=line_of(node))
 
 
 def _reporting(r: _Reader, node, what) -> ReportingEntry:

@@ -20,6 +20,12 @@ OPS = (">", ">=", "<", "<=", "==")
 BASES = ("attainment", "rate", "threshold")
 GATE_MODES = ("hard", "soft")
 URBAN_CLASSES = ("rural", "district_town", "city", "town")
+#: Urban classes of the two-level registries (from 1 July 2025; see emusim.clusters.two_level_classes):
+#: a phường, a xã made from a former city's communes, a xã that took in a former thị trấn.
+TWO_LEVEL_CLASSES = ("ward", "former_city", "former_township")
+ALL_URBAN_CLASSES = URBAN_CLASSES + TWO_LEVEL_CLASSES
+#: Where a nomination runs (``awards.nomination.group``; emusim.clusters).
+NOMINATION_GROUPS = ("parent", "cluster", "former_district", "province")
 UNIT_LEVELS = ("province", "agency", "district", "commune", "village", "enterprise")
 DEFAULT_TOLERANCE = 1e-9
 
@@ -159,6 +165,8 @@ class Nomination:
 
     parent_level: str
     per_parent: int = 1
+    #: parent (the parent level), cluster, former_district or province (no nomination step)
+    group: str = "parent"
     individuals_per_parent: int | None = None
     extra_per_parent: int = 0
     extra_min_children: int | None = None
@@ -201,6 +209,9 @@ class Task:
     result: str = ""
     deadline: _dt.date | str | None = None
     deadline_text: str = ""
+    #: "Hoàn thành … và duy trì (thực hiện) thường xuyên": after the deadline, kept up month by
+    #: month (judged from the monthly reports where the status table has them; emusim.tasks)
+    maintain: bool = False
     source: Source = field(default_factory=Source)
     line: int | None = None
 
@@ -245,6 +256,8 @@ class Target:
 class TimelineEntry:
     id: str
     date: _dt.date | None = None
+    #: False for "trước ngày X" (before X): the last day is X − 1, as for tasks and reports
+    inclusive: bool = True
     label: str = ""
     label_en: str = ""
     source: Source = field(default_factory=Source)

@@ -33,6 +33,7 @@ REQUIRED_COLUMNS = ("locality_id", "name", "level", "parent_id", "unit_type", "u
                     "lat", "lon", "population", "population_14plus", "synthetic")
 #: Urban classes of DESIGN §3.3 (same as ``emusim.model.URBAN_CLASSES``).
 URBAN_CLASSES = ("rural", "district_town", "city", "town")
+TWO_LEVEL_CLASSES = ("ward", "former_city", "former_township")  # emusim.clusters.two_level_classes
 #: Allowed values of ``level`` (same as ``emusim.model.UNIT_LEVELS``).
 LEVELS = ("province", "agency", "district", "commune", "village", "enterprise")
 #: Territorial levels, coarsest first: a parent must be coarser than its child.
@@ -153,7 +154,7 @@ def _check_row(row: pd.Series, levels: dict, report) -> None:
     elif parent and level in TERRITORIAL and levels[parent] in TERRITORIAL and \
             TERRITORIAL.index(levels[parent]) >= TERRITORIAL.index(level):
         report(f"parent '{parent}' is a {levels[parent]}, not above a {level}", "parent_id")
-    if cls and cls not in URBAN_CLASSES:
+    if cls and cls not in URBAN_CLASSES + TWO_LEVEL_CLASSES:
         report(f"unknown urban_class '{cls}' (expected one of {', '.join(URBAN_CLASSES)})",
                "urban_class")
     elif not cls and level not in CLASSLESS_LEVELS and level in LEVELS:

@@ -24,7 +24,18 @@ What is judged
   (due 09/12/2025) falls on the same day as December's monthly report and is not counted
   a second time.
 * **Tasks without a date** (``deadline: null``) are not judged: they are counted in
-  ``n_no_date`` and listed in ``no_date_tasks``.
+  ``n_no_date`` and listed in ``no_date_tasks``. That includes the tasks worded "Thực hiện
+  thường xuyên theo chỉ đạo / hướng dẫn … Trung ương" (the centre sets the pace; the rule of
+  scenarios/README.md).
+* **"Hoàn thành … và duy trì thường xuyên"** (``maintain: true``): the completion is judged on
+  the deadline, and the upkeep ("duy trì") month by month after it, on the monthly report's
+  last day, for the tasks whose status rows include monthly rows (``period``); without them
+  only the completion is judged.
+* **"UBND cấp xã"** (every commune's people's committee): with a registry and status rows that
+  name single communes (name, short name or code), the task becomes one obligation per
+  commune of the registry (``commune:<locality_id>`` keys; a commune without a row has not
+  done it), so the communes can be ranked; ``score_tasks`` then has one row per commune
+  (``is_commune``, ``locality_id``).
 
 An obligation due on or before ``at`` is *on time* when completed on or before its due
 date, *late* when completed after it but by ``at``, *overdue* when not completed by ``at``.
@@ -76,8 +87,13 @@ __all__ = ["score_tasks", "overdue", "due_soon", "obligations", "read_status",
 #: Normalised spelling → normalised canonical spelling (see the module docstring).
 UNIT_ALIASES = {"văn phòng ubnd": "văn phòng ubnd tỉnh"}
 
-_OBLIGATION_COLUMNS = ["task_id", "group", "lead", "unit_key", "period", "deadline",
+_OBLIGATION_COLUMNS = ["task_id", "group", "lead", "unit_key", "kind", "period", "deadline",
                        "window_start", "window_end", "label"]
+
+#: The plan's lead "UBND cấp xã" (every commune's people's committee), as a comparison key.
+COMMUNE_LEAD = "ubnd cấp xã"
+#: Key prefix of one commune's share of a "UBND cấp xã" task (``commune:<locality_id>``).
+COMMUNE_KEY = "commune:"
 
 
 # ------------------------------------------------------------------------------ names
@@ -170,35 +186,51 @@ def first_month(scheme, start=None) -> pd.Period:
     return pd.Period(issued, freq="M") + 1
 
 
-def obligations(scheme, until, start=None) -> pd.DataFrame:
+def obligations(scheme, until, start=None, expand=None, maintained=(), names=None) -> pd.DataFrame:
     """Every (task, lead unit[, month]) obligation with a due date, recurring months up to ``until``.
 
-    Columns: task_id, group, lead (display name), unit_key, period ('YYYY-MM' or None),
-    deadline (due date, None for undated tasks), window_start, window_end (recurring only),
-    label.
+    Columns: task_id, group, lead (display name), unit_key, kind (``task``: the dated task;
+    ``report``: a recurring task's monthly report; ``maintain``: the monthly report of a
+    "Hoàn thành … và duy trì thường xuyên" task after its deadline), period ('YYYY-MM' or
+    None), deadline (due date, None for undated tasks), window_start, window_end (monthly
+    rows only), label.
+
+    ``expand``: ``{task_id: [unit keys]}`` replacing the task's "UBND cấp xã" lead by one
+    key per commune; ``maintained``: ids of ``maintain`` tasks whose months are judged;
+    ``names``: extra display names (commune key → name).
     """
     _require_tasks(scheme)
     until = _to_date(until, "until")
-    names = _display_names(scheme)
+    names = {**_display_names(scheme), **(names or {})}
+    expand = expand or {}
+    maintained = set(maintained)
     rows = []
     months: list[pd.Period] = []
-    if any(t.recurring for t in scheme.tasks):
+    if any(t.recurring for t in scheme.tasks) or maintained:
         m0 = first_month(scheme, start)
         last = pd.Period(until, freq="M")
         months = list(pd.period_range(m0, last, freq="M")) if last >= m0 else []
     for task in scheme.tasks:
         keys = _lead_keys(task) or ["(no lead unit)"]
+        if task.id in expand:
+            keys = [k for key in keys for k in (expand[task.id] if key == COMMUNE_LEAD else [key])]
         for key in keys:
             lead = names.get(key, key)
             base = dict(task_id=task.id, group=task.group, lead=lead, unit_key=key, label=task.label)
             if task.recurring:
                 for m in months:
                     ws, we, due = report_window(scheme, m)
-                    rows.append({**base, "period": str(m), "deadline": due, "window_start": ws,
+                    rows.append({**base, "kind": "report", "period": str(m), "deadline": due, "window_start": ws,
                                  "window_end": we})
-            else:
-                rows.append({**base, "period": None, "deadline": task.deadline if task.deadline else None,
-                             "window_start": None, "window_end": None})
+                continue
+            rows.append({**base, "kind": "task", "period": None, "deadline": task.deadline if task.deadline else None,
+                         "window_start": None, "window_end": None})
+            if task.id in maintained and isinstance(task.deadline, _dt.date):
+                for m in months:
+                    ws, we, due = report_window(scheme, m)
+                    if due > task.deadline:
+                        rows.append({**base, "kind": "maintain", "period": str(m), "deadline": due,
+                                     "window_start": ws, "window_end": we})
     return pd.DataFrame(rows, columns=_OBLIGATION_COLUMNS)
 
 
@@ -209,11 +241,27 @@ def _require_tasks(scheme):
 
 
 # ------------------------------------------------------------------------------ status
-def read_status(status, scheme) -> pd.DataFrame:
+def _commune_lookup(registry) -> dict[str, str]:
+    """Normalised commune name, short name or id → locality_id (communes of ``registry``)."""
+    if registry is None or "level" not in registry:
+        return {}
+    com = registry[registry["level"].astype(str) == "commune"]
+    out: dict[str, str] = {}
+    for col in ("short_name", "name"):
+        if col in com:
+            out.update({normalise_unit(v): str(i) for i, v in com[col].items() if str(v).strip()})
+    out.update({normalise_unit(i): str(i) for i in com.index})
+    return out
+
+
+def read_status(status, scheme, registry=None) -> pd.DataFrame:
     """Validate a task-status table; return columns task_id, unit_key, period, completed_on, row.
 
     ``status`` is a DataFrame or a CSV / XLSX path. Rows with an empty ``unit`` are
-    expanded to every lead unit of the task.
+    expanded to every lead unit of the task. With a ``registry``, a row of a task led by
+    "UBND cấp xã" may name one commune (name, short name or code): its key is
+    ``commune:<locality_id>``. A ``period`` on a task with ``maintain: true`` is that
+    month's maintenance report ("duy trì thường xuyên").
     """
     from .observations import _read_table
 
@@ -236,6 +284,7 @@ def read_status(status, scheme) -> pd.DataFrame:
     tasks = {t.id: t for t in scheme.tasks}
     leads_of = {t.id: _lead_keys(t) for t in scheme.tasks}
     names = _display_names(scheme)
+    communes = _commune_lookup(registry)
     out, first = [], {}
 
     def cell(cells, name):
@@ -261,7 +310,9 @@ def read_status(status, scheme) -> pd.DataFrame:
         unit = cell(cells, "unit")
         if unit:
             key = normalise_unit(unit)
-            if key not in leads:
+            if key not in leads and COMMUNE_LEAD in leads and key in communes:
+                key = COMMUNE_KEY + communes[key]
+            elif key not in leads:
                 bad(f"'{unit}' is not a lead unit of task {tid} (lead: "
                     f"{'; '.join(names.get(k, k) for k in leads)})", "unit")
                 continue
@@ -280,6 +331,14 @@ def read_status(status, scheme) -> pd.DataFrame:
                     if not re.match(r"^\d{4}-\d{1,2}$", period):
                         raise ValueError(period)
                     per = str(pd.Period(period, freq="M"))
+            except ValueError:
+                bad(f"cannot read {period!r} as a month (write YYYY-MM, e.g. 2025-09)", "period")
+                continue
+        elif period and task.maintain:
+            try:
+                if not isinstance(period, (_dt.date, _dt.datetime, pd.Timestamp)) and not re.match(r"^\d{4}-\d{1,2}$", period):
+                    raise ValueError(period)
+                per = str(pd.Period(period, freq="M"))
             except ValueError:
                 bad(f"cannot read {period!r} as a month (write YYYY-MM, e.g. 2025-09)", "period")
                 continue
@@ -313,18 +372,35 @@ def read_status(status, scheme) -> pd.DataFrame:
     return pd.DataFrame(out, columns=["task_id", "unit_key", "period", "completed_on", "row"])
 
 
-def judge(scheme, status, at, start=None, horizon=None) -> pd.DataFrame:
+def _expansion(scheme, st: pd.DataFrame, registry) -> tuple[dict, set, dict]:
+    """(expand, maintained, names) implied by a read status table (see :func:`obligations`)."""
+    expand, names = {}, {}
+    per_commune = st[st["unit_key"].str.startswith(COMMUNE_KEY)]
+    if len(per_commune) and registry is not None:
+        com = registry[registry["level"].astype(str) == "commune"]
+        keys = [COMMUNE_KEY + str(i) for i in com.index]
+        names = {COMMUNE_KEY + str(i): str(n) for i, n in (com["name"].items() if "name" in com else [])}
+        expand = {tid: keys for tid in per_commune["task_id"].unique()}
+    maintain_ids = {t.id for t in scheme.tasks if t.maintain}
+    maintained = set(st.loc[st["period"].notna() & st["task_id"].isin(maintain_ids), "task_id"])
+    return expand, maintained, names
+
+
+def judge(scheme, status, at, start=None, horizon=None, registry=None) -> pd.DataFrame:
     """Every obligation with its status at ``at``.
 
     Adds to :func:`obligations` the columns completed_on (None when not completed by
     ``at``) and state: ``on_time``, ``late``, ``overdue``, ``done_early``, ``pending``
     (not yet due, not done) or ``no_date``. Recurring months run to ``horizon``
-    (default: ``at``).
+    (default: ``at``). With a ``registry``, tasks of "UBND cấp xã" with per-commune rows are
+    judged for every commune of the registry (a commune without a row has not done it), and
+    "duy trì" months of ``maintain`` tasks are judged where the table has monthly rows for the task.
     """
     at = _to_date(at)
-    obl = obligations(scheme, horizon or at, start)
     st = status if isinstance(status, pd.DataFrame) and "unit_key" in status.columns \
-        else read_status(status, scheme)
+        else read_status(status, scheme, registry)
+    expand, maintained, names = _expansion(scheme, st, registry)
+    obl = obligations(scheme, horizon or at, start, expand=expand, maintained=maintained, names=names)
     done = {(r.task_id, r.unit_key, r.period): r.completed_on for r in st.itertuples()}
     completed, state = [], []
     for r in obl.itertuples():
@@ -368,8 +444,8 @@ def score_tasks(scheme, status, at, registry=None, start=None) -> pd.DataFrame:
     ``attrs``: ``at``, ``first_month``, ``calendar`` (the plan's reporting wording).
     """
     at = _to_date(at)
-    j = judge(scheme, status, at, start)
-    names = _display_names(scheme)
+    j = judge(scheme, status, at, start, registry=registry)
+    names = {**_display_names(scheme), **dict(zip(j["unit_key"], j["lead"]))}
     keys = list(dict.fromkeys(j["unit_key"]))
     rows = []
     for key in keys:
@@ -378,12 +454,15 @@ def score_tasks(scheme, status, at, registry=None, start=None) -> pd.DataFrame:
         n = {s: int(counts.get(s, 0)) for s in ("on_time", "late", "overdue", "done_early",
                                                 "pending", "no_date")}
         n_due = n["on_time"] + n["late"] + n["overdue"]
-        recurring_due = int(((g["period"].notna()) & g["state"].isin(["on_time", "late", "overdue"])).sum())
+        due_rows = g["state"].isin(["on_time", "late", "overdue"])
+        recurring_due = int(((g["kind"] == "report") & due_rows).sum())
+        maintain_due = int(((g["kind"] == "maintain") & due_rows).sum())
         rows.append({
             "unit": names.get(key, key), "n_tasks": int(g["task_id"].nunique()), "n_due": n_due,
             "n_on_time": n["on_time"], "n_late": n["late"], "n_overdue": n["overdue"],
             "share_on_time": n["on_time"] / n_due if n_due else np.nan,
-            "n_recurring_due": recurring_due, "n_done_early": n["done_early"],
+            "n_recurring_due": recurring_due, "n_maintain_due": maintain_due, "n_done_early": n["done_early"],
+            "_key": key,
             "n_pending": n["pending"], "n_no_date": n["no_date"],
             "no_date_tasks": ", ".join(g.loc[g["state"] == "no_date", "task_id"]),
         })
@@ -395,7 +474,10 @@ def score_tasks(scheme, status, at, registry=None, start=None) -> pd.DataFrame:
     table["eligible"] = True
     if registry is not None and "name" in registry:
         by_name = {normalise_unit(nm): lid for lid, nm in registry["name"].items()}
-        table.insert(0, "locality_id", [by_name.get(normalise_unit(u)) for u in table.index])
+        table.insert(0, "locality_id", [k[len(COMMUNE_KEY):] if k.startswith(COMMUNE_KEY) else by_name.get(normalise_unit(u))
+                                        for u, k in zip(table.index, table["_key"])])
+        table.insert(1, "is_commune", table["_key"].str.startswith(COMMUNE_KEY).to_numpy())
+    table = table.drop(columns="_key")
     table = table.assign(_t=table["total"].fillna(-1.0)).sort_values(
         ["_t", "n_due"], ascending=[False, False], kind="mergesort").drop(columns="_t")
     entry = _monthly_entry(scheme)
@@ -418,22 +500,22 @@ def _plan_order(scheme) -> dict[str, int]:
     return {t.id: i for i, t in enumerate(scheme.tasks)}
 
 
-def overdue(scheme, status, at, start=None) -> pd.DataFrame:
+def overdue(scheme, status, at, start=None, registry=None) -> pd.DataFrame:
     """Obligations due by ``at`` and not completed by then, most overdue first.
 
-    Columns: task_id, group, lead, period (report month of recurring tasks, else None),
-    deadline, days_overdue, label.
+    Columns: task_id, group, lead, kind, period (report month of recurring and maintained
+    tasks, else None), deadline, days_overdue, label.
     """
     at = _to_date(at)
-    j = judge(scheme, status, at, start)
+    j = judge(scheme, status, at, start, registry=registry)
     j = j[j["state"] == "overdue"].copy()
     j["days_overdue"] = [(at - d).days for d in j["deadline"]]
     j["_order"] = j["task_id"].map(_plan_order(scheme))
     j = j.sort_values(["days_overdue", "_order", "lead"], ascending=[False, True, True], kind="mergesort")
-    return _tidy(j[["task_id", "group", "lead", "period", "deadline", "days_overdue", "label"]])
+    return _tidy(j[["task_id", "group", "lead", "kind", "period", "deadline", "days_overdue", "label"]])
 
 
-def due_soon(scheme, status, at, days: int = 30, start=None) -> pd.DataFrame:
+def due_soon(scheme, status, at, days: int = 30, start=None, registry=None) -> pd.DataFrame:
     """Obligations due within ``days`` after ``at`` (``at`` < due ≤ ``at + days``) not yet done.
 
     Includes the monthly reports of recurring tasks falling due in that window. Columns:
@@ -441,9 +523,17 @@ def due_soon(scheme, status, at, days: int = 30, start=None) -> pd.DataFrame:
     """
     at = _to_date(at)
     end = at + _dt.timedelta(days=int(days))
-    j = judge(scheme, status, at, start, horizon=end)
+    j = judge(scheme, status, at, start, horizon=end, registry=registry)
     j = j[(j["state"] == "pending") & j["deadline"].map(lambda d: d is not None and d <= end)].copy()
     j["days_left"] = [(d - at).days for d in j["deadline"]]
     j["_order"] = j["task_id"].map(_plan_order(scheme))
     j = j.sort_values(["days_left", "_order", "lead"], kind="mergesort")
-    return _tidy(j[["task_id", "group", "lead", "period", "deadline", "days_left", "label"]])
+    return _tidy(j[["task_id", "group", "lead", "kind", "period", "deadline", "days_left", "label"]])
+
+
+def not_scored_here(plan, scheme, command: str = "award") -> InputError:
+    """The error ``emusim award|score --level <tasks level>`` gets: tasks are judged by ``emusim tasks``."""
+    from .i18n import Message
+
+    return InputError([Problem(Message("tasks.use_tasks_command", command=command, level=scheme.level,
+                                       plan=plan.file or plan.id), file=plan.file, path=f"--level {scheme.level}")])

@@ -50,6 +50,7 @@ import pandas as pd
 from .allocate import allocate
 from .engine import score
 from .errors import AdjustError, EmusimError, InputError, Problem
+from .allocate import reason_text as _reason_text, reasons as _reasons
 from .model import URBAN_CLASSES, Plan, Scheme
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -1127,7 +1128,8 @@ class Explorer:
                     if kind == "gain":
                         what = f"→ {_esc(self._tier_label(r['award']))}"
                     elif kind == "loss":
-                        why = translate_reason(r["reason"], L, self._tier_label)
+                        why = translate_reason(_reason_text(r.get("reason_code"), r.get("reason_params"), self.scheme, L)
+                                               if r.get("reason_code") else r["reason"], L, self._tier_label)
                         what = f"{_esc(self._tier_label(r['baseline_award']))} → ∅ <span style='color:#6a7a8c'>({_esc(why)})</span>"
                     else:
                         what = f"{_esc(self._tier_label(r['baseline_award']))} → {_esc(self._tier_label(r['award']))}"
@@ -1160,7 +1162,7 @@ class Explorer:
         chg_text = {"gain": _t("gain", L), "loss": _t("loss", L), "tier": _t("tier_change", L)}
         for lid, name, award, rank, total, ucls, parent, failed, reason, chg in zip(
                 aw.index, names, aw["award"], aw["rank"], aw["total"], aw.get("urban_class", [""] * len(aw)),
-                aw["parent_name"], aw["failed_gates"], aw["reason"], aw["change"]):
+                aw["parent_name"], aw["failed_gates"], _reasons(aw, self.scheme, L), aw["change"]):
             cls = []
             if award is not None and award in tier_idx:
                 cls.append(f"t{tier_idx[award]}")

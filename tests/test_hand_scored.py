@@ -207,7 +207,7 @@ def small_awards(hg_plan, catalog):
     values.loc["g", "cadre_eid_rate"] = 0.97          # g fails the 100 % cadres gate
     values.loc["f", "working_group_trained"] = 0      # f: base 289, total 289 + 36 = 325 = h2's 299 + 26
     st = es.score(scheme, values, registry)
-    return registry, scheme, st, es.allocate(st, scheme, registry)
+    return registry, scheme, st, es.allocate(st, scheme, registry, lang="en")  # reasons checked word for word below
 
 
 def test_small_province_awards(small_awards):

@@ -57,6 +57,13 @@ check = es.allocate(es.score(scheme.adjust(proposal), values, registry), scheme.
 assert check["award"].notna().sum() == reformed["award"].notna().sum()
 assert changes.counts["gains"] == len(set(reformed.index[reformed["award"].notna()]) - set(base.index[base["award"].notna()]))
 """,
+    "07_after_the_merger.ipynb": """
+assert collapse_error is not None and "former_district" in collapse_error and "None" not in collapse_error
+assert list(study.summary.index) == ["former_district", "cluster", "province"]
+assert study.summary.loc["province", "nominees"] == study.award_tables["province"]["eligible"].sum()
+assert (study.summary["awards"] <= 14).all() and (scaled.summary["awards"] <= 9).all()
+assert len(kh21.communes) == 124
+""",
     "explorer.ipynb": """
 assert (explorer.award_table["award"] == "chairman").sum() == 5
 city0 = set(explorer.award_table.query("urban_class == 'city' and eligible").index)

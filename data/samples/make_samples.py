@@ -196,12 +196,17 @@ def task_status() -> None:
         "3.1": ("Công an tỉnh", ["2025-08-08", "2025-09-09", "2025-10-08", "2025-11-07"]),
         "6.27": ("Công an tỉnh", ["2025-08-09", "2025-09-12", "2025-10-09", ""]),
         "2.2": ("Sở Khoa học và Công nghệ", ["2025-08-07", "2025-09-09", "2025-10-10", "2025-11-09"]),
-        "7.1": ("Sở Nội vụ", ["2025-08-09", "2025-09-08", "", "2025-11-09"]),
         "6.28": ("Sở Y tế", ["2025-08-09", "2025-09-09", "2025-10-09", "2025-11-09"]),
     }
     for tid, (unit, dates) in recurring.items():
         for month, done in zip(("2025-08", "2025-09", "2025-10", "2025-11"), dates):
             rows.append((tid, unit, month, done))
+    # 2.8 "Hoàn thành trong tháng 06/2025 và duy trì thực hiện thường xuyên" (maintain: true): done
+    # in June, then monthly upkeep reports 08 (on time), 09 (late), 10 (on time), 11 missing
+    rows += [("2.8", "Sở Khoa học và Công nghệ", "", "2025-06-25"),
+             ("2.8", "Sở Khoa học và Công nghệ", "2025-08", "2025-08-06"),
+             ("2.8", "Sở Khoa học và Công nghệ", "2025-09", "2025-09-10"),
+             ("2.8", "Sở Khoa học và Công nghệ", "2025-10", "2025-10-08")]
     _write_csv(HERE / "tuyen_quang_kh21_status.csv", ["task_id", "unit", "period", "completed_on"],
                [list(r) for r in rows])
 

@@ -21,7 +21,9 @@ random adjusted schemes, ties and quotas of 0 or None included):
 * allocation uses no pandas: one ``lexsort`` per chunk along the unit axis gives the
   provincial order; nomination inside each parent is a stable sort by parent of the
   eligible units, a within-group position and the parent's slots (``per_parent`` +
-  ``extra`` for parents with at least ``extra_min_children`` units); tiers are filled by
+  ``extra`` for parents with at least ``extra_min_children`` units); the groups are those of
+  ``awards.nomination.group`` (:func:`emusim.clusters.nomination_grouping`, as in
+  ``allocate``; the path is structural, so replications sharing a grouping run together); tiers are filled by
   cumulative position among nominees against cumulative quotas;
 * paths that change the scheme's structure in ways not worth vectorising (an operator, an
   uplift flag, the tolerance) are grouped: replications sharing those values are evaluated
@@ -114,8 +116,6 @@ class BatchModel:
     """
 
     def __init__(self, scheme: Scheme, values: pd.DataFrame, registry: pd.DataFrame | None = None):
-        from ..allocate import parent_sizes
-        from ..registry import ancestor_ids
         from ..engine import _units
 
         if scheme.kind not in ("points", "standards"):
@@ -147,22 +147,8 @@ class BatchModel:
         self.class_idx = np.array([self.classes.index(str(c)) for c in self.urban], dtype=np.intp)
         self.idrank = np.empty(n, dtype=np.int64)
         self.idrank[np.argsort(self.ids, kind="stable")] = np.arange(n)
-        # parents for nomination, exactly as allocate finds them
-        nom = scheme.awards.nomination
-        parent = np.full(n, None, dtype=object)
-        if nom is not None:
-            if registry is not None:
-                parent = ancestor_ids(registry, self.ids, nom.parent_level)
-            elif "parent_id" in info:
-                parent = info["parent_id"].to_numpy(dtype=object)
-        self.parent = parent
-        codes: dict = {}
-        self.parent_code = np.array([codes.setdefault(p, len(codes)) for p in parent], dtype=np.int64)
-        self.n_parents = len(codes)
-        sizes = parent_sizes(parent, registry if nom is not None else None, scheme.unit_level,
-                             nom.parent_level if nom is not None else "")
-        self.children = np.zeros(self.n_parents, dtype=float)
-        self.children[self.parent_code] = sizes
+        self.registry = registry
+        self._set_groups(scheme)
         self._subs: dict = {}
 
     # ------------------------------------------------------------------ structure
@@ -170,10 +156,35 @@ class BatchModel:
     def tiers(self) -> tuple[str, ...]:
         return tuple(t.id for t in self.scheme.awards.allocated_tiers)
 
+    def _set_groups(self, scheme: Scheme) -> None:
+        """Nomination groups exactly as ``allocate`` finds them (:func:`emusim.clusters.nomination_grouping`)."""
+        from ..clusters import nomination_grouping
+
+        nom = scheme.awards.nomination
+        n = self.n
+        parent = np.full(n, None, dtype=object)
+        sizes = np.zeros(n, dtype=int)
+        self.nominates = nom is not None
+        if nom is not None:
+            grouping = nomination_grouping(nom, self.ids, self.registry, scheme.unit_level, self.info)
+            parent, sizes, self.nominates = grouping.keys, grouping.sizes, grouping.nominates
+        elif "parent_id" in self.info:
+            parent = self.info["parent_id"].to_numpy(dtype=object)
+        self.parent = parent
+        self.group_kind = nom.group if nom is not None else None
+        codes: dict = {}
+        self.parent_code = np.array([codes.setdefault(p, len(codes)) for p in parent], dtype=np.int64)
+        self.n_parents = len(codes)
+        self.children = np.zeros(self.n_parents, dtype=float)
+        self.children[self.parent_code] = sizes
+
     def _with_scheme(self, scheme: Scheme) -> "BatchModel":
         sub = copy.copy(self)
         sub.scheme = scheme
         sub._subs = {}
+        new_nom, old_nom = scheme.awards.nomination, self.scheme.awards.nomination
+        if (new_nom.group if new_nom else None) != (old_nom.group if old_nom else None):
+            sub._set_groups(scheme)  # a structural path: awards.nomination.group
         return sub
 
     def evaluate(self, params: Mapping[str, Any] | None = None, noise: Mapping[str, np.ndarray] | None = None,
@@ -347,7 +358,7 @@ class BatchModel:
         np.put_along_axis(rank, order, np.broadcast_to(np.arange(1, n + 1, dtype=np.int32), (m, n)), axis=1)
         elig_s = np.take_along_axis(eligible, order, axis=1)
         nom = scheme.awards.nomination
-        if nom is None:
+        if nom is None or not self.nominates:  # no rule, or group "province": every eligible unit
             nom_s = elig_s
         else:
             P = self.n_parents

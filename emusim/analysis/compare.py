@@ -187,7 +187,11 @@ def _why_not(unit: str, scheme: Scheme, aw: pd.DataFrame, values: pd.DataFrame, 
         ref_id = awarded.sort_values("rank").index[-1] if len(awarded) else None
         kind = "below cut-off"
     if ref_id is None:
-        return {"kind": kind, "criteria": [], "en": str(row["reason"]), "vi": str(row["reason"])}
+        from ..allocate import reason_text  # the structured reason, in each language
+
+        code, params = row.get("reason_code"), row.get("reason_params")
+        texts = {lg: reason_text(code, params, scheme, lg) if code else str(row["reason"]) for lg in ("en", "vi")}
+        return {"kind": kind, "criteria": [], **texts}
     ref = aw.loc[ref_id]
     ref_name = ref.get("name", ref_id)
     if scheme.kind == "points":

@@ -60,7 +60,7 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from ..allocate import allocate, nomination_slots
+from ..allocate import allocate, nomination_slots, reason_text
 from ..engine import score
 from ..errors import InputError, Problem
 from ..model import Scheme
@@ -285,9 +285,12 @@ def _requirement(scheme: Scheme, st: pd.DataFrame, aw: pd.DataFrame, unit: str, 
     nominees = aw_o[aw_o["nominated"]]
     nom = scheme.awards.nomination
     parent = aw.at[unit, "parent_id"]
-    if nom is not None:
+    if nom is not None and nom.group != "province":  # "province": no nomination step
+        from ..clusters import nomination_grouping
+
         parents = aw["parent_id"].to_numpy(dtype=object)
-        slots = int(nomination_slots(nom, parents, registry, scheme.unit_level)[aw.index.get_loc(unit)])
+        sizes = nomination_grouping(nom, aw.index, registry, scheme.unit_level, st).sizes  # clusters, former districts too
+        slots = int(nomination_slots(nom, parents, registry, scheme.unit_level, sizes=sizes)[aw.index.get_loc(unit)])
         if slots <= 0:
             return {"impossible": f"its parent {parent} nominates no unit",
                     "impossible_vi": f"đơn vị cấp trên {parent} không đề nghị đơn vị nào", "refs": []}
@@ -618,9 +621,10 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
             return Improvement(**base, status="ok", changes=table.drop(columns=["label_en"]), cost=cost, total_after=float(st2.at[unit, "total"]), rank_after=rank_after,
                 award_after=award_after, requirement=requirement, message="verified by re-scoring",
                 sentence_en=en + ".", sentence_vi=vi + ".", new_values=out_row, attempts=attempts)
-        last_msg = (f"re-scoring did not give the award (reason: {aw2.at[unit, 'reason']}) even with a margin "
-                    f"of {margin:g}")
-        last_vi = f"chấm lại điểm không cho khen thưởng ({aw2.at[unit, 'reason']}), kể cả với biên {margin:g}"
+        why = {lg: reason_text(aw2.at[unit, "reason_code"], aw2.at[unit, "reason_params"], scheme, lg)
+               for lg in ("en", "vi")}
+        last_msg = f"re-scoring did not give the award (reason: {why['en']}) even with a margin of {margin:g}"
+        last_vi = f"chấm lại điểm không cho khen thưởng ({why['vi']}), kể cả với biên {margin:g}"
     status = "unverified" if last_msg.startswith("re-scoring") else "infeasible"
     return fail(status, last_msg, attempts, last_vi)
 

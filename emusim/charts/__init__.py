@@ -22,11 +22,13 @@ and emusim objects; each docstring lists the columns it reads. Save with
 ``overlap({label: ids})``              overlap of award sets
 ``award_map(award_table, registry)``   communes on lat/lon coloured by award
 ``equity(award_table)``                award share vs unit share by urban class
+``grouping(study)``                    awards per former district under each nomination grouping
 =====================================  ====================================================
 """
 from . import style
 from .compare import overlap, slopegraph
 from .equity import equity, equity_table
+from .grouping import grouping
 from .maps import award_map
 from .ranking import decomposition, gate_pass_rates, ranking
 from .sensitivity import sweep, tornado

@@ -49,8 +49,9 @@ GROUP_COLORS = ("#1f4e79", "#2e86ab", "#57a773", "#a7c957", "#f2c14e", "#f78154"
                 "#b4436c", "#5d576b", "#9bc1bc", "#6d4c41")
 BONUS_COLOR = "#2a9d8f"
 DEDUCTION_COLOR = "#c0392b"
-URBAN_COLORS = {"rural": "#57a773", "district_town": "#e0a31a", "town": "#b4436c", "city": "#1f4e79"}
-URBAN_ORDER = ("rural", "district_town", "town", "city")
+URBAN_COLORS = {"rural": "#57a773", "district_town": "#e0a31a", "town": "#b4436c", "city": "#1f4e79",
+                "former_township": "#e0a31a", "former_city": "#5b7fa6", "ward": "#1f4e79"}
+URBAN_ORDER = ("rural", "district_town", "town", "city", "former_township", "former_city", "ward")
 
 RC = {
     "font.family": "sans-serif",
@@ -104,6 +105,9 @@ URBAN_LABELS = {
     "district_town": ("Thị trấn huyện lỵ", "District township"),
     "town": ("Phường, xã của thị xã", "Ward/commune of a town"),
     "city": ("Phường, xã của thành phố", "Ward/commune of the city"),
+    "former_township": ("Xã có thị trấn cũ", "Xã with a former township"),
+    "former_city": ("Xã thuộc thành phố cũ", "Xã of the former city"),
+    "ward": ("Phường", "Ward (phường)"),
 }
 
 
