@@ -88,7 +88,7 @@ def load_panel(args, registry_name, period, scheme=None, owner: str = "the plan"
 
     if not registry_name:
         raise InputError(f"no registry: give --registry ({owner} names none)")
-    registry = load_registry(registry_name)
+    registry = load_registry(registry_name, as_of=period, fallback=True)   # the units in force that month
     if args.data:
         from .observations import read_observations
 

@@ -98,12 +98,15 @@ def resolve_registry(path_or_name: str | os.PathLike) -> Path:
 
 
 # --------------------------------------------------------------------------- loading
-def load_registry(path_or_name: str | os.PathLike, as_of=None) -> pd.DataFrame:
+def load_registry(path_or_name: str | os.PathLike, as_of=None, fallback: bool = False) -> pd.DataFrame:
     """Load and validate a registry; return a DataFrame indexed by ``locality_id``.
 
     ``as_of`` (a date, ``"YYYY-MM-DD"``, or a month ``"YYYY-MM"`` meaning its last day):
     keep only the units in force that day (:func:`in_force`). Without it, every row of the
     file (all units in force at some time of the registry's span, names as last in force).
+    When no unit is in force on ``as_of`` it raises, naming the registries that are; with
+    ``fallback=True`` (the command line's evaluation month) it warns and returns every row
+    (e.g. the merged 2025 communes scored on a 2023 month: a counterfactual study).
 
     ``locality_id`` and ``parent_id`` are strings (``parent_id`` is ``""`` for a root),
     ``urban_class`` is ``""`` where a level has none, ``population`` and
@@ -127,9 +130,14 @@ def load_registry(path_or_name: str | os.PathLike, as_of=None) -> pd.DataFrame:
     day = as_of_date(as_of)
     out = in_force(reg, day)
     if not len(out):
-        raise RegistryError([Problem(Message(
+        problem = Problem(Message(
             "registry.none_in_force", name=path.stem, date=day.isoformat(), span=_span(reg),
-            others=", ".join(registries_in_force(day)) or t("registry.none_known")), file=str(path))])
+            others=", ".join(registries_in_force(day)) or t("registry.none_known")), file=str(path))
+        if not fallback:
+            raise RegistryError([problem])
+        import warnings
+        warnings.warn(f"{problem}; {t('registry.using_all_rows')}", stacklevel=2)
+        return reg
     return out
 
 
