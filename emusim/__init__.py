@@ -17,6 +17,7 @@ from .lint import Finding, lint
 from .registry import RegistryError, ancestors, children_count, load_registry
 from .panel import Panel
 from .simulate import apply_merger, load_calibration, simulate
+from .sim.report import CalibrationReport, calibration_report
 from .observations import read_observations
 from .engine import score
 from .allocate import allocate
@@ -27,7 +28,7 @@ from .explain import explain
 __all__ = [
     "AdjustError", "Catalog", "Criterion", "EmusimError", "Finding", "Gate", "Indicator",
     "InputError", "Panel", "Plan", "Problem", "RegistryError", "Scheme", "Tier",
-    "allocate", "ancestors", "apply_merger", "brier_score", "children_count", "due_soon",
+    "CalibrationReport", "allocate", "ancestors", "apply_merger", "calibration_report", "brier_score", "children_count", "due_soon",
     "explain", "forecast", "lint", "load_calibration", "load_catalog", "load_plan",
     "load_registry", "overdue", "read_observations", "reliability_table", "scheme_from_dict",
     "score", "score_tasks", "simulate",
