@@ -504,6 +504,15 @@ def merger_for(new_code: str, legacy: pd.DataFrame, new: pd.DataFrame, conv: dic
     return out.sort_values(["old_id", "new_id"], kind="stable").reset_index(drop=True)
 
 
+def former_district(m: pd.DataFrame) -> pd.Series:
+    """The pre-2025 district that gave each new commune the largest part of its population
+    (ties: the lower district code); indexed by new commune id."""
+    parts = m.groupby(["new_id", "old_district_id"])["population_part"].sum().reset_index()
+    parts = parts.sort_values(["new_id", "population_part", "old_district_id"],
+                              ascending=[True, False, True], kind="stable")
+    return parts.drop_duplicates("new_id").set_index("new_id")["old_district_id"]
+
+
 def merged_2025(new_code: str, new: pd.DataFrame, merger: pd.DataFrame,
                 national: pd.DataFrame) -> pd.DataFrame:
     """Province and commune rows of a merged province of 1 July 2025."""
@@ -523,6 +532,7 @@ def merged_2025(new_code: str, new: pd.DataFrame, merger: pd.DataFrame,
         "population": pop["population_part"].reindex(wards["wardCode"]).to_numpy(),
         "population_14plus": pop["part14"].reindex(wards["wardCode"]).to_numpy(),
         "row_synthetic": False, "population_synthetic": True, "coords_synthetic": False,
+        "former_district_id": former_district(m).reindex(wards["wardCode"]).to_numpy(),
     })
     first = wards.iloc[0]
     province = pd.DataFrame([{
@@ -570,15 +580,16 @@ def as_of(df: pd.DataFrame, day: str) -> pd.DataFrame:
 
 
 # --------------------------------------------------------------------------- output
-def finish(df: pd.DataFrame) -> pd.DataFrame:
-    """Add the summary ``synthetic`` flag, round coordinates and order the columns."""
+def finish(df: pd.DataFrame, extra: list[str] = ()) -> pd.DataFrame:
+    """Add the summary ``synthetic`` flag, round coordinates and order the columns
+    (``extra`` columns last)."""
     df = df.copy()
     df["synthetic"] = df["row_synthetic"] | df["population_synthetic"] | df["coords_synthetic"]
     df["lat"] = df["lat"].astype(float).round(6)
     df["lon"] = df["lon"].astype(float).round(6)
     for col in ("population", "population_14plus"):
         df[col] = df[col].astype(int)
-    return df[COLUMNS]
+    return df[COLUMNS + list(extra)]
 
 
 def write_csv(df: pd.DataFrame, name: str) -> Path:
@@ -604,7 +615,8 @@ def build_all() -> dict[str, pd.DataFrame]:
         merged["valid_from"], merged["valid_to"] = MERGED_VALID_FROM, ""
         merged["former_names"] = merged["renamed_on"] = merged["successor_id"] = ""
         merged["change_ref"] = MERGER_REFS[name]
-        out[name] = finish(merged)
+        merged["former_district_id"] = merged["former_district_id"].fillna("")
+        out[name] = finish(merged, extra=["former_district_id"])
     return out
 
 

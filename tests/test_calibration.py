@@ -111,11 +111,15 @@ def test_reference_anchors_show_their_residual_and_other_provinces_are_marked(re
 
 
 def test_dti_ordering_is_checked(report):
-    """The report's seed (0) reproduces the DTI 2022 ordering (the offsets' slope was chosen
-    for it: see model.province_offsets); other seeds are reported, not asserted."""
+    """The DTI 2022 ordering is checked against the simulated digital indicators and the
+    verdict reported. Lào Cai (38th) comes first as published; Hà Giang (57th) comes out
+    ahead of Tuyên Quang (48th): its own anchors (2024 figures, 11/2023 eID assumptions)
+    pull its 2022 trajectories up. The report says so (agrees: no) instead of forcing it."""
     r = report.rankings.set_index("ranking").loc["dti_2022"]
     assert r["published_order"] == "Lào Cai > Tuyên Quang > Hà Giang"
-    assert r["agrees"], r["simulated_order"]
+    assert r["simulated_order"].startswith("Lào Cai > ")
+    assert r["agrees"] == (r["simulated_order"] == r["published_order"])
+    assert "dti_2022" in report.summary("en") and "agrees:" in report.summary("en")
 
 
 def test_merged_provinces_run_to_2026_12(report):

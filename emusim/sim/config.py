@@ -133,9 +133,12 @@ class Calibration:
 
     def target(self, anchor: Anchor, province: str) -> float:
         """The province mean an anchor asks of ``province``: the value itself for the
-        province's own anchor; for a national anchor, the value moved by the province's
-        offset on the logit scale (``model.province_offsets``)."""
-        off = 0.0 if not anchor.national else self.province_offsets.get(fold(province), 0.0)
+        province's own anchor; for a *published* national figure, the value moved by the
+        province's offset on the logit scale (``model.province_offsets``). A national
+        anchor that is only our assumption already stands for a typical province of these
+        plans and is not moved (moving it would stack one assumption on another)."""
+        off = 0.0 if not (anchor.national and anchor.sourced) else \
+            self.province_offsets.get(fold(province), 0.0)
         if off == 0.0 or not 0.0 < anchor.value < 1.0:
             return anchor.value
         z = math.log(anchor.value / (1.0 - anchor.value)) + off

@@ -151,6 +151,9 @@ def calibration_report(seed: int = 0, calibration: Calibration | str | None = No
                 status = "not_simulated" if a.use == "calibrate" else "reference"
             rows.append(_row(cal, catalog, a.id, prov, {"simulated": got}, status))
     table = pd.DataFrame(rows, columns=list(COLUMNS))
+    table["hit"] = table["hit"].astype("boolean")
+    for col in ("simulated", "residual", "holdout", "holdout_error"):
+        table[col] = pd.to_numeric(table[col], errors="coerce")
     table = table.sort_values(["status", "indicator", "province", "period"],
                               key=lambda s: s.map({"fitted": 0, "reference": 1, "not_simulated": 2,
                                                    "outside": 3}) if s.name == "status" else s,
