@@ -14,7 +14,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 
 from . import style
-from ._common import legend_below
+from ._common import legend_top
 
 PROVINCE_COLORS = {"Hà Giang": "#c0392b", "Tuyên Quang": "#1f4e79", "Lào Cai": "#2a9d8f",
                    "Tuyên Quang (2025)": "#1f4e79", "Lào Cai (2025)": "#2a9d8f"}
@@ -58,7 +58,7 @@ def _label(table: pd.DataFrame, indicator: str, lang: str) -> str:
     return "\n".join(lines[:2]) + ("…" if len(lines) > 2 else "")
 
 
-def _short(indicator: str, lang: str, width: int = 40) -> str:
+def _short(indicator: str, lang: str, width: int = 46) -> str:
     text = _label(None, indicator, lang).replace("\n", " ").rstrip("…")
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
@@ -137,7 +137,7 @@ def calibration_residuals(report, *, lang: str = "vi", source: str | None = None
     fit["pub"] = fit["basis"] == "source"
     fit = fit.sort_values(["pub", "indicator", "province"], ascending=[False, True, True], kind="stable")
     fit = fit.head(max_rows).iloc[::-1]
-    fig = style.new_figure(1.4 + 0.19 * len(fit))
+    fig = style.new_figure(1.6 + 0.19 * len(fit))
     ax = fig.add_subplot()
     style.style_axis(ax, "x")
     y = np.arange(len(fit))
@@ -159,6 +159,7 @@ def calibration_residuals(report, *, lang: str = "vi", source: str | None = None
                Line2D([], [], marker="x", color=style.MUTED, linestyle="none", label=_t("held", lang))]
     handles += [Line2D([], [], color=PROVINCE_COLORS[p], linewidth=3, label=p)
                 for p in ("Hà Giang", "Tuyên Quang", "Lào Cai")]
-    legend_below(ax, handles, ncol=3, offset=-0.6 / max(len(fit), 1) - 0.08)
+    for text in legend_top(ax, handles, ncol=3).get_texts():
+        text.set_fontsize(7.5)
     return style.finish(fig, title or _t("res_title", lang), subtitle or _t("res_subtitle", lang),
-                        source or _t("source", lang).format(seed=report.seed), legend_below=True)
+                        source or _t("source", lang).format(seed=report.seed))
