@@ -17,6 +17,7 @@ from .lint import Finding, lint
 from .registry import RegistryError, ancestors, children_count, load_registry
 from .panel import Panel
 from .simulate import apply_merger, load_calibration, simulate
+from .sim.report import CalibrationReport, calibration_report
 from .observations import read_observations
 from .engine import score
 from .allocate import allocate
@@ -29,8 +30,8 @@ from .diff import AwardDiff, diff
 __all__ = [
     "AdjustError", "AwardDiff", "Catalog", "Criterion", "EmusimError", "Finding", "Gate", "Indicator",
     "InputError", "Panel", "Plan", "Problem", "RegistryError", "Scheme", "Tier",
-    "allocate", "ancestors", "apply_merger", "assign_clusters", "brier_score", "children_count", "diff", "due_soon",
-    "two_level_classes",
+    "CalibrationReport", "allocate", "ancestors", "apply_merger", "assign_clusters", "brier_score", "calibration_report",
+    "children_count", "diff", "due_soon", "two_level_classes",
     "explain", "forecast", "lint", "load_calibration", "load_catalog", "load_plan",
     "load_registry", "overdue", "read_observations", "reliability_table", "scheme_from_dict",
     "score", "score_tasks", "simulate",

@@ -45,7 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("simulate", help="simulate monthly indicator trajectories for a registry")
     p.add_argument("--registry", required=True)
     p.add_argument("--start", default="2022-01")
-    p.add_argument("--end", default="2025-12")
+    p.add_argument("--end", default=None, help="last month (default: 2026-12 for a registry still in force, "
+                                               "e.g. the merged provinces; 2025-12 otherwise)")
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", required=True, help="long observations table (.csv or .xlsx)")
     p.add_argument("--force", action="store_true")
@@ -101,7 +102,7 @@ def load_panel(args, registry_name, period, scheme=None, owner: str = "the plan"
     if not registry_name:
         raise InputError(f"no registry: give --registry ({owner} names none)")
     note_input(registry_name)
-    registry = load_registry(registry_name)
+    registry = load_registry(registry_name, as_of=period, fallback=True)   # the units in force that month
     if getattr(args, "clusters", None):
         from .clusters import assign_clusters
 

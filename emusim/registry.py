@@ -11,10 +11,26 @@ is not a number…) is collected with its file, line and column and raised as on
 193
 >>> reg.loc["00688", "name"], reg.loc["00688", "urban_class"]
 ('Phường Quang Trung', 'city')
+
+Registries are **dated** (optional columns, see ``data/localities/README.md``):
+``valid_from`` / ``valid_to`` (ISO dates, empty = open), ``former_names`` (earlier names,
+most recent first, separated by ``"; "``), ``renamed_on`` (the day the current name took
+effect), ``successor_id`` (the unit that absorbed this one after ``valid_to``) and
+``change_ref`` (the resolution). ``load_registry(name, as_of=date)`` gives the units in
+force on that date, with the names and populations of that date:
+
+>>> int((load_registry("tuyen_quang_2023", as_of="2023-11")["level"] == "commune").sum())
+138
+>>> load_registry("tuyen_quang_2023", as_of="2023-11").loc["02608", "name"]
+'Xã Hồng Lạc'
+>>> int((load_registry("tuyen_quang_2023", as_of="2024-12")["level"] == "commune").sum())
+137
 """
 from __future__ import annotations
 
+import datetime as _dt
 import os
+import re
 import warnings
 import weakref
 from pathlib import Path
@@ -23,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem
-from .i18n import Message
+from .i18n import Message, t
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 LOCALITY_DIR = DATA_DIR / "localities"
@@ -41,6 +57,9 @@ TERRITORIAL = ("province", "district", "commune", "village")
 #: Levels whose rows may leave ``urban_class`` empty.
 CLASSLESS_LEVELS = ("province", "agency", "enterprise")
 _NUMERIC = ("lat", "lon", "population", "population_14plus")
+#: Optional dated columns (DESIGN §4; TEAM contract: ``former_names`` separated by "; ").
+DATE_COLUMNS = ("valid_from", "valid_to", "renamed_on")
+NAME_SEPARATOR = "; "
 _BOOL_TEXT = {"true": True, "false": False, "1": True, "0": False, "yes": True, "no": False}
 
 
@@ -83,8 +102,15 @@ def resolve_registry(path_or_name: str | os.PathLike) -> Path:
 
 
 # --------------------------------------------------------------------------- loading
-def load_registry(path_or_name: str | os.PathLike) -> pd.DataFrame:
+def load_registry(path_or_name: str | os.PathLike, as_of=None, fallback: bool = False) -> pd.DataFrame:
     """Load and validate a registry; return a DataFrame indexed by ``locality_id``.
+
+    ``as_of`` (a date, ``"YYYY-MM-DD"``, or a month ``"YYYY-MM"`` meaning its last day):
+    keep only the units in force that day (:func:`in_force`). Without it, every row of the
+    file (all units in force at some time of the registry's span, names as last in force).
+    When no unit is in force on ``as_of`` it raises, naming the registries that are; with
+    ``fallback=True`` (the command line's evaluation month) it warns and returns every row
+    (e.g. the merged 2025 communes scored on a 2023 month: a counterfactual study).
 
     ``locality_id`` and ``parent_id`` are strings (``parent_id`` is ``""`` for a root),
     ``urban_class`` is ``""`` where a level has none, ``population`` and
@@ -108,7 +134,151 @@ def load_registry(path_or_name: str | os.PathLike) -> pd.DataFrame:
     problems = validate(raw, str(path))
     if problems:
         raise RegistryError(problems)
-    return _typed(raw).set_index("locality_id")
+    reg = _typed(raw).set_index("locality_id")
+    if as_of is None:
+        return reg
+    day = as_of_date(as_of)
+    out = in_force(reg, day)
+    if not len(out):
+        problem = Problem(Message(
+            "registry.none_in_force", name=path.stem, date=day.isoformat(), span=_span(reg),
+            others=", ".join(registries_in_force(day)) or t("registry.none_known")), file=str(path))
+        if not fallback:
+            raise RegistryError([problem])
+        import warnings
+        warnings.warn(f"{problem}; {t('registry.using_all_rows')}", stacklevel=2)
+        return reg
+    return out
+
+
+def as_of_date(value) -> _dt.date:
+    """The day meant by ``as_of``: a date as is, a month (``"2023-11"``) its last day.
+
+    >>> as_of_date("2023-11"), as_of_date("2024-09-01")
+    (datetime.date(2023, 11, 30), datetime.date(2024, 9, 1))
+    """
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, pd.Period):
+        return value.asfreq("M").end_time.date()
+    text = str(value).strip().replace("/", "-")
+    try:
+        if re.fullmatch(r"\d{4}-\d{1,2}", text):
+            return pd.Period(text, freq="M").end_time.date()
+        if re.fullmatch(r"\d{4}-\d{1,2}-\d{1,2}", text):
+            return _dt.date.fromisoformat("-".join(f"{int(x):02d}" if i else x
+                                                    for i, x in enumerate(text.split("-"))))
+    except ValueError:
+        pass
+    raise RegistryError([Problem(Message("registry.bad_as_of", value=str(value)), path="as_of")])
+
+
+def in_force(registry: pd.DataFrame, as_of) -> pd.DataFrame:
+    """The units of a (dated) registry in force on ``as_of``, as they were that day.
+
+    * rows with ``valid_from`` after, or ``valid_to`` before, the day are dropped;
+    * a dropped unit's population moves to its ``successor_id`` (when that one is kept), and
+      its children (villages) are re-attached to the successor;
+    * a unit renamed after the day (``renamed_on``) carries its former name (the first of
+      ``former_names``); the later name moves to the front of ``former_names``.
+
+    A registry without the dated columns is returned unchanged.
+
+    >>> reg = pd.DataFrame({"name": ["Xã B", "Xã A", "Thôn 1"], "level": ["commune", "commune", "village"],
+    ...     "parent_id": ["", "", "A"], "population": [10, 5, 5], "population_14plus": [8, 4, 4],
+    ...     "valid_from": [pd.NaT, pd.NaT, pd.NaT], "valid_to": [pd.NaT, pd.Timestamp("2024-08-31"), pd.NaT],
+    ...     "successor_id": ["", "B", ""], "former_names": ["Xã C", "", ""],
+    ...     "renamed_on": [pd.Timestamp("2024-09-01"), pd.NaT, pd.NaT]}, index=["B", "A", "A-T01"])
+    >>> in_force(reg, "2024-09")[["name", "parent_id", "population"]].to_dict("index")
+    {'B': {'name': 'Xã B', 'parent_id': '', 'population': 15}, 'A-T01': {'name': 'Thôn 1', 'parent_id': 'B', 'population': 5}}
+    >>> in_force(reg, "2023-11").loc["B", ["name", "former_names"]].tolist()
+    ['Xã C', 'Xã B']
+    """
+    if not any(c in registry.columns for c in ("valid_from", "valid_to")):
+        return registry
+    day = pd.Timestamp(as_of_date(as_of))
+    start = registry["valid_from"] if "valid_from" in registry else pd.Series(pd.NaT, index=registry.index)
+    end = registry["valid_to"] if "valid_to" in registry else pd.Series(pd.NaT, index=registry.index)
+    keep = (start.isna() | (start <= day)) & (end.isna() | (end >= day))
+    out = registry.loc[keep].copy()
+    gone = registry.loc[~keep]
+    if "successor_id" in registry.columns and len(gone):
+        for lid, row in gone.iterrows():
+            succ = _final_successor(registry, lid, keep)
+            if succ is None:
+                continue
+            for col in ("population", "population_14plus"):
+                if col in out.columns:
+                    out.loc[succ, col] += int(row[col])
+            out.loc[out["parent_id"] == lid, "parent_id"] = succ
+    if "renamed_on" in out.columns and "former_names" in out.columns:
+        later = out["renamed_on"].notna() & (out["renamed_on"] > day)
+        for lid in out.index[later]:
+            former = [x for x in str(out.at[lid, "former_names"]).split(NAME_SEPARATOR) if x]
+            current = out.at[lid, "name"]
+            out.at[lid, "name"] = former[0]
+            if "short_name" in out.columns:
+                out.at[lid, "short_name"] = _strip_type(former[0])
+            out.at[lid, "former_names"] = NAME_SEPARATOR.join([current, *former[1:]])
+    return out
+
+
+def _final_successor(registry: pd.DataFrame, lid: str, keep: pd.Series) -> str | None:
+    """Follow ``successor_id`` from ``lid`` to a unit that is kept (None if there is none)."""
+    seen = {lid}
+    succ = str(registry.at[lid, "successor_id"] or "")
+    while succ and succ in registry.index and not keep[succ] and succ not in seen:
+        seen.add(succ)
+        succ = str(registry.at[succ, "successor_id"] or "")
+    return succ if succ and succ in registry.index and keep[succ] else None
+
+
+_TYPE_PREFIXES = ("Thành phố ", "Thị xã ", "Thị trấn ", "Huyện ", "Phường ", "Xã ", "Quận ", "Tỉnh ")
+
+
+def _strip_type(name: str) -> str:
+    """A name without its unit-type prefix (``"Xã Hồng Lạc"`` → ``"Hồng Lạc"``)."""
+    for prefix in _TYPE_PREFIXES:
+        if name.startswith(prefix):
+            return name[len(prefix):]
+    return name
+
+
+def validity(registry: pd.DataFrame) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """(first, last) day a registry's units are in force (None = open)."""
+    start = registry["valid_from"] if "valid_from" in registry else pd.Series(pd.NaT, index=registry.index)
+    end = registry["valid_to"] if "valid_to" in registry else pd.Series(pd.NaT, index=registry.index)
+    first = None if start.isna().any() else start.min()
+    last = None if end.isna().any() else end.max()
+    return first, last
+
+
+def _span(registry: pd.DataFrame) -> str:
+    first, last = validity(registry)
+    return f"{first.date().isoformat() if first is not None else '…'} – " \
+           f"{last.date().isoformat() if last is not None else '…'}"
+
+
+def registries_in_force(as_of) -> list[str]:
+    """Names of the shipped registries (``national_2023`` aside) with units in force on ``as_of``.
+
+    >>> registries_in_force("2025-09")
+    ['lao_cai_2025', 'tuyen_quang_2025']
+    """
+    day = pd.Timestamp(as_of_date(as_of))
+    names = []
+    for name in available_registries():
+        if name.startswith("national"):
+            continue
+        head = pd.read_csv(LOCALITY_DIR / f"{name}.csv", dtype=str, keep_default_na=False,
+                           usecols=lambda c: c in ("valid_from", "valid_to"), encoding="utf-8-sig")
+        start = pd.to_datetime(head.get("valid_from", pd.Series([""])), errors="coerce", format="%Y-%m-%d")
+        end = pd.to_datetime(head.get("valid_to", pd.Series([""])), errors="coerce", format="%Y-%m-%d")
+        if ((start.isna() | (start <= day)) & (end.isna() | (end >= day))).any():
+            names.append(name)
+    return names
 
 
 def validate(raw: pd.DataFrame, file: str = "<registry>") -> list[Problem]:
@@ -130,9 +300,9 @@ def validate(raw: pd.DataFrame, file: str = "<registry>") -> list[Problem]:
     for i, row in raw.iterrows():
         line, lid = int(i) + 2, row["locality_id"].strip()
 
-        def report(message: str, column: str) -> None:
-            problems.append(Problem(f"{message} (locality_id '{lid}')", file=file, line=line,
-                                    column=column))
+        def report(message, column: str) -> None:
+            text = message if isinstance(message, Message) else f"{message} (locality_id '{lid}')"
+            problems.append(Problem(text, file=file, line=line, column=column))
 
         if not lid:
             report("empty locality_id", "locality_id")
@@ -176,6 +346,31 @@ def _check_row(row: pd.Series, levels: dict, report) -> None:
     for col in [c for c in row.index if c == "synthetic" or c.endswith("_synthetic")]:
         if row[col].strip().lower() not in _BOOL_TEXT:
             report(f"'{row[col]}' is not a boolean", col)
+    _check_dates(row, levels, report)
+
+
+def _check_dates(row: pd.Series, levels: dict, report) -> None:
+    """Check the optional dated columns of one row (ISO dates, order, successor, rename)."""
+    days = {}
+    for col in DATE_COLUMNS:
+        text = str(row.get(col, "") or "").strip()
+        if not text:
+            continue
+        try:
+            days[col] = _dt.date.fromisoformat(text)
+        except ValueError:
+            report(Message("registry.bad_date", value=text), col)
+    lid = row["locality_id"].strip()
+    if "valid_from" in days and "valid_to" in days and days["valid_from"] > days["valid_to"]:
+        report(Message("registry.valid_order", start=days["valid_from"].isoformat(),
+                       end=days["valid_to"].isoformat(), lid=lid), "valid_from")
+    succ = str(row.get("successor_id", "") or "").strip()
+    if succ and succ not in levels:
+        report(Message("registry.successor_missing", successor=succ, lid=lid), "successor_id")
+    if succ and not str(row.get("valid_to", "") or "").strip():
+        report(Message("registry.successor_needs_end", lid=lid), "successor_id")
+    if str(row.get("renamed_on", "") or "").strip() and not str(row.get("former_names", "") or "").strip():
+        report(Message("registry.renamed_needs_former", lid=lid), "renamed_on")
 
 
 def _typed(raw: pd.DataFrame) -> pd.DataFrame:
@@ -189,6 +384,10 @@ def _typed(raw: pd.DataFrame) -> pd.DataFrame:
         df[col] = pd.to_numeric(df[col]).astype("int64")
     for col in [c for c in df.columns if c == "synthetic" or c.endswith("_synthetic")]:
         df[col] = df[col].str.strip().str.lower().map(_BOOL_TEXT).astype(bool)
+    for col in [c for c in DATE_COLUMNS if c in df.columns]:
+        df[col] = pd.to_datetime(df[col].str.strip().where(df[col].str.strip() != ""), format="%Y-%m-%d").astype("datetime64[ns]")
+    for col in [c for c in ("former_names", "successor_id", "change_ref") if c in df.columns]:
+        df[col] = df[col].str.strip()
     return df
 
 

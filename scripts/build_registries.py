@@ -16,9 +16,20 @@ Outputs (see ``data/localities/README.md`` for the columns):
 * ``merger_2025.csv``: old commune -> new commune mapping with population weights;
 * ``national_2023.csv``: every legacy province, district and commune.
 
-Populations: province totals from ``populations.yaml``; district shares from the rounded
-2019 census figures in that file; communes, villages and ``population_14plus`` are
-synthetic (see the README).
+Populations: province totals from ``populations.yaml``; district totals from the 2019
+census figures where that file has them for every district (Hà Giang), else district shares
+from the figures it has (published 2015 yearbook, or approximate); communes, villages and
+``population_14plus`` are synthetic (see the README).
+
+Dates. The package's legacy table is the geography *last* in force before 1 July 2025 and
+knows no dates: a commune dissolved in the 2023–2025 rearrangement survives only as a
+keyword of its successor (``wardAlias``: Hồng Sơn lists ``xahonglac``, ``xavanson``; Thị
+trấn Bắc Hà lists ``xatachai``), without code, population or date. The changes in force in
+the three provinces between 2023 and the 2025 merger are therefore written here, in
+``REARRANGEMENT_2023_2025``, each with the Standing Committee resolution it comes from;
+every row gets ``valid_from`` / ``valid_to`` (the legacy geography ends on 30/06/2025, the
+merged one starts on 01/07/2025), and the dissolved and renamed units ``successor_id``,
+``former_names`` and ``renamed_on``.
 """
 from __future__ import annotations
 
@@ -32,6 +43,8 @@ import pandas as pd
 import yaml
 
 REPO = Path(__file__).resolve().parent.parent
+if str(REPO) not in sys.path:
+    sys.path.insert(0, str(REPO))
 OUT_DIR = REPO / "data" / "localities"
 POPULATIONS_YAML = OUT_DIR / "populations.yaml"
 
@@ -44,6 +57,44 @@ COLUMNS = [
     "locality_id", "name", "short_name", "level", "parent_id", "unit_type", "urban_class",
     "province", "lat", "lon", "population", "population_14plus",
     "synthetic", "row_synthetic", "population_synthetic", "coords_synthetic",
+    "valid_from", "valid_to", "former_names", "renamed_on", "successor_id", "change_ref",
+]
+
+#: Last day of the legacy (63-province, three-level) geography; first day of the merged one.
+LEGACY_VALID_TO = "2025-06-30"
+MERGED_VALID_FROM = "2025-07-01"
+#: The provincial merger and the 2025 commune arrangement of the two merged provinces.
+MERGER_REFS = {
+    "tuyen_quang_2025": "Nghị quyết 202/2025/QH15 ngày 12/06/2025 (sắp xếp ĐVHC cấp tỉnh; số và ngày "
+                        "chưa kiểm chứng); Nghị quyết 1684/NQ-UBTVQH15 ngày 16/06/2025 (sắp xếp ĐVHC cấp "
+                        "xã của tỉnh Tuyên Quang năm 2025)",
+    "lao_cai_2025": "Nghị quyết 202/2025/QH15 ngày 12/06/2025 (sắp xếp ĐVHC cấp tỉnh; số và ngày chưa "
+                    "kiểm chứng); nghị quyết UBTVQH ngày 16/06/2025 về sắp xếp ĐVHC cấp xã của tỉnh Lào "
+                    "Cai năm 2025 (số chưa kiểm chứng)",
+}
+#: Commune changes of the 2023–2025 rearrangement in the three provinces (the package has the
+#: state after them). ``share`` = the dissolved unit's share of the merged population
+#: (31/12/2022 figures quoted in the resolution), used to split the merged unit's synthetic
+#: population between the two rows.
+REARRANGEMENT_2023_2025 = [
+    {   # Tuyên Quang, Sơn Dương: Hồng Lạc (6,038) + Vân Sơn (3,538) -> Xã Hồng Sơn (9,576)
+        "dissolved": {"id": "02593", "name": "Xã Vân Sơn", "short_name": "Vân Sơn", "type": "Xã",
+                      "district": "076"},
+        "successor": "02608", "successor_former_name": "Xã Hồng Lạc",
+        "valid_to": "2024-08-31", "renamed_on": "2024-09-01", "share": 3538 / 9576,
+        "ref": "Nghị quyết 1106/NQ-UBTVQH15 ngày 23/07/2024 của Ủy ban Thường vụ Quốc hội (sắp xếp "
+               "ĐVHC cấp xã tỉnh Tuyên Quang giai đoạn 2023–2025), hiệu lực 01/09/2024: thành lập xã "
+               "Hồng Sơn trên cơ sở nhập xã Hồng Lạc và xã Vân Sơn",
+    },
+    {   # Lào Cai, Bắc Hà: Tà Chải (3,342) into Thị trấn Bắc Hà (12,203 after)
+        "dissolved": {"id": "02872", "name": "Xã Tà Chải", "short_name": "Tà Chải", "type": "Xã",
+                      "district": "085"},
+        "successor": "02839", "successor_former_name": None,
+        "valid_to": "2024-10-31", "renamed_on": None, "share": 3342 / 12203,
+        "ref": "Nghị quyết 1197/NQ-UBTVQH15 của Ủy ban Thường vụ Quốc hội (sắp xếp ĐVHC cấp xã tỉnh "
+               "Lào Cai giai đoạn 2023–2025; công bố 08/10/2024, ngày ký chưa kiểm chứng), hiệu lực "
+               "01/11/2024: nhập xã Tà Chải vào thị trấn Bắc Hà",
+    },
 ]
 MERGER_COLUMNS = [
     "old_id", "old_name", "old_district_id", "old_district", "old_province",
@@ -143,9 +194,33 @@ def read_legacy() -> pd.DataFrame:
     """All rows of the package's legacy (63-province) table, sorted by codes."""
     from vietnamadminunits.database import query
 
-    df = pd.DataFrame(query("SELECT * FROM admin_units_legacy"))
+    df = with_dissolved(pd.DataFrame(query("SELECT * FROM admin_units_legacy")))
     return df.sort_values(["provinceCode", "districtCode", "wardCode"], na_position="first",
                           kind="stable").reset_index(drop=True)
+
+
+def with_dissolved(legacy: pd.DataFrame) -> pd.DataFrame:
+    """The legacy table plus one row per commune dissolved in 2023–2025 (not in the package).
+
+    The row copies its successor's district and province columns; its own point is unknown
+    (NaN: a jittered district centroid is used, ``coords_synthetic``).
+    """
+    rows = []
+    for change in REARRANGEMENT_2023_2025:
+        unit = change["dissolved"]
+        if (legacy["wardCode"] == unit["id"]).any():
+            raise RuntimeError(f"{unit['id']} is already in the package: drop it from the table")
+        succ = legacy[legacy["wardCode"] == change["successor"]]
+        if len(succ) != 1 or succ["districtCode"].iloc[0] != unit["district"]:
+            raise RuntimeError(f"successor {change['successor']} of {unit['id']} is not in district "
+                               f"{unit['district']} of the package")
+        row = succ.iloc[0].copy()
+        row["wardCode"], row["ward"], row["wardShort"] = unit["id"], unit["name"], unit["short_name"]
+        row["wardType"] = unit["type"]
+        row["wardLat"] = row["wardLon"] = np.nan
+        row["wardKey"] = row["wardShortKey"] = row["wardAlias"] = None
+        rows.append(row)
+    return pd.concat([legacy, pd.DataFrame(rows)], ignore_index=True) if rows else legacy
 
 
 def read_2025() -> pd.DataFrame:
@@ -211,11 +286,21 @@ def commune_weights(comm: pd.DataFrame) -> np.ndarray:
     """Relative commune sizes: type factor x lognormal noise seeded by the commune code.
 
     Wards of an urban district (quận) get an extra ``URBAN_DISTRICT_FACTOR``.
+    A unit dissolved in 2023–2025 and its successor split the successor's weight by the
+    resolution's population shares (``REARRANGEMENT_2023_2025``).
     """
-    noise = np.array([rng_for("pop", c).lognormal(0.0, COMMUNE_SIZE_SIGMA)
-                      for c in comm["wardCode"]])
+    split = {}
+    for change in REARRANGEMENT_2023_2025:
+        split[change["dissolved"]["id"]] = (change["successor"], change["share"])
+        split[change["successor"]] = (change["successor"], 1.0 - change["share"])
+    codes = comm["wardCode"].to_numpy()
+    noise = np.array([rng_for("pop", split.get(c, (c, 1.0))[0]).lognormal(0.0, COMMUNE_SIZE_SIGMA)
+                      * split.get(c, (c, 1.0))[1] for c in codes])
+    types = np.array([comm["wardType"].to_numpy()[list(codes).index(split[c][0])]
+                      if c in split and split[c][0] in codes else t
+                      for c, t in zip(codes, comm["wardType"].to_numpy())])
     urban = np.where(comm["districtType"] == "Quận", URBAN_DISTRICT_FACTOR, 1.0)
-    return comm["wardType"].map(COMMUNE_SIZE).to_numpy() * urban * noise
+    return pd.Series(types).map(COMMUNE_SIZE).to_numpy() * urban * noise
 
 
 def province_totals(pops: dict) -> dict[str, int]:
@@ -249,7 +334,13 @@ def district_totals(tree: dict, pops: dict) -> pd.Series:
         fixed = [c for c in codes if c in overrides]
         free = [c for c in codes if c not in overrides]
         cfg = pops["provinces"].get(code)
-        w = ([cfg["districts"][c]["population_2019"] for c in free] if cfg
+        if cfg and cfg.get("district_figures") == "exact":
+            figures = {c: cfg["districts"][c]["population"] for c in free}
+            if sum(figures.values()) != total - sum(overrides[c] for c in fixed):
+                raise ValueError(f"district figures of province {code} do not add up to {total}")
+            totals[free] = [figures[c] for c in free]
+            continue
+        w = ([cfg["districts"][c]["population"] for c in free] if cfg
              else by_district.reindex(free).to_numpy())
         totals[free] = apportion(total - sum(overrides[c] for c in fixed), w)
         for c in fixed:
@@ -344,6 +435,9 @@ def villages_for(communes: pd.DataFrame, total: int) -> pd.DataFrame:
                 "province": c.province, "lat": c.lat + jitter[k, 0], "lon": c.lon + jitter[k, 1],
                 "population": int(pop[k]), "population_14plus": int(pop14[k]),
                 "row_synthetic": True, "population_synthetic": True, "coords_synthetic": True,
+                # a village outlives a dissolved commune (it passes to the successor)
+                "valid_from": "", "valid_to": LEGACY_VALID_TO, "former_names": "",
+                "renamed_on": "", "successor_id": "", "change_ref": "",
             })
     return pd.DataFrame(rows)
 
@@ -361,7 +455,7 @@ def provincial_2023(national: pd.DataFrame, code: str, pops: dict) -> pd.DataFra
 # --------------------------------------------------------------------------- 2025
 def old_key_index(legacy: pd.DataFrame) -> pd.Series:
     """Map the converter's ``province_district_ward`` keys to legacy commune codes."""
-    rows = legacy[legacy["wardCode"].notna()]
+    rows = legacy[legacy["wardCode"].notna() & legacy["wardKey"].notna()]
     keys = rows["provinceKey"] + "_" + rows["districtKey"] + "_" + rows["wardKey"]
     return pd.Series(rows["wardCode"].to_numpy(), index=keys.to_numpy())
 
@@ -410,6 +504,15 @@ def merger_for(new_code: str, legacy: pd.DataFrame, new: pd.DataFrame, conv: dic
     return out.sort_values(["old_id", "new_id"], kind="stable").reset_index(drop=True)
 
 
+def former_district(m: pd.DataFrame) -> pd.Series:
+    """The pre-2025 district that gave each new commune the largest part of its population
+    (ties: the lower district code); indexed by new commune id."""
+    parts = m.groupby(["new_id", "old_district_id"])["population_part"].sum().reset_index()
+    parts = parts.sort_values(["new_id", "population_part", "old_district_id"],
+                              ascending=[True, False, True], kind="stable")
+    return parts.drop_duplicates("new_id").set_index("new_id")["old_district_id"]
+
+
 def merged_2025(new_code: str, new: pd.DataFrame, merger: pd.DataFrame,
                 national: pd.DataFrame) -> pd.DataFrame:
     """Province and commune rows of a merged province of 1 July 2025."""
@@ -429,6 +532,7 @@ def merged_2025(new_code: str, new: pd.DataFrame, merger: pd.DataFrame,
         "population": pop["population_part"].reindex(wards["wardCode"]).to_numpy(),
         "population_14plus": pop["part14"].reindex(wards["wardCode"]).to_numpy(),
         "row_synthetic": False, "population_synthetic": True, "coords_synthetic": False,
+        "former_district_id": former_district(m).reindex(wards["wardCode"]).to_numpy(),
     })
     first = wards.iloc[0]
     province = pd.DataFrame([{
@@ -442,16 +546,50 @@ def merged_2025(new_code: str, new: pd.DataFrame, merger: pd.DataFrame,
     return pd.concat([province, communes], ignore_index=True)
 
 
+# --------------------------------------------------------------------------- dates
+def dated_legacy(df: pd.DataFrame) -> pd.DataFrame:
+    """Add the dated columns to legacy rows: every unit ends on 30/06/2025; the units of
+    ``REARRANGEMENT_2023_2025`` get their end, successor, former name and resolution."""
+    df = df.copy()
+    df["valid_from"], df["valid_to"] = "", LEGACY_VALID_TO
+    for col in ("former_names", "renamed_on", "successor_id", "change_ref"):
+        df[col] = ""
+    at = {lid: i for i, lid in zip(df.index, df["locality_id"])}
+    for change in REARRANGEMENT_2023_2025:
+        gone, succ = at[change["dissolved"]["id"]], at[change["successor"]]
+        df.loc[gone, ["valid_to", "successor_id", "change_ref"]] = \
+            [change["valid_to"], change["successor"], change["ref"]]
+        df.loc[succ, "change_ref"] = change["ref"]
+        if change["successor_former_name"]:
+            df.loc[succ, ["former_names", "renamed_on"]] = \
+                [change["successor_former_name"], change["renamed_on"]]
+    return df
+
+
+def as_of(df: pd.DataFrame, day: str) -> pd.DataFrame:
+    """The rows of a built frame in force on ``day`` (emusim.registry.in_force on text columns)."""
+    from emusim.registry import in_force
+
+    typed = df.set_index("locality_id", drop=False).copy()
+    for col in ("valid_from", "valid_to", "renamed_on"):
+        typed[col] = pd.to_datetime(typed[col].where(typed[col] != ""), format="%Y-%m-%d")
+    out = in_force(typed, day)
+    for col in ("valid_from", "valid_to", "renamed_on"):
+        out[col] = out[col].dt.strftime("%Y-%m-%d").fillna("")
+    return out.reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- output
-def finish(df: pd.DataFrame) -> pd.DataFrame:
-    """Add the summary ``synthetic`` flag, round coordinates and order the columns."""
+def finish(df: pd.DataFrame, extra: list[str] = ()) -> pd.DataFrame:
+    """Add the summary ``synthetic`` flag, round coordinates and order the columns
+    (``extra`` columns last)."""
     df = df.copy()
     df["synthetic"] = df["row_synthetic"] | df["population_synthetic"] | df["coords_synthetic"]
     df["lat"] = df["lat"].astype(float).round(6)
     df["lon"] = df["lon"].astype(float).round(6)
     for col in ("population", "population_14plus"):
         df[col] = df[col].astype(int)
-    return df[COLUMNS]
+    return df[COLUMNS + list(extra)]
 
 
 def write_csv(df: pd.DataFrame, name: str) -> Path:
@@ -464,20 +602,26 @@ def write_csv(df: pd.DataFrame, name: str) -> Path:
 def build_all() -> dict[str, pd.DataFrame]:
     """Build every registry and the merger table; return them by file stem."""
     legacy, new, conv, pops = read_legacy(), read_2025(), read_converter(), read_populations()
-    national = finish(legacy_frames(legacy, pops))
+    national = finish(dated_legacy(legacy_frames(legacy, pops)))
     out = {"national_2023": national}
     for name, code in PROVINCIAL_2023.items():
         out[name] = finish(provincial_2023(national, code, pops))
-    mergers = [merger_for(code, legacy, new, conv, national) for code in MERGED_2025.values()]
+    # the merger maps the units of 30/06/2025 (dissolved communes have passed to their successors)
+    last_day = as_of(national, LEGACY_VALID_TO)
+    mergers = [merger_for(code, legacy, new, conv, last_day) for code in MERGED_2025.values()]
     out["merger_2025"] = pd.concat(mergers, ignore_index=True)[MERGER_COLUMNS]
     for name, code in MERGED_2025.items():
-        out[name] = finish(merged_2025(code, new, out["merger_2025"], national))
+        merged = merged_2025(code, new, out["merger_2025"], last_day)
+        merged["valid_from"], merged["valid_to"] = MERGED_VALID_FROM, ""
+        merged["former_names"] = merged["renamed_on"] = merged["successor_id"] = ""
+        merged["change_ref"] = MERGER_REFS[name]
+        merged["former_district_id"] = merged["former_district_id"].fillna("")
+        out[name] = finish(merged, extra=["former_district_id"])
     return out
 
 
 def main() -> int:
     """Build, write and validate every file; print a count summary."""
-    sys.path.insert(0, str(REPO))
     from emusim.registry import load_registry
 
     for name, df in build_all().items():

@@ -52,6 +52,31 @@ def _inputs(d):
     return sweep_df, tornado_df, mc, cdf
 
 
+def _calibration_report():
+    """A small CalibrationReport of the documented shape (the real one simulates three provinces)."""
+    from emusim.sim.report import COLUMNS, CalibrationReport
+
+    table = pd.DataFrame([
+        {"anchor": "a1", "indicator": "eid_activation_rate", "label": "", "province": "Hà Giang",
+         "period": "2023-11", "value": 0.78, "target": 0.78, "simulated": 0.781, "residual": 0.001,
+         "tolerance": 0.02, "hit": True, "holdout": 0.65, "holdout_error": -0.13, "status": "fitted",
+         "basis": "assumption"},
+        {"anchor": "a2", "indicator": "eid_activation_rate", "label": "", "province": "Tuyên Quang",
+         "period": "2025-04", "value": 0.783, "target": 0.783, "simulated": 0.78, "residual": -0.003,
+         "tolerance": 0.03, "hit": True, "holdout": 0.77, "holdout_error": -0.013, "status": "fitted",
+         "basis": "source"},
+        {"anchor": "a3", "indicator": "eid_activation_rate", "label": "", "province": "Lào Cai",
+         "period": "2022-11", "value": 0.018, "target": 0.02, "simulated": 0.28, "residual": 0.26,
+         "tolerance": 0.01, "hit": False, "holdout": None, "holdout_error": None, "status": "reference",
+         "basis": "source"}], columns=list(COLUMNS))
+    months = pd.period_range("2022-01", "2026-12", freq="M").astype(str)
+    traj = pd.concat([pd.DataFrame({"province": p, "registry": "x", "indicator": "eid_activation_rate",
+                                    "period": months, "mean": np.linspace(lo, 0.9, len(months))})
+                      for p, lo in (("Hà Giang", 0.3), ("Tuyên Quang", 0.1), ("Lào Cai", 0.12),
+                                    ("Tuyên Quang (2025)", 0.2))], ignore_index=True)
+    return CalibrationReport(table, pd.DataFrame(), traj, seed=5)
+
+
 def _all_charts(d, lang):
     s, st, aw = d["scheme"], d["st"], d["aw"]
     sweep_df, tornado_df, mc, cdf = _inputs(d)
@@ -77,6 +102,8 @@ def _all_charts(d, lang):
                                           names=aw["name"].to_dict(), lang=lang, source=src),
         "award_map": lambda: charts.award_map(aw, d["registry"], s, lang=lang, source=src),
         "equity": lambda: charts.equity(aw, scheme=s, registry=d["registry"], lang=lang, source=src),
+        "calibration": lambda: charts.calibration(_calibration_report(), lang=lang, source=src),
+        "calibration_residuals": lambda: charts.calibration_residuals(_calibration_report(), lang=lang, source=src),
     }
 
 

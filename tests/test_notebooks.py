@@ -45,6 +45,8 @@ assert {"S1", "ST"} <= set(S.columns) and len(S) == len(FACTORS)
 assert 0 < len(at_risk) < len(fc)
 assert (at_risk["p_reach"] < 0.5).all()
 assert 0 <= brier <= 1
+assert report.fitted["hit"].all() and report.fitted["holdout"].notna().all()
+assert len(report.rankings) == 1
 """,
     "06_briefing.ipynb": """
 assert any(str(f).endswith(".xlsx") for f in files), files

@@ -14,9 +14,10 @@ from emusim.registry import RegistryError, ancestors, children_count, load_regis
 LOC = R.LOCALITY_DIR
 POPS = yaml.safe_load((LOC / "populations.yaml").read_text(encoding="utf-8"))
 
-# name: (districts, communes, province code)
-COUNTS_2023 = {"ha_giang_2023": (11, 193, "02"), "tuyen_quang_2023": (7, 137, "08"),
-               "lao_cai_2023": (9, 151, "10")}
+# name: (districts, communes, province code) — every unit of the file, i.e. those of 2023
+# (Vân Sơn and Tà Chải, dissolved in late 2024, included; see the dated tests below)
+COUNTS_2023 = {"ha_giang_2023": (11, 193, "02"), "tuyen_quang_2023": (7, 138, "08"),
+               "lao_cai_2023": (9, 152, "10")}
 COUNTS_2025 = {"tuyen_quang_2025": (124, "08"), "lao_cai_2025": (99, "15")}
 
 
@@ -75,7 +76,8 @@ def test_lao_cai_city_and_town(regs):
 
 def test_national_counts(regs):
     counts = regs["national_2023"]["level"].value_counts().to_dict()
-    assert counts == {"province": 63, "district": 696, "commune": 10035}
+    # the package's 10,035 legacy communes + the two dissolved in 2024 (Vân Sơn, Tà Chải)
+    assert counts == {"province": 63, "district": 696, "commune": 10037}
 
 
 # ----------------------------------------------------------------------- codes, parents
@@ -194,7 +196,7 @@ def test_synthetic_flags(regs):
 @pytest.mark.parametrize("old_codes, new_name", [(("02", "08"), "tuyen_quang_2025"),
                                                 (("10", "15"), "lao_cai_2025")])
 def test_merger_covers_every_old_commune(regs, merger, old_codes, new_name):
-    nat = regs["national_2023"]
+    nat = R.in_force(regs["national_2023"], "2025-06-30")   # the units the merger maps
     districts = level(nat, "district").query("parent_id in @old_codes").index
     old = set(level(nat, "commune").query("parent_id in @districts").index)
     new = regs[new_name]
@@ -291,6 +293,63 @@ def test_unknown_name_and_missing_file(tmp_path):
     with pytest.raises(RegistryError, match="not found"):
         load_registry(tmp_path / "nope.csv")
     assert issubclass(RegistryError, ValueError)
+
+
+# ----------------------------------------------------------------------- dated registries
+@pytest.mark.parametrize("name, as_of, n_commune", [
+    ("ha_giang_2023", "2023-11", 193), ("tuyen_quang_2023", "2023-11", 138),
+    ("lao_cai_2023", "2023-11", 152), ("tuyen_quang_2023", "2024-12", 137),
+    ("lao_cai_2023", "2024-12", 151), ("tuyen_quang_2025", "2025-09", 124),
+    ("lao_cai_2025", "2025-09", 99)])
+def test_units_in_force_on_a_date(name, as_of, n_commune):
+    reg = load_registry(name, as_of=as_of)
+    assert int((reg["level"] == "commune").sum()) == n_commune
+    # populations still add up after a dissolved unit passed to its successor
+    for lvl in ("village", "commune", "district"):
+        rows = level(reg, lvl)
+        if len(rows):
+            sums = rows.groupby("parent_id")["population"].sum()
+            assert (sums == reg.loc[sums.index, "population"]).all()
+
+
+def test_van_son_hong_lac_and_ta_chai():
+    """Issue 12: Xã Vân Sơn (02593, Sơn Dương 076) until the 2024 rearrangement, Xã Hồng Lạc
+    (02608) renamed Hồng Sơn then (NQ 1106/NQ-UBTVQH15, from 01/09/2024); Xã Tà Chải (02872,
+    Bắc Hà 085) into Thị trấn Bắc Hà from 01/11/2024 (NQ 1197/NQ-UBTVQH15)."""
+    tq23 = load_registry("tuyen_quang_2023", as_of="2023-11")
+    assert tq23.loc["02593", ["name", "parent_id"]].tolist() == ["Xã Vân Sơn", "076"]
+    assert tq23.loc["02608", "name"] == "Xã Hồng Lạc"
+    tq24 = load_registry("tuyen_quang_2023", as_of="2024-09-01")
+    assert "02593" not in tq24.index
+    assert tq24.loc["02608", "name"] == "Xã Hồng Sơn"
+    assert tq24.loc["02608", "former_names"] == "Xã Hồng Lạc"
+    assert tq24.loc["02608", "population"] == \
+        tq23.loc["02608", "population"] + tq23.loc["02593", "population"]
+    assert "02872" in load_registry("lao_cai_2023", as_of="2024-10-31").index
+    assert "02872" not in load_registry("lao_cai_2023", as_of="2024-11-01").index
+    full = load_registry("tuyen_quang_2023")
+    assert "1106/NQ-UBTVQH15" in full.loc["02593", "change_ref"]
+
+
+def test_no_unit_in_force_names_the_registries_that_are(tmp_path):
+    with pytest.raises(RegistryError, match="tuyen_quang_2025"):
+        load_registry("tuyen_quang_2023", as_of="2025-09")
+    with pytest.raises(RegistryError, match="as_of"):
+        load_registry("tuyen_quang_2023", as_of="November")
+
+
+def test_bad_dated_columns_are_reported(tmp_path):
+    reg = load_registry("ha_giang_2023").reset_index().head(3).astype(str)
+    reg["valid_to"] = ["2025-06-30", "2025-13-01", "2025-06-30"]
+    reg["successor_id"] = ["", "", "99999"]
+    reg["former_names"] = reg["renamed_on"] = reg["valid_from"] = reg["change_ref"] = ""
+    reg.loc[0, "renamed_on"] = "2024-09-01"
+    path = tmp_path / "dated.csv"
+    reg.to_csv(path, index=False)
+    with pytest.raises(RegistryError) as err:
+        load_registry(path)
+    text = str(err.value)
+    assert "2025-13-01" in text and "99999" in text and "renamed_on" in text
 
 
 # ----------------------------------------------------------------------- reproducibility

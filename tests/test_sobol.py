@@ -61,7 +61,7 @@ FACTORS = {
     "groups.II.max": {"uniform": [40, 60]},
     "awards.chairman.quota": {"integers": [4, 6]},
     "proportional_basis": {"choice": ["attainment", "rate"]},
-    "gates.G1.mode": {"choice": ["hard", "soft"]},
+    "gates.G4.mode": {"choice": ["hard", "soft"]},
 }
 
 
@@ -72,9 +72,10 @@ def test_sobol_on_the_award_outcomes_of_the_ha_giang_commune_scheme(hg):
     assert t.attrs["outcome"] == "overlap" and t.attrs["outcome_var"] > 0
     assert np.isfinite(t[["S1", "ST"]].to_numpy()).all()
     t = t.set_index("factor")
-    # the eID-activation gate (> 75 %) is where units are won and lost; making the ID-card
-    # gate soft re-opens the list; the Chairman's quota moves the cut-off
-    for f in ("noise.eid_activation_rate", "gates.G1.mode", "awards.chairman.quota"):
+    # the eID-activation gate (> 75 %) is where units are won and lost; making the data-cleaning
+    # gate ("làm sạch 100 %") soft re-opens the list (the ID-card gate G1 did so before issue 19's
+    # recalibration: with seed 1 its two near-misses are now not their districts' best); the Chairman's quota moves the cut-off
+    for f in ("noise.eid_activation_rate", "gates.G4.mode", "awards.chairman.quota"):
         assert t.loc[f, "ST"] - t.loc[f, "ST_conf"] > 0, f
     assert t["ST"].idxmax() == "noise.eid_activation_rate"
     # eligible units already meet the uplifted eID targets (the gates ask the same): no effect
@@ -87,7 +88,7 @@ def test_sobol_on_the_award_outcomes_of_the_ha_giang_commune_scheme(hg):
 @pytest.mark.filterwarnings("ignore:Constant values encountered")
 def test_sobol_outcomes_unit_urban_share_and_custom(hg):
     scheme, values, reg = hg
-    small = {k: FACTORS[k] for k in ("uplift.city", "groups.II.max", "gates.G1.mode")}
+    small = {k: FACTORS[k] for k in ("uplift.city", "groups.II.max", "gates.G4.mode")}
     for outcome in ("urban_share", "unit:00700", "rank:00700", lambda aw: float(aw["award"].notna().sum())):
         t = sobol(scheme, values, small, N=32, seed=1, outcome=outcome, registry=reg)
         assert len(t) == 3 and set(COLUMNS) <= set(t.columns)

@@ -23,9 +23,12 @@ and emusim objects; each docstring lists the columns it reads. Save with
 ``award_map(award_table, registry)``   communes on lat/lon coloured by award
 ``equity(award_table)``                award share vs unit share by urban class
 ``grouping(study)``                    awards per former district under each nomination grouping
+``calibration(report)``                simulated province means vs the calibration anchors
+``calibration_residuals(report)``      residual and hold-out error of every fitted anchor
 =====================================  ====================================================
 """
 from . import style
+from .calibration import calibration, calibration_residuals
 from .compare import overlap, slopegraph
 from .equity import equity, equity_table
 from .grouping import grouping
@@ -38,6 +41,7 @@ from .uncertainty import award_probability, rank_intervals
 from .waterfall import waterfall
 
 CHARTS = ("ranking", "decomposition", "gate_pass_rates", "waterfall", "trajectories", "sweep", "tornado",
-          "rank_intervals", "award_probability", "slopegraph", "overlap", "award_map", "equity")
+          "rank_intervals", "award_probability", "slopegraph", "overlap", "award_map", "equity",
+          "calibration", "calibration_residuals")
 
 __all__ = ["style", "save", "source_note", "missing_glyphs", "equity_table", *CHARTS]
