@@ -137,7 +137,7 @@ def nomination_grouping(nomination: Nomination, ids, registry: pd.DataFrame | No
         sizes = parent_sizes(keys, registry, unit_level, nomination.parent_level)
         return Grouping(kind, keys, sizes, names)
     if kind == "former_district":
-        if registry is not None and "former_district_id" not in registry:
+        if registry is not None and ("former_district_id" not in registry or "former_district" not in registry):
             registry = with_former_districts(registry)
         column, name_col = "former_district_id", "former_district"
     else:
@@ -267,12 +267,22 @@ def former_districts(registry: pd.DataFrame) -> pd.DataFrame:
 
 
 def with_former_districts(registry: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``registry`` with ``former_district_id`` / ``former_district`` (empty where unknown)."""
-    fd = former_districts(registry)
+    """A copy of ``registry`` with ``former_district_id`` / ``former_district`` (empty where unknown).
+
+    A registry that already has ``former_district_id`` (the merged registries the build script
+    writes) keeps it; only the district names are added, from ``merger_2025.csv``.
+    """
     out = registry.copy()
     ids = registry.index.astype(str)
-    out["former_district_id"] = fd["former_district_id"].reindex(ids).fillna("").to_numpy()
-    out["former_district"] = fd["former_district"].reindex(ids).fillna("").to_numpy()
+    if "former_district_id" in registry:
+        m = _merger()
+        names = dict(zip(m["old_district_id"].astype(str), m["old_district"].astype(str)))
+        fd_ids = registry["former_district_id"].fillna("").astype(str)
+        out["former_district"] = fd_ids.map(names).fillna("").to_numpy()
+    else:
+        fd = former_districts(registry)
+        out["former_district_id"] = fd["former_district_id"].reindex(ids).fillna("").to_numpy()
+        out["former_district"] = fd["former_district"].reindex(ids).fillna("").to_numpy()
     out.attrs = dict(registry.attrs)
     return out
 

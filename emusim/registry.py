@@ -145,7 +145,6 @@ def load_registry(path_or_name: str | os.PathLike, as_of=None, fallback: bool = 
             others=", ".join(registries_in_force(day)) or t("registry.none_known")), file=str(path))
         if not fallback:
             raise RegistryError([problem])
-        import warnings
         warnings.warn(f"{problem}; {t('registry.using_all_rows')}", stacklevel=2)
         return reg
     return out

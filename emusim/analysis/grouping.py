@@ -73,7 +73,7 @@ def prepare_registry(registry="tuyen_quang_2025", clusters=SAMPLE_CLUSTERS) -> p
     from ..registry import load_registry
 
     reg = registry if isinstance(registry, pd.DataFrame) else load_registry(registry)
-    if "former_district_id" not in reg:
+    if "former_district_id" not in reg or "former_district" not in reg:
         reg = with_former_districts(reg)
     reg = two_level_classes(reg)
     if clusters is not None:
