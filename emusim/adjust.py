@@ -21,6 +21,8 @@ Paths (ids may contain dots; the last component is the field):
 ``proportional_basis``                  attainment, rate, threshold
 ``min_met``                             non-negative integer or None
 ``tolerance``                           non-negative number
+``deadline_scoring``                    true/false: dated rows scored at their deadline (:mod:`emusim.deadlines`)
+``standards.count_repeated``            true/false: a standard printed twice counts twice (:mod:`emusim.repeats`)
 =====================================  ===========================================
 
 >>> from emusim.loader import scheme_from_dict
@@ -42,6 +44,9 @@ from .model import BASES, GATE_MODES, OPS, URBAN_CLASSES, Awards, Scheme, Source
 _CRIT_FIELDS = {"target", "max", "points", "unit", "op", "uplift", "basis"}
 _GATE_FIELDS = {"mode", "target", "op", "uplift"}
 _TIER_FIELDS = {"quota", "quota_individuals", "allocate"}
+#: scheme-wide paths → Scheme field
+_TOP_PATHS = {"proportional_basis": "proportional_basis", "min_met": "min_met", "tolerance": "tolerance",
+              "deadline_scoring": "deadline_scoring", "standards.count_repeated": "count_repeated"}
 _NOM_FIELDS = {"per_parent", "extra_per_parent", "extra_min_children", "individuals_per_parent"}
 
 
@@ -68,7 +73,7 @@ def _check_value(field: str, value) -> str | None:
     elif field == "op":
         if value not in OPS:
             return f"must be one of {', '.join(OPS)}, not {value!r}"
-    elif field in ("uplift", "allocate"):
+    elif field in ("uplift", "allocate", "deadline_scoring", "standards.count_repeated"):
         if not isinstance(value, bool):
             return f"must be true or false, not {value!r}"
     elif field in ("basis", "proportional_basis"):
@@ -133,7 +138,7 @@ def validate(scheme: Scheme, changes: Mapping[str, Any]) -> list[Problem]:
         msg = None
         if not isinstance(path, str):
             msg, path = "a path must be a string such as 'uplift.city'", str(path)
-        elif path in ("proportional_basis", "min_met", "tolerance"):
+        elif path in _TOP_PATHS:
             msg = _check_value(path, value)
         elif path.startswith("uplift."):
             cls = path.split(".", 1)[1]
@@ -151,7 +156,7 @@ def validate(scheme: Scheme, changes: Mapping[str, Any]) -> list[Problem]:
             msg = _check_item(scheme, path, value, collections)
         else:
             msg = ("unknown path (known prefixes: uplift., criteria., groups., gates., awards., "
-                   "proportional_basis, min_met, tolerance)")
+                   "proportional_basis, min_met, tolerance, deadline_scoring, standards.count_repeated)")
         if msg:
             problems.append(Problem(msg, path=path, file=scheme.file))
     return problems
@@ -174,8 +179,8 @@ def adjust_scheme(scheme: Scheme, changes: Mapping[str, Any]) -> Scheme:
     uplift = dict(scheme.uplift)
     top: dict[str, Any] = {}
     for path, value in ordered:
-        if path in ("proportional_basis", "min_met", "tolerance"):
-            top[path] = value
+        if path in _TOP_PATHS:
+            top[_TOP_PATHS[path]] = value
         elif path.startswith("uplift."):
             cls = path.split(".", 1)[1]
             old = uplift.get(cls)
@@ -233,6 +238,13 @@ def parameters(scheme: Scheme) -> dict[str, Any]:
     out: dict[str, Any] = {"proportional_basis": scheme.proportional_basis}
     if scheme.kind == "standards":
         out["min_met"] = scheme.min_met
+    if any(c.deadline is not None for c in scheme.criteria):
+        out["deadline_scoring"] = scheme.deadline_scoring
+    if scheme.kind == "standards":
+        from .repeats import repeated_standards
+
+        if repeated_standards(scheme):
+            out["standards.count_repeated"] = scheme.count_repeated
     for cls in URBAN_CLASSES:
         out[f"uplift.{cls}"] = scheme.uplift_value(cls)
     for g in scheme.groups:

@@ -158,14 +158,16 @@ def _uplift(out: _Collector, s: Scheme) -> None:
 
 
 def _duplicate_standards(out: _Collector, s: Scheme) -> None:
-    seen: dict[tuple, str] = {}
+    from .repeats import repeated_standards
+
+    counted = "counted every time (standards.count_repeated: true)" if s.count_repeated else \
+        "counted once (standards.count_repeated: false)"
+    repeats = repeated_standards(s)
     for c in s.criteria:
-        key_text = re.sub(r"\s+", " ", (c.source.text or c.label or "").strip().lower())
-        key = (c.indicator, c.op, c.target, key_text)
-        if key in seen:
-            out.add("warning", "duplicate-standard", f"standard repeats {seen[key]} ('{(c.source.text or c.label)[:90]}')", s, c.id, c.line)
-        else:
-            seen[key] = c.id
+        first = repeats.get(c.id)
+        if first is not None:
+            out.add("warning", "duplicate-standard", f"standard repeats {first} ('{(c.source.text or c.label)[:90]}'); "
+                    f"{counted}", s, c.id, c.line)
 
 
 def _tasks(out: _Collector, s: Scheme) -> None:

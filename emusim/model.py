@@ -18,7 +18,7 @@ KINDS = ("points", "standards", "tasks")
 RULES = ("proportional", "binary", "per_unit", "bonus", "deduction", "standard")
 OPS = (">", ">=", "<", "<=", "==")
 BASES = ("attainment", "rate", "threshold")
-GATE_MODES = ("hard", "soft")
+GATE_MODES = ("hard", "soft", "off")
 URBAN_CLASSES = ("rural", "district_town", "city", "town")
 UNIT_LEVELS = ("province", "agency", "district", "commune", "village", "enterprise")
 DEFAULT_TOLERANCE = 1e-9
@@ -74,6 +74,8 @@ class Criterion:
     uplift: bool = False
     basis: str | None = None
     events: tuple[Event, ...] = ()
+    deadline: _dt.date | None = None
+    deadline_text: str = ""
     source: Source = field(default_factory=Source)
     line: int | None = None
 
@@ -100,7 +102,12 @@ class Criterion:
 
 @dataclass(frozen=True)
 class Gate:
-    """A mandatory target ("phải phấn đấu hoàn thành"); hard gates decide eligibility."""
+    """A mandatory target ("phải phấn đấu hoàn thành"); hard gates decide eligibility.
+
+    ``mode``: ``hard`` (a unit failing it gets no award), ``soft`` (only reported) or
+    ``off`` (not applied and not read: kept in the file as a documented, adjustable option,
+    e.g. Lào Cai's registration gate for communes, whom IV.1 does not ask to register).
+    """
 
     id: str
     indicator: str
@@ -177,6 +184,11 @@ class Awards:
     def allocated_tiers(self) -> tuple[Tier, ...]:
         return tuple(t for t in self.tiers if t.allocate)
 
+    @property
+    def pooled(self) -> bool:
+        """Whether a tier shares its cap with other levels (``pool``; :mod:`emusim.pools`)."""
+        return any(t.pool for t in self.allocated_tiers)
+
     def tier(self, tier_id: str) -> Tier:
         for t in self.tiers:
             if t.id == tier_id:
@@ -243,11 +255,28 @@ class Target:
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    """A dated step of the plan. ``inclusive`` is False for "trước ngày X" (before X): the
+    step must be done by X − 1, which :attr:`last_day` gives (same rule as tasks and reporting).
+
+    >>> TimelineEntry("dossiers", _dt.date(2023, 12, 5), inclusive=False).last_day
+    datetime.date(2023, 12, 4)
+    >>> TimelineEntry("launch_end", _dt.date(2023, 11, 30)).last_day
+    datetime.date(2023, 11, 30)
+    """
+
     id: str
     date: _dt.date | None = None
     label: str = ""
     label_en: str = ""
+    inclusive: bool = True
     source: Source = field(default_factory=Source)
+
+    @property
+    def last_day(self) -> _dt.date | None:
+        """The last day on which the step is on time (the date itself, or the day before)."""
+        if self.date is None or self.inclusive:
+            return self.date
+        return self.date - _dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -261,6 +290,9 @@ class Scheme:
     label_en: str = ""
     source: Source = field(default_factory=Source)
     proportional_basis: str = "attainment"
+    proportional_basis_source: Source = field(default_factory=Source)
+    deadline_scoring: bool = True
+    count_repeated: bool = False
     tolerance: float = DEFAULT_TOLERANCE
     uplift: Mapping[str, UpliftEntry] = field(default_factory=dict)
     groups: tuple[Group, ...] = ()
@@ -310,7 +342,8 @@ class Scheme:
             for i in c.indicators:
                 seen.setdefault(i)
         for g in self.gates:
-            seen.setdefault(g.indicator)
+            if g.mode != "off":
+                seen.setdefault(g.indicator)
         return tuple(seen)
 
     @property
