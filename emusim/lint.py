@@ -55,6 +55,9 @@ def lint(plan: Plan, catalog: Catalog | None = None) -> list[Finding]:
         if scheme.kind == "points":
             _group_sums(out, scheme)
             _literal_points(out, scheme)
+            _basis_source(out, scheme)
+        if scheme.kind in ("points", "standards"):
+            _dated_rows(out, scheme)
         if scheme.kind in ("points", "standards"):
             _numbering(out, scheme)
             _uplift(out, scheme)
@@ -63,6 +66,7 @@ def lint(plan: Plan, catalog: Catalog | None = None) -> list[Finding]:
         if scheme.kind == "tasks":
             _tasks(out, scheme)
     _quota_totals(out, plan)
+    _timeline_before(out, plan)
     order = {lvl: i for i, lvl in enumerate(LEVELS)}
     return sorted(out.findings, key=lambda f: order[f.level])
 
@@ -206,3 +210,38 @@ def _quota_totals(out: _Collector, plan: Plan) -> None:
                 out.add("error", "quota-total", f"tier '{total.tier}': level quotas give {got} {what} ({detail}) but the plan states at most {stated}", None, total.tier, total.line)
             else:
                 out.add("info", "quota-total-ok", f"tier '{total.tier}': level quotas add up to the stated {stated} {what} ({detail})", None, total.tier, total.line)
+
+
+# --- issue 10: readings recorded, deadlines dated ------------------------------------------
+_MONTH_DEADLINE = re.compile(r"(xong|hoàn thành)( trong)? tháng \d{1,2}/\d{4}", re.IGNORECASE)
+
+
+def _basis_source(out: _Collector, s: Scheme) -> None:
+    """"Điểm = Tỷ lệ x điểm tối đa" is a judgment call: the file must say how it reads it."""
+    if not any(c.rule == "proportional" for c in s.criteria):
+        return
+    if not s.proportional_basis_source.cited:
+        out.add("warning", "basis-source", f"proportional rows are scored as '{s.proportional_basis}' but the file "
+                "gives no source or assumption for that reading (proportional_basis: {value, ref, text, assumption})",
+                s, "proportional_basis", s.line)
+
+
+def _dated_rows(out: _Collector, s: Scheme) -> None:
+    for c in s.criteria:
+        words = f"{c.label} {c.source.text or ''}"
+        if c.deadline is not None and not c.deadline_text:
+            out.add("warning", "deadline-text", "criterion has a deadline but no deadline_text (the plan's words)", s, c.id, c.line)
+        elif c.deadline is None and _MONTH_DEADLINE.search(words):
+            out.add("warning", "undated-deadline", f"the row names a deadline ('{_MONTH_DEADLINE.search(words).group(0)}') "
+                    "but has no 'deadline:'; it is scored as if undated", s, c.id, c.line)
+
+
+def _timeline_before(out: _Collector, plan: Plan) -> None:
+    """"trước ngày X" is before X: the entry needs ``inclusive: false`` (its last day is X − 1)."""
+    file = plan.file or plan.id
+    for e in plan.timeline:
+        words = f"{e.label} {e.source.text or ''}".lower()
+        if e.inclusive and "trước ngày" in words:
+            out.findings.append(Finding("warning", f"{file} [timeline {e.id}]", "the plan says 'trước ngày' (before) "
+                                        "but the entry is inclusive; set inclusive: false (last day = date − 1)",
+                                        "timeline-before", file, None, e.id))
