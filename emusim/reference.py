@@ -58,8 +58,8 @@ standards of (value − target) for ``>``, ``>=``, ``==`` and (target − value)
 Missing values (NaN, or text that is not a number) count as 0: "no data, no points".
 
 Standards printed twice (Lào Cai a.3/a.4, "Trên 90% báo cáo định kỳ…"): a standard with the
-same indicator, operator, target and words (case and spaces ignored) as an earlier one is
-shown (``met.<id>``) but counts neither in ``n_met``, nor in the margin, nor in the number
+same indicator and words (case and spaces ignored; a standard without words is never a
+repeat) as an earlier one is shown (``met.<id>``) but counts neither in ``n_met``, nor in the margin, nor in the number
 of standards to meet — unless the scheme sets ``standards.count_repeated: true``.
 
 Gates with ``mode: off`` (Lào Cai's registration for communes, whom IV.1 does not name) are
@@ -215,12 +215,14 @@ def _value_of(c: Criterion, values: dict):
 
 
 def _repeats(scheme: Scheme) -> set:
-    """Ids of standards repeating an earlier one (same indicator, operator, target, words)."""
+    """Ids of standards repeating an earlier one (same indicator and same words; no words: none)."""
     seen = []
     repeated = set()
     for c in scheme.criteria:
         words = " ".join((c.source.text or c.label or "").lower().split())
-        key = (c.indicator, c.op, c.target, words)
+        if not words:
+            continue
+        key = (c.indicator, words)
         if key in seen:
             repeated.add(c.id)
         else:
