@@ -20,6 +20,7 @@ from .simulate import apply_merger, load_calibration, simulate
 from .observations import read_observations
 from .engine import score
 from .allocate import allocate
+from .pools import allocate_plan
 from .tasks import due_soon, overdue, score_tasks
 from .forecast import brier_score, forecast, reliability_table
 from .explain import explain
@@ -27,7 +28,7 @@ from .explain import explain
 __all__ = [
     "AdjustError", "Catalog", "Criterion", "EmusimError", "Finding", "Gate", "Indicator",
     "InputError", "Panel", "Plan", "Problem", "RegistryError", "Scheme", "Tier",
-    "allocate", "ancestors", "apply_merger", "brier_score", "children_count", "due_soon",
+    "allocate", "allocate_plan", "ancestors", "apply_merger", "brier_score", "children_count", "due_soon",
     "explain", "forecast", "lint", "load_calibration", "load_catalog", "load_plan",
     "load_registry", "overdue", "read_observations", "reliability_table", "scheme_from_dict",
     "score", "score_tasks", "simulate",

@@ -145,8 +145,7 @@ def allocate_plan(plan: Plan, score_tables: Mapping[str, pd.DataFrame], registry
             cut = mine.loc[~mine["in_pool"], "locality_id"]
             for lid in cut:
                 pos = final.index.astype(str) == lid
-                final.loc[pos, "reason"] = final.loc[pos, "reason"].astype(str).radd(
-                    t("pools.cut", tier=tid, cap=cap, levels=labels, rank=int(pool_rank[lid])) + "; ")
+                final.loc[pos, "reason"] = t("pools.cut", tier=tid, cap=cap, levels=labels, rank=int(pool_rank[lid]))
             final.attrs["pool"] = {"id": pool_id, "tier": tid, "cap": cap, "levels": [m for m, _ in members],
                                    "rule": rule, "places": places,
                                    "order": ranked[["pool_rank", "level", "locality_id", "standing", "share",
