@@ -158,7 +158,7 @@ def cmd_score(args, award: bool = False) -> int:
     if args.explain:
         from .explain import explain_text
 
-        print(explain_text(scheme, values, registry, args.explain, lang=args.lang))
+        print(explain_text(scheme, values, registry, args.explain, lang=args.lang, history=panel))
         if not args.out:
             return 0
     table = score(scheme, values, registry, history=panel)  # history: values at row deadlines
