@@ -39,7 +39,7 @@ from dataclasses import replace
 from typing import Any, Mapping
 
 from .errors import AdjustError, Problem
-from .model import BASES, GATE_MODES, OPS, URBAN_CLASSES, Awards, Scheme, Source, UpliftEntry
+from .model import BASES, GATE_MODES, GATE_OFF, OPS, URBAN_CLASSES, Awards, Scheme, Source, UpliftEntry
 
 _CRIT_FIELDS = {"target", "max", "points", "unit", "op", "uplift", "basis"}
 _GATE_FIELDS = {"mode", "target", "op", "uplift"}
@@ -80,8 +80,8 @@ def _check_value(field: str, value) -> str | None:
         if value not in BASES:
             return f"must be one of {', '.join(BASES)}, not {value!r}"
     elif field == "mode":
-        if value not in GATE_MODES:
-            return f"must be one of {', '.join(GATE_MODES)}, not {value!r}"
+        if value not in GATE_MODES + (GATE_OFF,):
+            return f"must be one of {', '.join(GATE_MODES + (GATE_OFF,))}, not {value!r}"
     elif field in ("quota", "quota_individuals", "min_met", "extra_min_children"):
         if value is not None and (not isinstance(value, int) or isinstance(value, bool) or value < 0):
             return f"must be a non-negative integer or None, not {value!r}"
@@ -107,7 +107,7 @@ def _collections(scheme: Scheme) -> dict[str, tuple[str, dict, set[str]]]:
     return {
         "criteria": ("criterion", {c.id: c for c in scheme.criteria}, _CRIT_FIELDS),
         "groups": ("group", {g.id: g for g in scheme.groups}, {"max"}),
-        "gates": ("gate", {g.id: g for g in scheme.gates}, _GATE_FIELDS),
+        "gates": ("gate", {g.id: g for g in scheme.gates + scheme.gates_off}, _GATE_FIELDS),
         "awards": ("tier", {t.id: t for t in scheme.awards.tiers}, _TIER_FIELDS),
     }
 
@@ -172,7 +172,7 @@ def adjust_scheme(scheme: Scheme, changes: Mapping[str, Any]) -> Scheme:
     # group rescaling first, so explicit criterion changes in the same dict win
     ordered = sorted(changes.items(), key=lambda kv: 0 if kv[0].startswith("groups.") else 1)
     criteria = {c.id: c for c in scheme.criteria}
-    gates = {g.id: g for g in scheme.gates}
+    gates = {g.id: g for g in scheme.gates + scheme.gates_off}  # a gate switched off/on changes side
     groups = {g.id: g for g in scheme.groups}
     tiers = {t.id: t for t in scheme.awards.tiers}
     nomination = scheme.awards.nomination
@@ -219,7 +219,8 @@ def adjust_scheme(scheme: Scheme, changes: Mapping[str, Any]) -> Scheme:
     return replace(
         scheme,
         criteria=tuple(criteria[c.id] for c in scheme.criteria),
-        gates=tuple(gates[g.id] for g in scheme.gates),
+        gates=tuple(g for g in gates.values() if g.mode != GATE_OFF),
+        gates_off=tuple(g for g in gates.values() if g.mode == GATE_OFF),
         groups=new_groups,
         base_max=base_max,
         uplift=uplift,
@@ -256,6 +257,9 @@ def parameters(scheme: Scheme) -> dict[str, Any]:
         if c.max is not None:
             out[f"criteria.{c.id}.max"] = c.max
     for g in scheme.gates:
+        out[f"gates.{g.id}.target"] = g.target
+        out[f"gates.{g.id}.mode"] = g.mode
+    for g in scheme.gates_off:  # kept as an option (mode off): same paths, so a switch keeps them
         out[f"gates.{g.id}.target"] = g.target
         out[f"gates.{g.id}.mode"] = g.mode
     for t in scheme.awards.allocated_tiers:

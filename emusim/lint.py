@@ -83,7 +83,7 @@ def _sources(out: _Collector, s: Scheme) -> None:
     for c in s.criteria:
         if not c.source.cited:
             out.add("warning", "no-source", "criterion has neither a source reference (ref + text) nor an assumption", s, c.id, c.line)
-    for g in s.gates:
+    for g in s.gates + s.gates_off:
         if not g.source.cited:
             out.add("warning", "no-source", "gate has neither a source reference nor an assumption", s, g.id, g.line)
     for t in s.awards.tiers:

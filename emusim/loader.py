@@ -14,7 +14,7 @@ from typing import Any
 from .catalog import Catalog, load_catalog
 from .errors import InputError, Problem
 from .model import (
-    BASES, GATE_MODES, KINDS, OPS, RULES, UNIT_LEVELS, URBAN_CLASSES,
+    BASES, GATE_MODES, GATE_OFF, KINDS, OPS, RULES, UNIT_LEVELS, URBAN_CLASSES,
     AwardTotal, Awards, Criterion, Event, Gate, Group, Nomination, Plan, ReportingEntry,
     Scheme, Source, Target, Task, Tier, TimelineEntry, UpliftEntry,
 )
@@ -306,7 +306,8 @@ def _scheme(r: _Reader, level: str, node, parent, plan_id: str) -> Scheme:
         groups=groups if kind != "tasks" else (),
         base_max=r.number(node, "base_max", what, lo=0.0),
         criteria=tuple(criteria),
-        gates=gates,
+        gates=tuple(g for g in gates if g.mode != GATE_OFF),
+        gates_off=tuple(g for g in gates if g.mode == GATE_OFF),
         min_met=r.count(node, "min_met", what),
         awards=awards,
         tasks=tasks,
@@ -404,7 +405,7 @@ def _gate(r: _Reader, node, what) -> Gate:
         r.problem(f"{gw}: 'indicator' is required", node)
     return Gate(id=gid, indicator=indicator or "", op=r.choice(node, "op", gw, OPS, default=">="),
                 target=r.number(node, "target", gw, default=1.0, lo=0.0) or 0.0,
-                uplift=r.flag(node, "uplift", gw), mode=r.choice(node, "mode", gw, GATE_MODES, default="hard"),
+                uplift=r.flag(node, "uplift", gw), mode=r.choice(node, "mode", gw, GATE_MODES + (GATE_OFF,), default="hard"),
                 label=r.text(node, "label"), label_en=r.text(node, "label_en"),
                 source=r.source(node), line=line_of(node))
 

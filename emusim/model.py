@@ -18,7 +18,8 @@ KINDS = ("points", "standards", "tasks")
 RULES = ("proportional", "binary", "per_unit", "bonus", "deduction", "standard")
 OPS = (">", ">=", "<", "<=", "==")
 BASES = ("attainment", "rate", "threshold")
-GATE_MODES = ("hard", "soft", "off")
+GATE_MODES = ("hard", "soft")
+GATE_OFF = "off"  # a gate kept in the file as an option, not applied (Scheme.gates_off)
 URBAN_CLASSES = ("rural", "district_town", "city", "town")
 UNIT_LEVELS = ("province", "agency", "district", "commune", "village", "enterprise")
 DEFAULT_TOLERANCE = 1e-9
@@ -106,7 +107,9 @@ class Gate:
 
     ``mode``: ``hard`` (a unit failing it gets no award), ``soft`` (only reported) or
     ``off`` (not applied and not read: kept in the file as a documented, adjustable option,
-    e.g. Lào Cai's registration gate for communes, whom IV.1 does not ask to register).
+    e.g. Lào Cai's registration gate for communes, whom IV.1 does not ask to register). A gate
+    that is off sits in ``Scheme.gates_off``, not ``Scheme.gates``; ``adjust`` moves it back
+    with ``gates.<id>.mode: hard``.
     """
 
     id: str
@@ -299,6 +302,7 @@ class Scheme:
     base_max: float | None = None
     criteria: tuple[Criterion, ...] = ()
     gates: tuple[Gate, ...] = ()
+    gates_off: tuple[Gate, ...] = ()
     min_met: int | None = None
     awards: Awards = field(default_factory=Awards)
     tasks: tuple[Task, ...] = ()
@@ -318,7 +322,7 @@ class Scheme:
         raise KeyError(criterion_id)
 
     def gate(self, gate_id: str) -> Gate:
-        for g in self.gates:
+        for g in self.gates + self.gates_off:
             if g.id == gate_id:
                 return g
         raise KeyError(gate_id)
@@ -342,8 +346,7 @@ class Scheme:
             for i in c.indicators:
                 seen.setdefault(i)
         for g in self.gates:
-            if g.mode != "off":
-                seen.setdefault(g.indicator)
+            seen.setdefault(g.indicator)
         return tuple(seen)
 
     @property

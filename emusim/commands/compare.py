@@ -16,6 +16,12 @@ a scheme lacking a quota gets the first scheme's total collective quota (see
 Output: ``.xlsx`` — sheets ``pairs``, ``units``, ``differences``, ``notes``; ``.csv`` — the
 units table (award, rank, total, eligibility under each scheme and the explanation of any
 difference). The pair summary and the first explanations are printed.
+
+``--readings`` compares one scheme with itself under each recorded reading of its plan
+(:mod:`emusim.readings`: "Điểm = Tỷ lệ x điểm tối đa" as attainment or rate, deadline scoring
+on or off, …) and prints how many awards change::
+
+    emusim compare --readings --plan scenarios/ha_giang_186_2023.yaml --level commune --seed 2023
 """
 from __future__ import annotations
 
