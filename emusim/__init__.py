@@ -21,6 +21,7 @@ from .observations import read_observations
 from .engine import score
 from .allocate import allocate
 from .pools import allocate_plan
+from .readings import reading_effects
 from .tasks import due_soon, overdue, score_tasks
 from .forecast import brier_score, forecast, reliability_table
 from .explain import explain
@@ -30,7 +31,7 @@ __all__ = [
     "InputError", "Panel", "Plan", "Problem", "RegistryError", "Scheme", "Tier",
     "allocate", "allocate_plan", "ancestors", "apply_merger", "brier_score", "children_count", "due_soon",
     "explain", "forecast", "lint", "load_calibration", "load_catalog", "load_plan",
-    "load_registry", "overdue", "read_observations", "reliability_table", "scheme_from_dict",
+    "load_registry", "overdue", "read_observations", "reading_effects", "reliability_table", "scheme_from_dict",
     "score", "score_tasks", "simulate",
 ]
 __version__ = "0.1.0"
