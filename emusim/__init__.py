@@ -22,6 +22,8 @@ from .observations import read_observations
 from .engine import score
 from .allocate import allocate
 from .clusters import assign_clusters, two_level_classes
+from .pools import allocate_plan
+from .readings import reading_effects
 from .tasks import due_soon, overdue, score_tasks
 from .forecast import brier_score, forecast, reliability_table
 from .explain import explain
@@ -30,10 +32,10 @@ from .diff import AwardDiff, diff
 __all__ = [
     "AdjustError", "AwardDiff", "Catalog", "Criterion", "EmusimError", "Finding", "Gate", "Indicator",
     "InputError", "Panel", "Plan", "Problem", "RegistryError", "Scheme", "Tier",
-    "CalibrationReport", "allocate", "ancestors", "apply_merger", "assign_clusters", "brier_score", "calibration_report",
-    "children_count", "diff", "due_soon", "two_level_classes",
+    "CalibrationReport", "allocate", "allocate_plan", "ancestors", "apply_merger", "assign_clusters", "brier_score",
+    "calibration_report", "children_count", "diff", "due_soon", "two_level_classes",
     "explain", "forecast", "lint", "load_calibration", "load_catalog", "load_plan",
-    "load_registry", "overdue", "read_observations", "reliability_table", "scheme_from_dict",
+    "load_registry", "overdue", "read_observations", "reading_effects", "reliability_table", "scheme_from_dict",
     "score", "score_tasks", "simulate",
 ]
 __version__ = "0.1.0"

@@ -24,6 +24,8 @@ Paths (ids may contain dots; the last component is the field):
 ``proportional_basis``                  attainment, rate, threshold
 ``min_met``                             standards schemes only: whole number or None
 ``tolerance``                           number in [0, 1]
+``deadline_scoring``                    true/false: dated rows scored at their deadline (:mod:`emusim.deadlines`)
+``standards.count_repeated``            true/false: a standard printed twice counts twice (:mod:`emusim.repeats`)
 =====================================  ===========================================
 
 >>> from emusim.loader import scheme_from_dict
@@ -45,11 +47,14 @@ from .errors import AdjustError, Problem
 from .i18n import Message
 from .validate import field_problem, indicator_unit
 from .yamlio import load_scalar
-from .model import ALL_URBAN_CLASSES, BASES, GATE_MODES, NOMINATION_GROUPS, OPS, URBAN_CLASSES, Awards, Scheme, Source, UpliftEntry
+from .model import ALL_URBAN_CLASSES, BASES, GATE_MODES, GATE_OFF, NOMINATION_GROUPS, OPS, URBAN_CLASSES, Awards, Scheme, Source, UpliftEntry
 
 _CRIT_FIELDS = {"target", "max", "points", "unit", "op", "uplift", "basis"}
 _GATE_FIELDS = {"mode", "target", "op", "uplift"}
 _TIER_FIELDS = {"quota", "quota_individuals", "allocate"}
+#: scheme-wide paths → Scheme field
+_TOP_PATHS = {"proportional_basis": "proportional_basis", "min_met": "min_met", "tolerance": "tolerance",
+              "deadline_scoring": "deadline_scoring", "standards.count_repeated": "count_repeated"}
 _NOM_FIELDS = {"per_parent", "extra_per_parent", "extra_min_children", "individuals_per_parent", "group"}
 
 
@@ -75,7 +80,7 @@ def _check_value(field: str, value, obj=None, scheme: Scheme | None = None):
     if field == "op":
         if value not in OPS:
             return f"must be one of {', '.join(OPS)}, not {value!r}"
-    elif field in ("uplift", "allocate"):
+    elif field in ("uplift", "allocate", "deadline_scoring", "standards.count_repeated"):
         if not isinstance(value, bool):
             return f"must be true or false, not {value!r}"
     elif field in ("basis", "proportional_basis"):
@@ -85,8 +90,8 @@ def _check_value(field: str, value, obj=None, scheme: Scheme | None = None):
         if value not in NOMINATION_GROUPS:
             return f"must be one of {', '.join(NOMINATION_GROUPS)}, not {value!r}"
     elif field == "mode":
-        if value not in GATE_MODES:
-            return f"must be one of {', '.join(GATE_MODES)}, not {value!r}"
+        if value not in GATE_MODES + (GATE_OFF,):
+            return f"must be one of {', '.join(GATE_MODES + (GATE_OFF,))}, not {value!r}"
     return None
 
 
@@ -113,7 +118,7 @@ def _collections(scheme: Scheme) -> dict[str, tuple[str, dict, set[str]]]:
     return {
         "criteria": ("criterion", {c.id: c for c in scheme.criteria}, _CRIT_FIELDS),
         "groups": ("group", {g.id: g for g in scheme.groups}, {"max"}),
-        "gates": ("gate", {g.id: g for g in scheme.gates}, _GATE_FIELDS),
+        "gates": ("gate", {g.id: g for g in scheme.gates + scheme.gates_off}, _GATE_FIELDS),
         "awards": ("tier", {t.id: t for t in scheme.awards.tiers}, _TIER_FIELDS),
     }
 
@@ -146,7 +151,7 @@ def validate(scheme: Scheme, changes: Mapping[str, Any]) -> list[Problem]:
             msg, path = "a path must be a string such as 'uplift.city'", str(path)
         elif path == "min_met":
             msg = _check_min_met(scheme, value)
-        elif path in ("proportional_basis", "tolerance"):
+        elif path in _TOP_PATHS:
             msg = _check_value(path, value)
         elif path.startswith("uplift."):
             cls = path.split(".", 1)[1]
@@ -164,7 +169,7 @@ def validate(scheme: Scheme, changes: Mapping[str, Any]) -> list[Problem]:
             msg = _check_item(scheme, path, value, collections)
         else:
             msg = ("unknown path (known prefixes: uplift., criteria., groups., gates., awards., "
-                   "proportional_basis, min_met, tolerance)")
+                   "proportional_basis, min_met, tolerance, deadline_scoring, standards.count_repeated)")
         if msg:
             problems.append(Problem(msg, path=path, file=scheme.file))
     return problems
@@ -180,15 +185,15 @@ def adjust_scheme(scheme: Scheme, changes: Mapping[str, Any]) -> Scheme:
     # group rescaling first, so explicit criterion changes in the same dict win
     ordered = sorted(changes.items(), key=lambda kv: 0 if kv[0].startswith("groups.") else 1)
     criteria = {c.id: c for c in scheme.criteria}
-    gates = {g.id: g for g in scheme.gates}
+    gates = {g.id: g for g in scheme.gates + scheme.gates_off}  # a gate switched off/on changes side
     groups = {g.id: g for g in scheme.groups}
     tiers = {t.id: t for t in scheme.awards.tiers}
     nomination = scheme.awards.nomination
     uplift = dict(scheme.uplift)
     top: dict[str, Any] = {}
     for path, value in ordered:
-        if path in ("proportional_basis", "min_met", "tolerance"):
-            top[path] = float(value) if path == "tolerance" else _plain(value)
+        if path in _TOP_PATHS:
+            top[_TOP_PATHS[path]] = float(value) if path == "tolerance" else _plain(value)
         elif path.startswith("uplift."):
             cls = path.split(".", 1)[1]
             old = uplift.get(cls)
@@ -227,7 +232,8 @@ def adjust_scheme(scheme: Scheme, changes: Mapping[str, Any]) -> Scheme:
     return replace(
         scheme,
         criteria=tuple(criteria[c.id] for c in scheme.criteria),
-        gates=tuple(gates[g.id] for g in scheme.gates),
+        gates=tuple(g for g in gates.values() if g.mode != GATE_OFF),
+        gates_off=tuple(g for g in gates.values() if g.mode == GATE_OFF),
         groups=new_groups,
         base_max=base_max,
         uplift=uplift,
@@ -253,6 +259,13 @@ def parameters(scheme: Scheme) -> dict[str, Any]:
     out: dict[str, Any] = {"proportional_basis": scheme.proportional_basis}
     if scheme.kind == "standards":
         out["min_met"] = scheme.min_met
+    if any(c.deadline is not None for c in scheme.criteria):
+        out["deadline_scoring"] = scheme.deadline_scoring
+    if scheme.kind == "standards":
+        from .repeats import repeated_standards
+
+        if repeated_standards(scheme):
+            out["standards.count_repeated"] = scheme.count_repeated
     for cls in URBAN_CLASSES + tuple(c for c in ALL_URBAN_CLASSES if c in scheme.uplift and c not in URBAN_CLASSES):
         out[f"uplift.{cls}"] = scheme.uplift_value(cls)
     for g in scheme.groups:
@@ -264,6 +277,9 @@ def parameters(scheme: Scheme) -> dict[str, Any]:
         if c.max is not None:
             out[f"criteria.{c.id}.max"] = c.max
     for g in scheme.gates:
+        out[f"gates.{g.id}.target"] = g.target
+        out[f"gates.{g.id}.mode"] = g.mode
+    for g in scheme.gates_off:  # kept as an option (mode off): same paths, so a switch keeps them
         out[f"gates.{g.id}.target"] = g.target
         out[f"gates.{g.id}.mode"] = g.mode
     for t in scheme.awards.allocated_tiers:

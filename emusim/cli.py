@@ -180,16 +180,23 @@ def cmd_score(args, award: bool = False) -> int:
         from .tasks import not_scored_here
 
         raise not_scored_here(plan, scheme, "award" if award else "score")
-    registry, values, period = load_values(args, plan, scheme)
+    registry, panel, period = load_panel(args, args.registry or plan.registry,
+                                         args.period or plan.evaluation_period, scheme)
+    values = panel.at(period)
     if args.explain:
         from .explain import explain_text
 
-        print(explain_text(scheme, values, registry, args.explain, lang=args.lang))
+        print(explain_text(scheme, values, registry, args.explain, lang=args.lang, history=panel))
         if not args.out:
             return 0
-    table = score(scheme, values, registry)
+    table = score(scheme, values, registry, history=panel)  # history: values at row deadlines
+    for warning in table.attrs.get("warnings", []):
+        print(f"emusim {args.command}: {warning}", file=sys.stderr)
     if award:
-        aw = allocate(table, scheme, registry, lang=getattr(args, "lang", None))
+        from .pools import allocate_level
+
+        aw = allocate_level(plan, scheme, table, registry, panel=panel, period=period) \
+            if scheme.awards.pooled else allocate(table, scheme, registry, lang=getattr(args, "lang", None))
         table = aw.join(table.drop(columns=[c for c in table.columns if c in aw.columns]))
         table = table.sort_values("rank")
     if args.out:

@@ -84,12 +84,20 @@ def _matrix(scheme: Scheme, values: pd.DataFrame, index: pd.Index, rows: np.ndar
     return {ind: matrix[:, j] for j, ind in enumerate(needed)}
 
 
-def score(scheme: Scheme, values, registry: pd.DataFrame | None = None, **kwargs) -> pd.DataFrame:
-    """Score every locality of ``values`` (index ``locality_id``, one column per indicator)."""
+def score(scheme: Scheme, values, registry: pd.DataFrame | None = None, history=None, **kwargs) -> pd.DataFrame:
+    """Score every locality of ``values`` (index ``locality_id``, one column per indicator).
+
+    ``history`` (a :class:`~emusim.panel.Panel`) gives dated rows their value at the deadline
+    (:mod:`emusim.deadlines`); ``attrs["warnings"]`` says when a deadline could not be checked.
+    """
     if scheme.kind == "tasks":
         from .tasks import score_tasks
 
         return score_tasks(scheme, values, **kwargs)
+    from .deadlines import apply_deadlines
+    from .repeats import counted_standards
+
+    scheme, values, deadline_attrs = apply_deadlines(scheme, values, history)
     index, urban, info = _units(scheme, values, registry)
     data = _matrix(scheme, values, index, info.attrs.get("value_rows"))
     n = len(index)
@@ -150,9 +158,13 @@ def score(scheme: Scheme, values, registry: pd.DataFrame | None = None, **kwargs
             cols[f"target.{c.id}"] = t
             margin = v - t if c.op in (">", ">=", "==") else t - v
             margins.append(margin)
-        n_met = np.sum(np.vstack(list(met_cols.values())), axis=0) if met_cols else np.zeros(n)
-        margin = np.mean(np.vstack(margins), axis=0) if margins else np.zeros(n)
-        need = len(scheme.criteria) if scheme.min_met is None else scheme.min_met
+        # a standard the plan prints twice counts once unless standards.count_repeated (issue 10)
+        counted = counted_standards(scheme)
+        keep = [k for k, c in enumerate(scheme.criteria) if c.id in counted]
+        met_list = list(met_cols.values())
+        n_met = np.sum(np.vstack([met_list[k] for k in keep]), axis=0) if keep else np.zeros(n)
+        margin = np.mean(np.vstack([margins[k] for k in keep]), axis=0) if keep else np.zeros(n)
+        need = len(keep) if scheme.min_met is None else scheme.min_met
         standards_ok = n_met >= need
         head = {"total": n_met.astype(float), "base": n_met.astype(float), "bonus": np.zeros(n), "deduction": np.zeros(n)}
         group_cols = {}
@@ -160,6 +172,8 @@ def score(scheme: Scheme, values, registry: pd.DataFrame | None = None, **kwargs
 
     hard_ok = np.ones(n, dtype=bool)
     for g in scheme.gates:
+        if g.mode == "off":  # kept in the file as an option, not applied (model.Gate)
+            continue
         t = target_for(g.target, g.uplift)
         ok = rules.compare(data[g.indicator], g.op, t, tol)
         gate_cols[f"gate.{g.id}"] = ok
@@ -175,6 +189,8 @@ def score(scheme: Scheme, values, registry: pd.DataFrame | None = None, **kwargs
         table.insert(0, col, info[col].to_numpy())
     table.attrs["scheme"] = scheme.name
     table.attrs["kind"] = scheme.kind
+    for key, value in deadline_attrs.items():
+        table.attrs[key] = list(table.attrs.get(key, [])) + value if key == "warnings" else value
     return table
 
 

@@ -12,7 +12,7 @@ from .render import fmt_num, fmt_pct, formula
 
 
 def explain(scheme: Scheme, values: pd.DataFrame, registry: pd.DataFrame | None, locality: str,
-            lang: str = "vi") -> pd.DataFrame:
+            lang: str = "vi", history=None) -> pd.DataFrame:
     """A table with one row per criterion and gate: value, effective target, formula, points."""
     from .catalog import load_catalog
 
@@ -23,7 +23,7 @@ def explain(scheme: Scheme, values: pd.DataFrame, registry: pd.DataFrame | None,
         unit = catalog[indicator].unit if indicator in catalog else "ratio"
         return f"{op} {fmt_pct(target) if unit == 'ratio' else fmt_num(target)}"
 
-    table = score(scheme, values, registry)
+    table = score(scheme, values, registry, history=history)  # history: dated rows (emusim.deadlines)
     if locality not in table.index:
         raise InputError([Problem(Message("explain.unknown_locality", locality=locality, scheme=scheme.name))])
     row = table.loc[locality]
@@ -60,9 +60,9 @@ def explain(scheme: Scheme, values: pd.DataFrame, registry: pd.DataFrame | None,
     return out
 
 
-def explain_text(scheme: Scheme, values, registry, locality: str, lang: str = "vi") -> str:
+def explain_text(scheme: Scheme, values, registry, locality: str, lang: str = "vi", history=None) -> str:
     lang = check_lang(lang)
-    table = explain(scheme, values, registry, locality, lang)
+    table = explain(scheme, values, registry, locality, lang, history=history)
     name = ""
     if registry is not None and locality in registry.index and "name" in registry:
         name = f" {registry.loc[locality, 'name']}"

@@ -55,6 +55,9 @@ def lint(plan: Plan, catalog: Catalog | None = None) -> list[Finding]:
         if scheme.kind == "points":
             _group_sums(out, scheme)
             _literal_points(out, scheme)
+            _basis_source(out, scheme)
+        if scheme.kind in ("points", "standards"):
+            _dated_rows(out, scheme)
         if scheme.kind in ("points", "standards"):
             _numbering(out, scheme)
             _uplift(out, scheme)
@@ -65,6 +68,7 @@ def lint(plan: Plan, catalog: Catalog | None = None) -> list[Finding]:
         if scheme.kind == "tasks":
             _tasks(out, scheme)
     _quota_totals(out, plan)
+    _timeline_before(out, plan)
     order = {lvl: i for i, lvl in enumerate(LEVELS)}
     return sorted(out.findings, key=lambda f: order[f.level])
 
@@ -81,7 +85,7 @@ def _sources(out: _Collector, s: Scheme) -> None:
     for c in s.criteria:
         if not c.source.cited:
             out.add("warning", "no-source", "criterion has neither a source reference (ref + text) nor an assumption", s, c.id, c.line)
-    for g in s.gates:
+    for g in s.gates + s.gates_off:
         if not g.source.cited:
             out.add("warning", "no-source", "gate has neither a source reference nor an assumption", s, g.id, g.line)
     for t in s.awards.tiers:
@@ -168,14 +172,16 @@ def _reach(out: _Collector, s: Scheme, catalog: Catalog) -> None:
 
 
 def _duplicate_standards(out: _Collector, s: Scheme) -> None:
-    seen: dict[tuple, str] = {}
+    from .repeats import repeated_standards
+
+    counted = "counted every time (standards.count_repeated: true)" if s.count_repeated else \
+        "counted once (standards.count_repeated: false)"
+    repeats = repeated_standards(s)
     for c in s.criteria:
-        key_text = re.sub(r"\s+", " ", (c.source.text or c.label or "").strip().lower())
-        key = (c.indicator, c.op, c.target, key_text)
-        if key in seen:
-            out.add("warning", "duplicate-standard", f"standard repeats {seen[key]} ('{(c.source.text or c.label)[:90]}')", s, c.id, c.line)
-        else:
-            seen[key] = c.id
+        first = repeats.get(c.id)
+        if first is not None:
+            out.add("warning", "duplicate-standard", f"standard repeats {first} ('{(c.source.text or c.label)[:90]}'); "
+                    f"{counted}", s, c.id, c.line)
 
 
 def _tasks(out: _Collector, s: Scheme) -> None:
@@ -214,3 +220,38 @@ def _quota_totals(out: _Collector, plan: Plan) -> None:
                 out.add("error", "quota-total", f"tier '{total.tier}': level quotas give {got} {what} ({detail}) but the plan states at most {stated}", None, total.tier, total.line)
             else:
                 out.add("info", "quota-total-ok", f"tier '{total.tier}': level quotas add up to the stated {stated} {what} ({detail})", None, total.tier, total.line)
+
+
+# --- issue 10: readings recorded, deadlines dated ------------------------------------------
+_MONTH_DEADLINE = re.compile(r"(xong|hoàn thành)( trong)? tháng \d{1,2}/\d{4}", re.IGNORECASE)
+
+
+def _basis_source(out: _Collector, s: Scheme) -> None:
+    """"Điểm = Tỷ lệ x điểm tối đa" is a judgment call: the file must say how it reads it."""
+    if not any(c.rule == "proportional" for c in s.criteria):
+        return
+    if not s.proportional_basis_source.cited:
+        out.add("warning", "basis-source", f"proportional rows are scored as '{s.proportional_basis}' but the file "
+                "gives no source or assumption for that reading (proportional_basis: {value, ref, text, assumption})",
+                s, "proportional_basis", s.line)
+
+
+def _dated_rows(out: _Collector, s: Scheme) -> None:
+    for c in s.criteria:
+        words = f"{c.label} {c.source.text or ''}"
+        if c.deadline is not None and not c.deadline_text:
+            out.add("warning", "deadline-text", "criterion has a deadline but no deadline_text (the plan's words)", s, c.id, c.line)
+        elif c.deadline is None and _MONTH_DEADLINE.search(words):
+            out.add("warning", "undated-deadline", f"the row names a deadline ('{_MONTH_DEADLINE.search(words).group(0)}') "
+                    "but has no 'deadline:'; it is scored as if undated", s, c.id, c.line)
+
+
+def _timeline_before(out: _Collector, plan: Plan) -> None:
+    """"trước ngày X" is before X: the entry needs ``inclusive: false`` (its last day is X − 1)."""
+    file = plan.file or plan.id
+    for e in plan.timeline:
+        words = f"{e.label} {e.source.text or ''}".lower()
+        if e.inclusive and "trước ngày" in words:
+            out.findings.append(Finding("warning", f"{file} [timeline {e.id}]", "the plan says 'trước ngày' (before) "
+                                        "but the entry is inclusive; set inclusive: false (last day = date − 1)",
+                                        "timeline-before", file, None, e.id))

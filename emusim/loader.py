@@ -16,7 +16,7 @@ from .errors import InputError, Problem
 from .i18n import Message
 from .validate import field_problem, indicator_unit
 from .model import (
-    ALL_URBAN_CLASSES, BASES, GATE_MODES, KINDS, NOMINATION_GROUPS, OPS, RULES, UNIT_LEVELS, URBAN_CLASSES,
+    ALL_URBAN_CLASSES, BASES, GATE_MODES, GATE_OFF, KINDS, NOMINATION_GROUPS, OPS, RULES, UNIT_LEVELS, URBAN_CLASSES,
     AwardTotal, Awards, Criterion, Event, Gate, Group, Nomination, Plan, ReportingEntry,
     Scheme, Source, Target, Task, Tier, TimelineEntry, UpliftEntry,
 )
@@ -28,12 +28,14 @@ _SOURCE_KEYS = {"ref", "text", "assumption"}
 _TOP_KEYS = {"plan", "timeline", "award_totals", "levels", "notes"}
 _PLAN_KEYS = {"id", "document", "title", "title_en", "province", "issued", "source",
               "registry", "evaluation_period", "notes"} | _SOURCE_KEYS
-_SCHEME_KEYS = {"kind", "unit_level", "label", "label_en", "proportional_basis", "tolerance",
+_SCHEME_KEYS = {"kind", "unit_level", "label", "label_en", "proportional_basis", "deadline_scoring",
+                "standards", "tolerance",
                 "uplift", "groups", "base_max", "criteria", "gates", "min_met", "awards",
                 "tasks", "reporting", "targets", "notes"} | _SOURCE_KEYS
 _GROUP_KEYS = {"id", "part", "label", "label_en", "max", "notes"} | _SOURCE_KEYS
 _CRIT_KEYS = {"id", "group", "label", "label_en", "rule", "indicator", "max", "points", "unit",
-              "target", "op", "uplift", "basis", "events", "notes"} | _SOURCE_KEYS
+              "target", "op", "uplift", "basis", "events", "deadline", "deadline_text",
+              "notes"} | _SOURCE_KEYS
 _EVENT_KEYS = {"indicator", "points", "label", "label_en"} | _SOURCE_KEYS
 _GATE_KEYS = {"id", "label", "label_en", "indicator", "op", "target", "uplift", "mode",
               "notes"} | _SOURCE_KEYS
@@ -50,6 +52,8 @@ _REPORT_KEYS = {"id", "day", "window_start_day", "window_end_day", "date", "incl
 _TARGET_KEYS = {"id", "indicator", "op", "target", "deadline", "label", "label_en",
                 "notes"} | _SOURCE_KEYS
 _TIMELINE_KEYS = {"id", "date", "inclusive", "label", "label_en", "notes"} | _SOURCE_KEYS
+_BASIS_KEYS = {"value", "notes"} | _SOURCE_KEYS
+_STANDARDS_KEYS = {"count_repeated", "notes"} | _SOURCE_KEYS
 _TOTAL_KEYS = {"tier", "collectives", "individuals", "notes"} | _SOURCE_KEYS
 
 
@@ -218,9 +222,28 @@ def load_plan(path: str | Path, catalog: Catalog | None = None, *, check_indicat
 # --- sections ----------------------------------------------------------------------------
 def _timeline_entry(r: _Reader, node) -> TimelineEntry:
     node = r.mapping(node, "timeline entry", _TIMELINE_KEYS)
-    return TimelineEntry(id=r.text(node, "id"), date=r.date(node, "date", f"timeline '{node.get('id')}'"),
-                         inclusive=r.flag(node, "inclusive", f"timeline '{node.get('id')}'", default=True),
-                         label=r.text(node, "label"), label_en=r.text(node, "label_en"), source=r.source(node))
+    what = f"timeline '{node.get('id')}'"
+    return TimelineEntry(id=r.text(node, "id"), date=r.date(node, "date", what),
+                         label=r.text(node, "label"), label_en=r.text(node, "label_en"),
+                         inclusive=r.flag(node, "inclusive", what, default=True), source=r.source(node))
+
+
+def _basis(r: _Reader, node, what) -> tuple[str, Source]:
+    """``proportional_basis: attainment`` or ``{value: attainment, ref, text, assumption}``."""
+    value = node.get("proportional_basis")
+    if isinstance(value, dict):
+        entry = r.mapping(value, f"{what} proportional_basis", _BASIS_KEYS, node, "proportional_basis")
+        return r.choice(entry, "value", f"{what} proportional_basis", BASES, default="attainment"), r.source(entry)
+    return r.choice(node, "proportional_basis", what, BASES, default="attainment"), Source()
+
+
+def _standards_options(r: _Reader, node, what) -> bool:
+    """``standards: {count_repeated: false}`` — a standard printed twice counts once (default)."""
+    value = node.get("standards")
+    if value is None:
+        return False
+    entry = r.mapping(value, f"{what} standards", _STANDARDS_KEYS, node, "standards")
+    return r.flag(entry, "count_repeated", f"{what} standards", default=False) if entry else False
 
 
 def _award_total(r: _Reader, node) -> AwardTotal:
@@ -280,6 +303,7 @@ def _scheme(r: _Reader, level: str, node, parent, plan_id: str) -> Scheme:
     if kind in ("points", "standards") and not node.get("criteria"):
         r.problem(f"{what}: a {kind} scheme needs a 'criteria' list", node)
 
+    basis, basis_source = _basis(r, node, what)
     return Scheme(
         level=level,
         kind=kind or "points",
@@ -287,13 +311,17 @@ def _scheme(r: _Reader, level: str, node, parent, plan_id: str) -> Scheme:
         label=r.text(node, "label"),
         label_en=r.text(node, "label_en"),
         source=r.source(node),
-        proportional_basis=r.choice(node, "proportional_basis", what, BASES, default="attainment"),
+        proportional_basis=basis,
+        proportional_basis_source=basis_source,
+        deadline_scoring=r.flag(node, "deadline_scoring", what, default=True),
+        count_repeated=_standards_options(r, node, what),
         tolerance=_or_default(r.number(node, "tolerance", what, "tolerance", default=1e-9), 1e-9),
         uplift=uplift,
         groups=groups if kind != "tasks" else (),
         base_max=r.number(node, "base_max", what, "base_max"),
         criteria=tuple(criteria),
-        gates=gates,
+        gates=tuple(g for g in gates if g.mode != GATE_OFF),
+        gates_off=tuple(g for g in gates if g.mode == GATE_OFF),
         min_met=_min_met(r, node, what, kind, criteria),
         awards=awards,
         tasks=tasks,
@@ -390,6 +418,8 @@ def _criterion(r: _Reader, node, what, kind, group_ids) -> Criterion | None:
     target = r.number(node, "target", cw, "target", unit=r.unit_of(indicator), rule=rule)
     if rule == "standard" and target is None:
         r.problem(f"{cw}: 'target' is required for a standard", node)
+    if node.get("deadline") is not None and rule in ("bonus", "deduction"):
+        r.problem(f"{cw}: a {rule} row counts events and cannot carry a 'deadline'", node, "deadline")
     return Criterion(
         id=cid, rule=rule, group=str(group) if group is not None else None,
         label=r.text(node, "label"), label_en=r.text(node, "label_en"),
@@ -398,7 +428,8 @@ def _criterion(r: _Reader, node, what, kind, group_ids) -> Criterion | None:
         op=r.choice(node, "op", cw, OPS, default=">="),
         uplift=r.flag(node, "uplift", cw),
         basis=r.choice(node, "basis", cw, BASES, default=None),
-        events=tuple(events), source=r.source(node), line=line_of(node),
+        events=tuple(events), deadline=r.date(node, "deadline", cw),
+        deadline_text=r.text(node, "deadline_text"), source=r.source(node), line=line_of(node),
     )
 
 
@@ -411,7 +442,7 @@ def _gate(r: _Reader, node, what) -> Gate:
         r.problem(f"{gw}: 'indicator' is required", node)
     return Gate(id=gid, indicator=indicator or "", op=r.choice(node, "op", gw, OPS, default=">="),
                 target=_or_default(r.number(node, "target", gw, "target", default=1.0, unit=r.unit_of(indicator)), 0.0),
-                uplift=r.flag(node, "uplift", gw), mode=r.choice(node, "mode", gw, GATE_MODES, default="hard"),
+                uplift=r.flag(node, "uplift", gw), mode=r.choice(node, "mode", gw, GATE_MODES + (GATE_OFF,), default="hard"),
                 label=r.text(node, "label"), label_en=r.text(node, "label_en"),
                 source=r.source(node), line=line_of(node))
 

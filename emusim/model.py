@@ -19,6 +19,7 @@ RULES = ("proportional", "binary", "per_unit", "bonus", "deduction", "standard")
 OPS = (">", ">=", "<", "<=", "==")
 BASES = ("attainment", "rate", "threshold")
 GATE_MODES = ("hard", "soft")
+GATE_OFF = "off"  # a gate kept in the file as an option, not applied (Scheme.gates_off)
 URBAN_CLASSES = ("rural", "district_town", "city", "town")
 #: Urban classes of the two-level registries (from 1 July 2025; see emusim.clusters.two_level_classes):
 #: a phường, a xã made from a former city's communes, a xã that took in a former thị trấn.
@@ -80,6 +81,8 @@ class Criterion:
     uplift: bool = False
     basis: str | None = None
     events: tuple[Event, ...] = ()
+    deadline: _dt.date | None = None
+    deadline_text: str = ""
     source: Source = field(default_factory=Source)
     line: int | None = None
 
@@ -106,7 +109,14 @@ class Criterion:
 
 @dataclass(frozen=True)
 class Gate:
-    """A mandatory target ("phải phấn đấu hoàn thành"); hard gates decide eligibility."""
+    """A mandatory target ("phải phấn đấu hoàn thành"); hard gates decide eligibility.
+
+    ``mode``: ``hard`` (a unit failing it gets no award), ``soft`` (only reported) or
+    ``off`` (not applied and not read: kept in the file as a documented, adjustable option,
+    e.g. Lào Cai's registration gate for communes, whom IV.1 does not ask to register). A gate
+    that is off sits in ``Scheme.gates_off``, not ``Scheme.gates``; ``adjust`` moves it back
+    with ``gates.<id>.mode: hard``.
+    """
 
     id: str
     indicator: str
@@ -185,6 +195,11 @@ class Awards:
     def allocated_tiers(self) -> tuple[Tier, ...]:
         return tuple(t for t in self.tiers if t.allocate)
 
+    @property
+    def pooled(self) -> bool:
+        """Whether a tier shares its cap with other levels (``pool``; :mod:`emusim.pools`)."""
+        return any(t.pool for t in self.allocated_tiers)
+
     def tier(self, tier_id: str) -> Tier:
         for t in self.tiers:
             if t.id == tier_id:
@@ -254,13 +269,28 @@ class Target:
 
 @dataclass(frozen=True)
 class TimelineEntry:
+    """A dated step of the plan. ``inclusive`` is False for "trước ngày X" (before X): the
+    step must be done by X − 1, which :attr:`last_day` gives (same rule as tasks and reporting).
+
+    >>> TimelineEntry("dossiers", _dt.date(2023, 12, 5), inclusive=False).last_day
+    datetime.date(2023, 12, 4)
+    >>> TimelineEntry("launch_end", _dt.date(2023, 11, 30)).last_day
+    datetime.date(2023, 11, 30)
+    """
+
     id: str
     date: _dt.date | None = None
-    #: False for "trước ngày X" (before X): the last day is X − 1, as for tasks and reports
-    inclusive: bool = True
     label: str = ""
     label_en: str = ""
+    inclusive: bool = True
     source: Source = field(default_factory=Source)
+
+    @property
+    def last_day(self) -> _dt.date | None:
+        """The last day on which the step is on time (the date itself, or the day before)."""
+        if self.date is None or self.inclusive:
+            return self.date
+        return self.date - _dt.timedelta(days=1)
 
 
 @dataclass(frozen=True)
@@ -274,12 +304,16 @@ class Scheme:
     label_en: str = ""
     source: Source = field(default_factory=Source)
     proportional_basis: str = "attainment"
+    proportional_basis_source: Source = field(default_factory=Source)
+    deadline_scoring: bool = True
+    count_repeated: bool = False
     tolerance: float = DEFAULT_TOLERANCE
     uplift: Mapping[str, UpliftEntry] = field(default_factory=dict)
     groups: tuple[Group, ...] = ()
     base_max: float | None = None
     criteria: tuple[Criterion, ...] = ()
     gates: tuple[Gate, ...] = ()
+    gates_off: tuple[Gate, ...] = ()
     min_met: int | None = None
     awards: Awards = field(default_factory=Awards)
     tasks: tuple[Task, ...] = ()
@@ -299,7 +333,7 @@ class Scheme:
         raise KeyError(criterion_id)
 
     def gate(self, gate_id: str) -> Gate:
-        for g in self.gates:
+        for g in self.gates + self.gates_off:
             if g.id == gate_id:
                 return g
         raise KeyError(gate_id)

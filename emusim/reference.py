@@ -57,6 +57,20 @@ standards of (value − target) for ``>``, ``>=``, ``==`` and (target − value)
 
 Missing values (NaN, or text that is not a number) count as 0: "no data, no points".
 
+Standards printed twice (Lào Cai a.3/a.4, "Trên 90% báo cáo định kỳ…"): a standard with the
+same indicator and words (case and spaces ignored; a standard without words is never a
+repeat) as an earlier one is shown (``met.<id>``) but counts neither in ``n_met``, nor in the margin, nor in the number
+of standards to meet — unless the scheme sets ``standards.count_repeated: true``.
+
+Gates with ``mode: off`` (Lào Cai's registration for communes, whom IV.1 does not name) are
+neither applied nor read.
+
+Deadlines inside rows ("xong trong tháng 4/2023", Phụ lục 3 A.V.2–A.V.4): with
+``deadline_scoring`` on (the default), a row with a ``deadline`` is scored on its
+indicator's value in the deadline's month — read from the column ``<indicator>@<YYYY-MM>``
+when the values have it, else from ``history`` (a panel) at that month; without either, on
+the evaluation-month value, with a warning in ``attrs["warnings"]``.
+
 Awards (Hà Giang IV.2)
 ----------------------
 
@@ -191,11 +205,37 @@ def _events_points(c: Criterion, values: dict) -> float:
 
 
 # --------------------------------------------------------------------------- one unit
+def _value_of(c: Criterion, values: dict):
+    """The row's value: at its deadline month when it has one and the values carry it."""
+    if c.deadline is not None and values.get("__deadline_scoring__", False):
+        key = c.indicator + "@" + c.deadline.strftime("%Y-%m")
+        if key in values:
+            return values[key]
+    return values.get(c.indicator)
+
+
+def _repeats(scheme: Scheme) -> set:
+    """Ids of standards repeating an earlier one (same indicator and same words; no words: none)."""
+    seen = []
+    repeated = set()
+    for c in scheme.criteria:
+        words = " ".join((c.source.text or c.label or "").lower().split())
+        if not words:
+            continue
+        key = (c.indicator, words)
+        if key in seen:
+            repeated.add(c.id)
+        else:
+            seen.append(key)
+    return repeated
+
+
 def score_unit(scheme: Scheme, values: dict, urban_class: str) -> dict:
     """Every score-table column for one locality (without the descriptive columns).
 
     ``values`` maps indicator id to value (missing or NaN = 0); ``urban_class`` selects the
-    uplift.
+    uplift. A dated row reads ``values["<indicator>@<YYYY-MM>"]`` when
+    ``values["__deadline_scoring__"]`` is true and the key is there.
     """
     if scheme.kind not in ("points", "standards"):
         raise ValueError(f"the reference scores points and standards schemes, not {scheme.kind!r}")
@@ -213,13 +253,13 @@ def score_unit(scheme: Scheme, values: dict, urban_class: str) -> dict:
             if c.rule == "proportional":
                 target = effective_target(1.0 if c.target is None else c.target, c.uplift, up)
                 basis = c.basis or scheme.proportional_basis
-                pts = _proportional(number(values.get(c.indicator)), c.max, target, basis, c.op, tol)
+                pts = _proportional(number(_value_of(c, values)), c.max, target, basis, c.op, tol)
                 per_crit[f"target.{c.id}"] = target
             elif c.rule == "binary":
                 literal = c.max if c.points is None else c.points
-                pts = float(literal) if number(values.get(c.indicator)) >= 0.5 else 0.0
+                pts = float(literal) if number(_value_of(c, values)) >= 0.5 else 0.0
             elif c.rule == "per_unit":
-                count = number(values.get(c.indicator))
+                count = number(_value_of(c, values))
                 if count < 0:
                     count = 0.0
                 pts = count * c.unit
@@ -248,16 +288,19 @@ def score_unit(scheme: Scheme, values: dict, urban_class: str) -> dict:
         extra = {}
         n_met = 0
         margins = []
+        repeated = set() if scheme.count_repeated else _repeats(scheme)
         for c in scheme.criteria:
             target = effective_target(c.target, c.uplift, up)
-            v = number(values.get(c.indicator))
+            v = number(_value_of(c, values))
             met = holds(v, c.op, target, tol)
             extra[f"met.{c.id}"] = met
             per_crit[f"target.{c.id}"] = target
+            if c.id in repeated:
+                continue  # printed twice by the plan: shown, counted once
             if met:
                 n_met += 1
             margins.append(v - target if c.op in (">", ">=", "==") else target - v)
-        need = len(scheme.criteria) if scheme.min_met is None else scheme.min_met
+        need = len(scheme.criteria) - len(repeated) if scheme.min_met is None else scheme.min_met
         standards_ok = n_met >= need
         extra["n_met"] = n_met
         extra["margin"] = sum(margins) / len(margins) if margins else 0.0
@@ -269,6 +312,8 @@ def score_unit(scheme: Scheme, values: dict, urban_class: str) -> dict:
     gate_cols: dict[str, Any] = {}
     hard_ok = True
     for g in scheme.gates:
+        if g.mode == "off":
+            continue
         target = effective_target(g.target, g.uplift, up)
         ok = holds(number(values.get(g.indicator)), g.op, target, tol)
         gate_cols[f"gate.{g.id}"] = ok
@@ -302,12 +347,17 @@ def _columns(scheme: Scheme) -> list[str]:
         cols += [f"group.{g}" for g in seen]
     cols += per
     for g in scheme.gates:
-        cols += [f"gate.{g.id}", f"gate_target.{g.id}"]
+        if g.mode != "off":
+            cols += [f"gate.{g.id}", f"gate_target.{g.id}"]
     return cols
 
 
-def score(scheme: Scheme, values_df: pd.DataFrame, registry: pd.DataFrame | None = None) -> pd.DataFrame:
+def score(scheme: Scheme, values_df: pd.DataFrame, registry: pd.DataFrame | None = None,
+          history=None) -> pd.DataFrame:
     """The score table, one locality at a time (same columns and index as ``emusim.score``).
+
+    ``history`` (a panel with ``periods``, ``indicators`` and ``at(month)``) gives a dated row
+    its value in the deadline's month when the values have no ``<indicator>@<YYYY-MM>`` column.
 
     With a registry, only the rows whose registry ``level`` is the scheme's ``unit_level``
     are scored, and each unit's ``urban_class`` comes from the registry (empty = rural);
@@ -323,6 +373,27 @@ def score(scheme: Scheme, values_df: pd.DataFrame, registry: pd.DataFrame | None
     if missing:
         raise InputError([Problem(f"missing indicator column '{m}' needed by {scheme.name}", column=m) for m in missing])
     records = values_df.to_dict("records")
+
+    # dated rows: the value in the deadline's month, from a column or from the history
+    dated: dict[str, dict] = {}  # "<indicator>@<YYYY-MM>" -> {locality: value}
+    warnings: list[str] = []
+    deadlines: dict[str, dict] = {}
+    if scheme.deadline_scoring:
+        for c in scheme.criteria:
+            if c.deadline is None or not c.indicator:
+                continue
+            month = c.deadline.strftime("%Y-%m")
+            key = c.indicator + "@" + month
+            checked = key in values_df.columns
+            if not checked and history is not None:
+                periods = [str(p) for p in history.periods]
+                if month in periods and c.indicator in history.indicators:
+                    at = history.at(month)
+                    dated[key] = {str(i): v for i, v in zip(at.index, at[c.indicator])}
+                    checked = True
+            deadlines[c.id] = {"deadline": c.deadline.isoformat(), "column": key, "checked": checked}
+            if not checked:
+                warnings.append(f"{c.id}: deadline not checked")
 
     reg_rows: dict[str, dict] = {}
     if registry is not None:
@@ -354,6 +425,13 @@ def score(scheme: Scheme, values_df: pd.DataFrame, registry: pd.DataFrame | None
         cls = str(cls)
         info["urban_class"] = cls
         values = {ind: rec.get(ind) for ind in scheme.indicators}
+        for key in deadlines.values():
+            col = key["column"]
+            if col in values_df.columns:
+                values[col] = rec.get(col)
+            elif col in dated:
+                values[col] = dated[col].get(lid)
+        values["__deadline_scoring__"] = scheme.deadline_scoring
         rows.append({**info, **score_unit(scheme, values, cls)})
         out_ids.append(lid)
     if registry is not None and not out_ids:
@@ -363,6 +441,10 @@ def score(scheme: Scheme, values_df: pd.DataFrame, registry: pd.DataFrame | None
         table = pd.DataFrame(columns=["urban_class"] + _columns(scheme), index=table.index)
     table.attrs["scheme"] = scheme.name
     table.attrs["kind"] = scheme.kind
+    if deadlines:
+        table.attrs["deadlines"] = deadlines
+    if warnings:
+        table.attrs["warnings"] = warnings
     return table
 
 

@@ -37,7 +37,7 @@ def usage() -> tuple[dict[str, list[str]], dict[str, set[str]]]:
                 for ind in c.indicators:
                     used.setdefault(ind, []).append(f"{plan.id}:{level}:{c.id}")
                     levels.setdefault(ind, set()).add(s.unit_level)
-            for g in s.gates:
+            for g in s.gates + s.gates_off:  # an off gate (a documented option) still names its indicator
                 used.setdefault(g.indicator, []).append(f"{plan.id}:{level}:{g.id}")
                 levels.setdefault(g.indicator, set()).add(s.unit_level)
             for t in s.targets:

@@ -16,6 +16,12 @@ a scheme lacking a quota gets the first scheme's total collective quota (see
 Output: ``.xlsx`` — sheets ``pairs``, ``units``, ``differences``, ``notes``; ``.csv`` — the
 units table (award, rank, total, eligibility under each scheme and the explanation of any
 difference). The pair summary and the first explanations are printed.
+
+``--readings`` compares one scheme with itself under each recorded reading of its plan
+(:mod:`emusim.readings`: "Điểm = Tỷ lệ x điểm tối đa" as attainment or rate, deadline scoring
+on or off, …) and prints how many awards change::
+
+    emusim compare --readings --plan scenarios/ha_giang_186_2023.yaml --level commune --seed 2023
 """
 from __future__ import annotations
 
@@ -29,8 +35,16 @@ def register(subparsers) -> None:
 
     p = subparsers.add_parser("compare", help="the same localities under several schemes: overlap, rank "
                                               "correlation and the criteria that explain the differences")
-    p.add_argument("--plans", nargs="+", required=True, metavar="FILE:LEVEL",
+    p.add_argument("--plans", nargs="+", metavar="FILE:LEVEL",
                    help="two or more schemes, e.g. scenarios/ha_giang_186_2023.yaml:commune")
+    p.add_argument("--readings", action="store_true",
+                   help="instead: one scheme (--plan, --level) under each recorded reading of the plan "
+                        "(emusim.readings): how many awards change")
+    p.add_argument("--plan", help="with --readings: scenario file or plan id")
+    p.add_argument("--level", help="with --readings: level of the plan")
+    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
+                   help="with --readings: adjust the scheme first (repeatable)")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi")
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--data", help="observations file (CSV or XLSX, long or wide)")
     src.add_argument("--seed", type=int, help="simulate the registry's indicators with this seed")
@@ -39,7 +53,7 @@ def register(subparsers) -> None:
     p.add_argument("--period", help="evaluation month YYYY-MM (default: the first plan's evaluation period)")
     p.add_argument("--quota", action="append", default=[], metavar="[K:]TIER=N",
                    help="quota for schemes lacking one (repeatable); K = plan id or 1-based position")
-    p.add_argument("--out", required=True, help="result (.xlsx: all tables; .csv: the units table)")
+    p.add_argument("--out", help="result (.xlsx: all tables; .csv: the units table); required without --readings")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.set_defaults(handler=run)
 
@@ -112,6 +126,10 @@ def run(args: argparse.Namespace) -> int:
     from ..cli import load_panel
     from ..io import check_output, write_sheets, write_table
 
+    if args.readings:
+        return run_readings(args)
+    if not args.plans or not args.out:
+        raise InputError([Problem("compare needs --plans FILE:LEVEL … and --out (or --readings --plan F --level L)")])
     out = check_output(args.out, args.force)
     plans, schemes = _parse_plans(args.plans)
     quotas = _parse_quotas(args.quota, plans, schemes)
@@ -137,4 +155,34 @@ def run(args: argparse.Namespace) -> int:
     if len(result.sentences) > 10:
         print(f"  … {len(result.sentences) - 10} more differences in {out}")
     print(f"wrote {out}")
+    return 0
+
+
+def run_readings(args: argparse.Namespace) -> int:
+    """``emusim compare --readings --plan F --level L (--seed N | --data D)``: per reading of the
+    plan (emusim.readings), how many awards change against the plan as read."""
+    from ..cli import load_panel, load_scheme
+    from ..i18n import t, using_lang
+    from ..readings import reading_effects
+
+    if not args.plan or not args.level:
+        raise InputError([Problem("--readings needs --plan FILE and --level LEVEL")])
+    plan, scheme = load_scheme(args)
+    registry, panel, period = load_panel(args, args.registry or plan.registry,
+                                         args.period or plan.evaluation_period, scheme)
+    with using_lang(args.lang):
+        effects = reading_effects(scheme, panel.at(period), registry, history=panel)
+        source = f"--seed {args.seed}" if args.data is None else args.data
+        if effects.empty:
+            print(t("readings.none", scheme=scheme.name))
+        else:
+            print(t("readings.header", scheme=f"{scheme.name} {period}", source=source))
+            for row in effects.to_dict("records"):
+                print("- " + t("readings.line", **row))
+    if args.out:
+        from ..io import check_output, write_table
+
+        check_output(args.out, args.force)
+        write_table(effects.set_index("reading"), args.out, force=args.force, sheet_name="readings")
+        print(f"wrote {args.out}")
     return 0
