@@ -222,7 +222,7 @@ def _repeats(scheme: Scheme) -> set:
         words = " ".join((c.source.text or c.label or "").lower().split())
         if not words:
             continue
-        key = (c.indicator, words)
+        key = (c.indicator, words, c.deadline)  # a dated copy reads another month's value
         if key in seen:
             repeated.add(c.id)
         else:
@@ -511,7 +511,10 @@ def allocate(score_table: pd.DataFrame, scheme: Scheme, registry: pd.DataFrame |
 
     nominated = {lid: False for lid in ids}
     slots_of: dict = {}
-    if nom is None:
+    # "province": no nomination step, every eligible unit competes province-wide
+    if nom is not None and getattr(nom, "group", "parent") == "province":
+        parent = {lid: None for lid in ids}
+    if nom is None or getattr(nom, "group", "parent") == "province":
         for lid in ids:
             nominated[lid] = eligible[lid]
     else:

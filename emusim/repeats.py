@@ -31,9 +31,10 @@ __all__ = ["standard_key", "repeated_standards", "counted_standards"]
 
 
 def standard_key(c: Criterion) -> tuple | None:
-    """What makes two standards the same: the indicator and the plan's words (None: no words)."""
+    """What makes two standards the same: the indicator, the plan's words and the deadline the
+    value is read at (a dated copy reads another month's value; None: no words)."""
     words = re.sub(r"\s+", " ", (c.source.text or c.label or "").strip().lower())
-    return (c.indicator, words) if words else None
+    return (c.indicator, words, c.deadline) if words else None
 
 
 def repeated_standards(scheme: Scheme) -> dict[str, str]:
