@@ -125,8 +125,12 @@ def load_registry(path_or_name: str | os.PathLike, as_of=None, fallback: bool = 
         with warnings.catch_warnings():  # a row longer than the header is an error, not a shifted index
             warnings.simplefilter("error", pd.errors.ParserWarning)
             raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8-sig", index_col=False)
-    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, pd.errors.ParserWarning,
-            ValueError) as exc:
+    except pd.errors.ParserWarning:
+        header = pd.read_csv(path, dtype=str, nrows=0, encoding="utf-8-sig").columns
+        missing = [c for c in REQUIRED_COLUMNS if c not in header]
+        raise RegistryError([Problem(f"missing required column '{c}'", file=str(path), column=c) for c in missing]
+                            or [Problem("a row has more fields than the header", file=str(path))]) from None
+    except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise RegistryError(f"cannot read CSV: {exc}", file=str(path)) from None
     except OSError as exc:  # a folder, no permission …
         raise RegistryError(f"cannot read CSV: {exc.strerror or exc}", file=str(path)) from None

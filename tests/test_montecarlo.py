@@ -304,7 +304,7 @@ def test_good_factors_parse(hg):
     assert by["awards.chairman.quota"].dist == "integers" and by["uplift.city"].dist == "uniform"
     assert by["noise.social_media_posts"].relative
     assert by["criteria.A.IV.2.target"].sample(np.random.default_rng(0), 1000, 0.75).std() == pytest.approx(0.02, rel=0.1)
-    with pytest.raises(es.InputError, match="n must be"):
+    with pytest.raises(es.InputError, match="n: phải là số nguyên từ 1"):
         montecarlo(scheme, pd.DataFrame(), {}, n=0)
 
 

@@ -124,7 +124,7 @@ def test_soft_gate_widens_eligibility_and_is_flagged(ex):
 
 def test_bad_values_raise_and_change_nothing(ex):
     aw0 = ex.award_table.copy()
-    with pytest.raises(es.AdjustError, match="outside"):
+    with pytest.raises(es.AdjustError, match="nằm ngoài"):  # the number rules' words (emusim/validate.py)
         ex.set("uplift.city", 3)
     with pytest.raises(es.AdjustError, match="no criterion"):
         ex.set("criteria.NOPE.target", 0.5)
