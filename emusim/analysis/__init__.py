@@ -2,6 +2,7 @@
 
 * ``sweep``, ``tornado`` — one adjust path over a grid; which parameters move the award set most
 * ``montecarlo`` — award probabilities and rank intervals under uncertain inputs
+* ``default_noise_factors`` — measurement noise that cannot mislead (results carry ``.warnings``)
 * ``sobol`` — first-order and total Sobol indices of award outcomes (SALib)
 * ``compare`` — the same localities under several schemes
 * ``min_improvement`` — the smallest indicator changes that would win a unit an award
@@ -15,15 +16,17 @@ not import this package.
 from __future__ import annotations
 
 from .factors import Factor, factors_from_dict, load_factors
+from .noise import NoiseFactors, default_noise_factors, saturated_targets, saturation_warnings
 from .sweep import sweep, tornado
 from .montecarlo import MonteCarloResult, montecarlo
-from .sobol import sobol, sobol_function
+from .sobol import SobolTable, sobol, sobol_function
 from .compare import Comparison, compare
 from .improve import Improvement, min_improvement
 from .equity import Equity, equity, equity_under_uplift
 
 __all__ = [
-    "Comparison", "Equity", "Factor", "Improvement", "MonteCarloResult", "compare", "equity",
+    "Comparison", "Equity", "Factor", "Improvement", "MonteCarloResult", "NoiseFactors", "SobolTable",
+    "compare", "default_noise_factors", "equity", "saturated_targets", "saturation_warnings",
     "equity_under_uplift", "factors_from_dict", "load_factors", "min_improvement", "montecarlo",
     "sobol", "sobol_function", "sweep", "tornado",
 ]
