@@ -22,9 +22,13 @@ and emusim objects; each docstring lists the columns it reads. Save with
 ``overlap({label: ids})``              overlap of award sets
 ``award_map(award_table, registry)``   communes on lat/lon coloured by award
 ``equity(award_table)``                award share vs unit share by urban class
+``audit_shares(audit)``                nominal share of points vs share of the variance of totals
+``gaming_cheapest(gaming)``            points per unit of effort; self-declared claims marked
+``alternatives_chart(alts)``           award changes under structural alternatives
 =====================================  ====================================================
 """
 from . import style
+from .audit import alternatives_chart, audit_shares, gaming_cheapest
 from .compare import overlap, slopegraph
 from .equity import equity, equity_table
 from .maps import award_map
@@ -36,6 +40,7 @@ from .uncertainty import award_probability, rank_intervals
 from .waterfall import waterfall
 
 CHARTS = ("ranking", "decomposition", "gate_pass_rates", "waterfall", "trajectories", "sweep", "tornado",
-          "rank_intervals", "award_probability", "slopegraph", "overlap", "award_map", "equity")
+          "rank_intervals", "award_probability", "slopegraph", "overlap", "award_map", "equity",
+          "audit_shares", "gaming_cheapest", "alternatives_chart")
 
 __all__ = ["style", "save", "source_note", "missing_glyphs", "equity_table", *CHARTS]
