@@ -94,7 +94,7 @@ class Alternatives:
         if len(structural) and structural.iloc[0]["award_changes"] > 0:
             r = structural.iloc[0]
             out.append(t("analysis.alt_biggest", lang, name=t_label(r.name, lang), gains=int(r["gains"]),
-                         losses=int(r["losses"]), spearman=round(float(r["spearman"]), 2)))
+                         losses=int(r["losses"])))
         drops = tab[tab["kind"] == "drop"].sort_values(["award_changes", "mean_abs_rank_shift"], ascending=False)
         if len(drops) and drops.iloc[0]["award_changes"] > 0:
             r = drops.iloc[0]

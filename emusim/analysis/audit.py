@@ -26,6 +26,7 @@ Everything is a table on :class:`Audit`; ``.summary(lang)`` gives the headline s
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+import warnings
 from typing import Any
 
 import numpy as np
@@ -177,30 +178,38 @@ def _cronbach(scheme, pts: pd.DataFrame) -> pd.DataFrame:
 
 
 def _inputs(scheme, values: pd.DataFrame, index) -> pd.DataFrame:
+    """Per indicator: n, missing, mean, median, sd, skew, share at the maximum, far-out values."""
     from scipy.stats import skew
 
+    inds = [i for i in scheme.indicators if i in values.columns]
+    if not inds:
+        return pd.DataFrame()
+    X = values.reindex(index)[inds].apply(pd.to_numeric, errors="coerce").to_numpy(dtype=float)
+    ids = np.asarray(index.astype(str))
+    ok = ~np.isnan(X)
+    n_ok = ok.sum(axis=0)
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        q1, med, q3 = np.nanquantile(X, [0.25, 0.5, 0.75], axis=0)
+        mean = np.nanmean(X, axis=0)
+        sd = np.nanstd(X, axis=0)
+        mx = np.nanmax(X, axis=0)
+        sk = np.where((n_ok > 2) & (sd > _EPS), skew(X, axis=0, bias=False, nan_policy="omit"), 0.0)
+    iqr = q3 - q1
+    lo, hi = q1 - OUTLIER_FENCE * iqr, q3 + OUTLIER_FENCE * iqr
+    far = ok & (iqr > _EPS)[None, :] & ((X < lo[None, :]) | (X > hi[None, :]))
     rows = []
-    for ind in scheme.indicators:
-        if ind not in values.columns:
+    for k, ind in enumerate(inds):
+        if not n_ok[k]:
+            rows.append({"indicator": ind, "n": 0, "missing": int(len(ids))})
             continue
-        x = pd.to_numeric(values[ind].reindex(index), errors="coerce").astype(float)
-        ok = x.dropna()
-        if ok.empty:
-            rows.append({"indicator": ind, "n": 0, "missing": int(x.isna().sum())})
-            continue
-        q1, q3 = np.quantile(ok, [0.25, 0.75])
-        iqr = q3 - q1
-        if iqr > _EPS:
-            out = ok[(ok < q1 - OUTLIER_FENCE * iqr) | (ok > q3 + OUTLIER_FENCE * iqr)]
-        else:
-            out = ok.iloc[0:0]
-        sk = float(skew(ok, bias=False)) if len(ok) > 2 and ok.std() > _EPS else 0.0
-        top = out.reindex((out - ok.median()).abs().sort_values(ascending=False).index)[:5]
-        rows.append({"indicator": ind, "n": int(len(ok)), "missing": int(x.isna().sum()), "mean": float(ok.mean()),
-                     "median": float(ok.median()), "sd": float(ok.std(ddof=0)), "skew": sk,
-                     "share_max": float((ok >= ok.max() - _EPS).mean()), "outliers": int(len(out)),
-                     "outlier_units": ", ".join(f"{i} ({v:g})" for i, v in top.items())})
-    return pd.DataFrame(rows).set_index("indicator") if rows else pd.DataFrame()
+        where = np.flatnonzero(far[:, k])
+        order = where[np.argsort(-np.abs(X[where, k] - med[k]))][:5]
+        rows.append({"indicator": ind, "n": int(n_ok[k]), "missing": int(len(ids) - n_ok[k]), "mean": float(mean[k]),
+                     "median": float(med[k]), "sd": float(sd[k]), "skew": float(np.asarray(sk)[k]),
+                     "share_max": float((X[ok[:, k], k] >= mx[k] - _EPS).mean()), "outliers": int(len(where)),
+                     "outlier_units": ", ".join(f"{ids[r]} ({X[r, k]:g})" for r in order)})
+    return pd.DataFrame(rows).set_index("indicator")
 
 
 @dataclass

@@ -72,9 +72,10 @@ def audit_shares(audit, *, scheme=None, lang: str = "vi", source: str | None = N
     legend_below(ax, [Patch(facecolor=style.GRID, edgecolor=style.MUTED, label=t("analysis.chart_nominal", lang)),
                       Patch(color=style.ACCENT, label=t("analysis.chart_variance", lang))],
                  ncol=1, offset=-0.5 / height - 0.06)
-    title = title or t("analysis.chart_audit_title", lang)
+    std = audit.kind == "standards"
+    title = title or t("analysis.chart_audit_title_standards" if std else "analysis.chart_audit_title", lang)
     if subtitle is None:
-        subtitle = t("analysis.chart_audit_subtitle", lang, saturated=len(audit.saturated), dead=len(audit.dead),
+        subtitle = t("analysis.chart_audit_subtitle_standards" if std else "analysis.chart_audit_subtitle", lang, saturated=len(audit.saturated), dead=len(audit.dead),
                      correlated=len(audit.high_correlations))
     return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))
 
@@ -110,10 +111,10 @@ def gaming_cheapest(gaming, *, scheme=None, top: int = 14, lang: str = "vi", sou
     ax.set_xlim(0, span * 1.7)
     ax.tick_params(axis="y", length=0)
     unit = t("common.points" if gaming.kind == "points" else "analysis.standards_word", lang)
-    ax.set_xlabel(t("analysis.chart_gaming_axis", lang, unit=unit))
+    ax.set_xlabel(t("analysis.chart_gaming_axis", lang, unit=unit), fontsize=8)
     legend_below(ax, [Patch(color=claim_c, label=t("analysis.chart_gaming_claim", lang)),
                       Patch(color=other_c, label=t("analysis.chart_gaming_other", lang))],
-                 ncol=2, offset=-0.5 / height - 0.08)
+                 ncol=2, offset=-1.1 / height - 0.06)
     title = title or t("analysis.chart_gaming_title", lang)
     if subtitle is None:
         awarded = int(gaming.claims["award"].notna().sum()) if len(gaming.claims) else 0
@@ -165,7 +166,7 @@ def alternatives_chart(alts, *, scheme=None, top: int = 14, lang: str = "vi", so
     legend_below(ax, [Patch(color=style.PASS, label=t("analysis.chart_alt_gains", lang)),
                       Patch(color=style.FAIL, label=t("analysis.chart_alt_losses", lang)),
                       Patch(color=style.TIER_COLORS[1], label=t("analysis.chart_alt_moves", lang))],
-                 ncol=3, offset=-0.5 / height - 0.08)
+                 ncol=3, offset=-1.1 / height - 0.06)
     title = title or t("analysis.chart_alt_title", lang)
     if subtitle is None:
         subtitle = t("analysis.chart_alt_subtitle", lang, n=len(tab),
