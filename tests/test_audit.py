@@ -171,3 +171,21 @@ def test_alternatives_include_missing_policy_only_when_the_scheme_has_it(tiny):
     scheme, values = tiny
     names = set(alternatives(scheme, values, include_drops=False).table.index)
     assert not any(n.startswith("missing:") for n in names) or "missing" in scheme.parameters()
+
+
+def test_cli_audit_prints_the_findings_and_writes_the_tables(tmp_path, capsys):
+    import openpyxl
+
+    from emusim.cli import main
+
+    out = tmp_path / "audit.xlsx"
+    rc = main(["audit", "--plan", "lao_cai_cds_2022", "--level", "commune", "--seed", "1", "--out", str(out),
+               "--lang", "en"])
+    text = capsys.readouterr().out
+    assert rc == 0 and "Statistical audit of the scheme" in text and "Structural alternatives" in text
+    wb = openpyxl.load_workbook(out)
+    assert {"variance_shares", "criteria", "cheapest_points", "claims", "alternatives"} <= set(wb.sheetnames)
+    assert main(["audit", "--plan", "lao_cai_cds_2022", "--level", "commune", "--seed", "1", "--out", str(out)]) == 2
+    assert main(["audit", "--plan", "ha_giang_186_2023", "--level", "commune", "--seed", "1", "--period", "2023-11",
+                 "--no-alternatives"]) == 0
+    assert "Kiểm định thống kê" in capsys.readouterr().out
