@@ -189,3 +189,21 @@ def test_cli_audit_prints_the_findings_and_writes_the_tables(tmp_path, capsys):
     assert main(["audit", "--plan", "ha_giang_186_2023", "--level", "commune", "--seed", "1", "--period", "2023-11",
                  "--no-alternatives"]) == 0
     assert "Kiểm định thống kê" in capsys.readouterr().out
+
+
+def test_gaming_scores_the_perturbed_copies_exactly_as_one_by_one():
+    from emusim.analysis.gaming import _score_perturbed
+
+    reg = es.load_registry("ha_giang_2023")
+    scheme = es.load_plan("ha_giang_186_2023").scheme("commune")
+    values = es.simulate(reg, seed=1).at("2023-11")
+    st = es.score(scheme, values, reg)
+    new = {"eid_activation_rate": (values.loc[st.index, "eid_activation_rate"] + 0.01).clip(upper=1.0),
+           "de_an_06_plan_issued": pd.Series(1.0, index=st.index)}
+    stacked = _score_perturbed(scheme, values, reg, st, new)
+    for ind, col in new.items():
+        v2 = values.copy()
+        v2.loc[st.index, ind] = col.to_numpy()
+        direct = es.score(scheme, v2, reg)
+        cols = [c for c in direct.columns if c.startswith("points.") or c in ("total", "eligible")]
+        pd.testing.assert_frame_equal(stacked[ind][cols], direct[cols], check_dtype=False)

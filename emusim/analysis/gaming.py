@@ -53,6 +53,42 @@ def _points_col(scheme, c) -> str:
     return f"points.{c.id}" if scheme.kind == "points" else f"met.{c.id}"
 
 
+def _score_perturbed(scheme, values: pd.DataFrame, registry, st: pd.DataFrame, new: dict) -> dict:
+    """``{indicator: score table with that indicator set to new[indicator]}`` (others as they are).
+
+    Scoring is unit by unit (only allocation compares units), so all perturbed copies are
+    scored in one call on a stacked table carrying each unit's urban class. When an input is
+    missing (a missing-data policy may look across units) each copy is scored on its own.
+    """
+    from ..engine import score
+
+    inds = [i for i in scheme.indicators if i in values.columns]
+    base = values.reindex(st.index)[inds]
+    clean = not base.apply(pd.to_numeric, errors="coerce").isna().to_numpy().any()
+    out = {}
+    if not clean or "urban_class" not in st:
+        for ind, col in new.items():
+            v2 = values.copy()
+            v2.loc[st.index, ind] = col.to_numpy()
+            out[ind] = score(scheme, v2, registry)
+        return out
+    frames = []
+    for k, (ind, col) in enumerate(new.items()):
+        f = base.copy()
+        f[ind] = col.to_numpy()
+        f.index = [f"{k}\x1f{i}" for i in st.index]
+        frames.append(f)
+    stacked = pd.concat(frames)
+    stacked["urban_class"] = np.tile(st["urban_class"].astype(str).to_numpy(), len(new))
+    stacked.index.name = "locality_id"
+    big = score(scheme, stacked, None)
+    n = len(st)
+    for k, ind in enumerate(new):
+        part = big.iloc[k * n:(k + 1) * n]
+        out[ind] = part.set_axis(st.index)
+    return out
+
+
 @dataclass
 class GamingRisk:
     """What :func:`gaming_risk` found."""
@@ -121,23 +157,23 @@ def gaming_risk(scheme, values: pd.DataFrame, registry: pd.DataFrame | None = No
                 by_indicator.setdefault(ind, []).append(c)
     frames = []
     claim_inds: set[str] = set()
-    for ind, cs in by_indicator.items():
+    steps = {}
+    for ind in by_indicator:
         unit = _unit_of(ind, values, cat)
         step = STEPS.get(unit, 1.0)
         cur = pd.to_numeric(values[ind].reindex(st.index), errors="coerce").astype(float)
         if unit == "bool":
             claim_inds.add(ind)
-            new = cur.where(cur >= 0.5, 1.0)
-            can = cur < 0.5
+            new, can = cur.where(cur >= 0.5, 1.0), cur < 0.5
         elif unit == "ratio":
-            new = (cur + step).clip(upper=1.0)
-            can = cur < 1.0 - _EPS
+            new, can = (cur + step).clip(upper=1.0), cur < 1.0 - _EPS
         else:
-            new = cur + step
-            can = cur.notna()
-        v2 = values.copy()
-        v2.loc[st.index, ind] = new.to_numpy()
-        st2 = score(scheme, v2, registry)
+            new, can = cur + step, cur.notna()
+        steps[ind] = (unit, step, cur, new, can)
+    perturbed = _score_perturbed(scheme, values, registry, st, {ind: v[3] for ind, v in steps.items()})
+    for ind, cs in by_indicator.items():
+        unit, step, cur, new, can = steps[ind]
+        st2 = perturbed[ind]
         effort = {"bool": "claim", "ratio": "pp", "count": "event"}.get(unit, "event")
         for c in cs:
             col = _points_col(scheme, c)
