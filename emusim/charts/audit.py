@@ -114,13 +114,16 @@ def gaming_cheapest(gaming, *, scheme=None, top: int = 14, lang: str = "vi", sou
     ax.set_xlabel(t("analysis.chart_gaming_axis", lang, unit=unit), fontsize=8)
     legend_below(ax, [Patch(color=claim_c, label=t("analysis.chart_gaming_claim", lang)),
                       Patch(color=other_c, label=t("analysis.chart_gaming_other", lang))],
-                 ncol=2, offset=-1.1 / height - 0.06)
+                 ncol=2, offset=-1.3 / height - 0.08)
     title = title or t("analysis.chart_gaming_title", lang)
     if subtitle is None:
         awarded = int(gaming.claims["award"].notna().sum()) if len(gaming.claims) else 0
         flags = gaming.flags
-        subtitle = t("analysis.chart_gaming_subtitle", lang, flagged=len(flags), winners=awarded,
-                     names=", ".join(str(x) for x in flags["name"].head(4)) if len(flags) else "—")
+        if len(flags):
+            subtitle = t("analysis.chart_gaming_subtitle", lang, flagged=len(flags), winners=awarded,
+                         names=", ".join(str(x) for x in flags["name"].head(4)))
+        else:
+            subtitle = t("analysis.chart_gaming_subtitle_none", lang, winners=awarded)
     return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))
 
 
@@ -166,7 +169,7 @@ def alternatives_chart(alts, *, scheme=None, top: int = 14, lang: str = "vi", so
     legend_below(ax, [Patch(color=style.PASS, label=t("analysis.chart_alt_gains", lang)),
                       Patch(color=style.FAIL, label=t("analysis.chart_alt_losses", lang)),
                       Patch(color=style.TIER_COLORS[1], label=t("analysis.chart_alt_moves", lang))],
-                 ncol=3, offset=-1.1 / height - 0.06)
+                 ncol=3, offset=-1.3 / height - 0.08)
     title = title or t("analysis.chart_alt_title", lang)
     if subtitle is None:
         subtitle = t("analysis.chart_alt_subtitle", lang, n=len(tab),
