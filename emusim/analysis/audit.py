@@ -51,7 +51,7 @@ def variance_shares(components: pd.DataFrame, total: pd.Series | None = None) ->
 
     >>> x = pd.DataFrame({"a": [0, 2, 4, 6], "b": [1, 1, 2, 2], "c": [0, 0, 0, 0]})
     >>> variance_shares(x).round(4).to_dict()
-    {'a': 0.8947, 'b': 0.1053, 'c': 0.0}
+    {'a': 0.8276, 'b': 0.1724, 'c': 0.0}
     """
     x = components.astype(float)
     tot = x.sum(axis=1) if total is None else total.astype(float)
