@@ -79,7 +79,7 @@ def _one_brief(job) -> dict:
     panel = simulate(registry, seed=seed)
     period = plan.evaluation_period or str(panel.periods[-1])
     b = make_brief(plan, scheme, panel.at(period), registry, Path(out_root) / folder, panel=panel, period=period,
-                   seed=seed, force=True, changes=changes, assumptions=assumptions)
+                   seed=seed, force=True, assumed=changes, assumptions=assumptions)
     return {"folder": str(b.out), "files": len(b.files), "seconds": b.seconds, "headlines": b.headlines,
             "title": f"{plan.province} — {scheme.label_en or level} — {period}", "notes": b.notes}
 

@@ -115,3 +115,57 @@ def test_force_semantics(tmp_path, hg_plan, hg_registry):
     assert (empty / "01_ranking.png").exists() and (empty / XLSX_NAME).exists()
     text = (empty / "summary.md").read_text(encoding="utf-8")
     assert "awards.chairman.quota = 5" in text
+
+
+def test_brief_has_the_audit_gaming_and_alternatives_sections(hg_brief):
+    b, *_ = hg_brief
+    names = {p.name for p in b.out.iterdir()}
+    for stem in ("14_audit", "15_gaming", "16_alternatives"):
+        assert f"{stem}.png" in names, stem
+    text = (b.out / "summary.md").read_text(encoding="utf-8")
+    for heading in ("### Kiểm định thống kê phương án chấm điểm", "### Statistical audit of the scheme",
+                    "### Rủi ro \"làm đẹp\" số liệu: điểm rẻ nhất", "### Gaming risk: the cheapest points",
+                    "### Các phương án cấu trúc khác", "### Structural alternatives"):
+        assert heading in text, heading
+    facts = json.loads((b.out / "summary.json").read_text(encoding="utf-8"))
+    shares = facts["audit"]["variance_shares"]
+    assert abs(sum(v for v in shares.values() if v is not None) - 1) < 1e-9
+    assert facts["gaming"]["cheapest"][0]["self_declared"] is True
+
+
+def test_brief_with_set_compares_the_option_with_the_plan_as_written(tmp_path, hg_plan, hg_registry):
+    scheme = hg_plan.scheme("commune")
+    values = es.simulate(hg_registry, seed=1).at("2023-11")
+    changes = {"uplift.city": 0.30}
+    b = make_brief(hg_plan, scheme.adjust(changes), values, hg_registry, tmp_path / "b", period="2023-11", seed=1,
+                   changes=changes, mc_n=0, formats=("png",), checks=False,
+                   charts_wanted=("whatif_ranks", "whatif_overlap"))
+    a = es.allocate(es.score(scheme, values, hg_registry), scheme, hg_registry)
+    s2 = scheme.adjust(changes)
+    a2 = es.allocate(es.score(s2, values, hg_registry), s2, hg_registry)
+    d = es.diff(a, a2, scheme=scheme)
+    # the option is +30 % for the city against the plan's +15 %, nothing added on top (not +35 %)
+    assert b.facts["whatif"] == changes and b.facts["whatif_reference"] == "plan"
+    assert sorted(b.facts["whatif_lost"]) == sorted(d.losses) and sorted(b.facts["whatif_gained"]) == sorted(d.gains)
+    text = (b.out / "summary.md").read_text(encoding="utf-8")
+    assert "+30 %" in text and "theo kế hoạch: +15 %" in text and "the plan: +15 pp" in text
+    assert "hiện hành" not in text and "+35" not in text
+    assert "so sánh phương án trên (--set) với kế hoạch như đã ban hành" in text
+
+
+def test_brief_says_why_a_section_is_left_out(tmp_path):
+    """Tuyên Quang's commune standards are all "100 %" items: no measurement noise, and the summary says so."""
+    plan = es.load_plan("tuyen_quang_da06_2022")
+    reg = es.load_registry(plan.registry)
+    assumed = {"awards.chairman.quota": 5}
+    scheme = plan.scheme("commune").adjust(assumed)
+    values = es.simulate(reg, seed=1).at("2025-06")
+    b = make_brief(plan, scheme, values, reg, tmp_path / "tq", period="2025-06", seed=1, assumed=assumed, mc_n=50,
+                   formats=("png",), checks=False, charts_wanted=("ranking",))
+    keys = [x["key"] for x in b.facts["left_out"]]
+    assert "brief.left_out_mc_no_noise" in keys and "brief.left_out_trajectory_no_history" in keys
+    assert "brief.left_out_checks_off" in keys
+    text = (b.out / "summary.md").read_text(encoding="utf-8")
+    assert "### Phần không có trong bản tóm tắt (và lý do)" in text and "### Sections left out (and why)" in text
+    assert "dossier_digitisation_rate" in text and "completion events, reported exactly" in text
+    assert "awards.chairman.quota = 5" in text and b.facts["whatif_reference"] == "plan"

@@ -27,8 +27,12 @@ def hg(hg_plan, hg_registry):
     s2 = scheme.adjust({"uplift.city": 0.2})
     st2 = es.score(s2, values, hg_registry)
     aw2 = es.allocate(st2, s2, hg_registry)
+    from emusim.analysis import alternatives, audit, gaming_risk
+
     return dict(plan=hg_plan, scheme=scheme, panel=panel, values=values, st=st, aw=aw, s2=s2, st2=st2, aw2=aw2,
-                registry=hg_registry)
+                registry=hg_registry, audit=audit(scheme, values, hg_registry, st=st),
+                gaming=gaming_risk(scheme, values, hg_registry),
+                alts=alternatives(scheme, values, hg_registry, include_drops=False))
 
 
 def _inputs(d):
@@ -104,6 +108,9 @@ def _all_charts(d, lang):
         "equity": lambda: charts.equity(aw, scheme=s, registry=d["registry"], lang=lang, source=src),
         "calibration": lambda: charts.calibration(_calibration_report(), lang=lang, source=src),
         "calibration_residuals": lambda: charts.calibration_residuals(_calibration_report(), lang=lang, source=src),
+        "audit_shares": lambda: charts.audit_shares(d["audit"], scheme=s, lang=lang, source=src),
+        "gaming_cheapest": lambda: charts.gaming_cheapest(d["gaming"], scheme=s, lang=lang, source=src),
+        "alternatives_chart": lambda: charts.alternatives_chart(d["alts"], scheme=s, lang=lang, source=src),
     }
 
 

@@ -24,12 +24,23 @@ PROBES = {
 assert (aw["award"] == "chairman").sum() == 5, aw["award"].value_counts()
 assert (aw["award"] == "police_director").sum() == 9
 assert len(aw) == 193 and len(winners) == 14
-assert isinstance(moved, pd.DataFrame)
+# +20 pp for the city changes no award; two units move rank (worked out with both award lists)
+assert moved.counts == {"gains": 0, "losses": 0, "up": 0, "down": 0, "rank_moves": 2, "unchanged": 191}, moved.counts
+assert len(moved.table) == 2 and set(moved.table["change"]) == {"rank"}
+assert (moved.table["award_a"].isna() & moved.table["award_b"].isna()).sum() <= 2
+assert abs(report.shares["variance_share"].sum() - 1) < 1e-9 and len(risk.flags) >= 1
 """,
     "02_thresholds_and_uplift.ipynb": """
 assert list(eligible_city.index) == sorted(UPLIFT_GRID)
 assert eligible_city.is_monotonic_decreasing, eligible_city   # a higher target never adds eligible units
 assert len(tor) >= 5
+shown = matrix.loc[matrix.drop(columns="name").notna().any(axis=1)]
+assert 0 < len(shown) < len(matrix)                  # the filter keeps only units awarded at some value
+# +30 % for the city: one unit loses its award, one moves up a tier (the sweep agrees, by the same es.diff)
+assert (d30.counts["gains"], d30.counts["losses"], d30.counts["up"], d30.counts["down"]) == (0, 1, 1, 0), d30.counts
+at30 = changes[changes["value"] == 0.30]
+assert sorted(at30["change"]) == ["lost", "tier"]
+assert {"equal_groups", "basis:rate", "gates_soft"} <= set(alts.table.index)
 """,
     "03_comparing_provinces.ipynb": """
 assert list(summary.index) == list(PLANS)
@@ -40,6 +51,9 @@ assert len(cmp.pairs) == 3
 assert mc.n == N_MC
 assert abs(mc.per_unit["p_chairman"].sum() - mc.awards_per_replication["chairman"].mean()) < 1e-9
 assert {"S1", "ST"} <= set(S.columns) and len(S) == len(FACTORS)
+assert [w.values["indicator"] for w in mc_naive.warnings] == ["cccd_application_rate"] and not mc_default.warnings
+assert mc_naive.overlap.mean() < mc_default.overlap.mean() - 0.2
+assert not S.warnings
 """,
     "05_trajectories_and_forecast.ipynb": """
 assert 0 < len(at_risk) < len(fc)
@@ -51,6 +65,9 @@ assert len(report.rankings) == 1
     "06_briefing.ipynb": """
 assert any(str(f).endswith(".xlsx") for f in files), files
 assert any(str(f).endswith(".png") for f in files), files
+text = summary.read_text(encoding="utf-8")
+assert "theo kế hoạch: +15 %" in text and "hiện hành" not in text     # --set is compared with the plan as written
+assert any(str(f).startswith("15_gaming") for f in files) and "### Structural alternatives" in text
 """,
     "09_designing_the_next_plan.ipynb": """
 assert result.n_evaluated == BUDGET and result.table["verified"].all()

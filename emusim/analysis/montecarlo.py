@@ -13,7 +13,8 @@ composite-indicator ranks, per unit:
   the provincial rank by the tie-break chain (as ``allocate``'s ``rank``);
 * ``nominal_award`` / ``nominal_rank`` — the result with the inputs as given;
 
-and per replication:
+a ``warnings`` list (:func:`~.noise.saturation_warnings`: noise on an indicator saturated at a
+100 % pass/fail target — read the warning before the numbers), and per replication:
 
 * ``overlap`` — the share of the nominal award set (any tier) that still gets an award,
   ``|A_r ∩ A_0| / |A_0|`` (NaN when the nominal scheme gives no award);
@@ -51,6 +52,7 @@ import pandas as pd
 from ..errors import InputError
 from .batch import BatchModel
 from .factors import Factor, default_catalog, factors_from_dict
+from .noise import saturation_warnings
 
 #: Up to this many units the rank histogram has one bin per rank (exact quantiles).
 EXACT_RANK_UNITS = 2048
@@ -201,6 +203,7 @@ def montecarlo(scheme, values: pd.DataFrame, factors: Mapping[str, Any] | Sequen
     n = check_replications(n, "n")  # 1 … 1,000,000, refused up front
     seed = check_seed(seed, "seed")
     job, nominal, factors = _setup(scheme, values, factors, registry, catalog)
+    warnings = saturation_warnings(scheme, values, factors, registry)
     model = job.model
     units, tiers = model.n, model.tiers
     if chunk_size is None:
@@ -270,12 +273,13 @@ def montecarlo(scheme, values: pd.DataFrame, factors: Mapping[str, Any] | Sequen
     per_unit["median_rank"] = hist_quantile(hist, 0.5, width)
     per_unit["rank_q05"] = hist_quantile(hist, 0.05, width)
     per_unit["rank_q95"] = hist_quantile(hist, 0.95, width)
+    per_unit.attrs["warnings"] = list(warnings)   # the uncertainty charts add them to their captions
     return MonteCarloResult(
         per_unit=per_unit, overlap=overlap, urban_share=urban_share,
         awards_per_replication=pd.DataFrame(per_rep, columns=list(tiers)).rename_axis("replication"),
         nominal=nominal, factors=list(factors), n=int(n), seed=seed, chunk_size=int(chunk_size),
         tiers=tuple(tiers), rank_bin_width=width, scheme_name=scheme.name,
-        entropy=root.entropy,
+        entropy=root.entropy, warnings=list(warnings),
     )
 
 
@@ -296,6 +300,9 @@ class MonteCarloResult:
     rank_bin_width: int = 1
     scheme_name: str = ""
     entropy: Any = None
+    #: :class:`~emusim.i18n.Message` objects: what could make this result mislead
+    #: (see :func:`~.noise.saturation_warnings`); ``str(w)`` renders one in the current language.
+    warnings: list = field(default_factory=list)
 
     @property
     def nominal_urban_share(self) -> float:
@@ -324,7 +331,7 @@ class MonteCarloResult:
         extra = pd.DataFrame({"mean": [float((p >= 0.5).sum()), float((p > 0).sum())]},
                              index=["units with p_any ≥ 0.5", "units with p_any > 0"])
         out = pd.concat([table, extra])
-        out.attrs.update(n=self.n, seed=self.seed, scheme=self.scheme_name)
+        out.attrs.update(n=self.n, seed=self.seed, scheme=self.scheme_name, warnings=list(self.warnings))
         return out
 
     def top(self, k: int = 20) -> pd.DataFrame:
@@ -333,8 +340,9 @@ class MonteCarloResult:
 
     def __repr__(self) -> str:
         ov = np.nanmean(self.overlap) if np.isfinite(self.overlap).any() else float("nan")
+        warn = f", {len(self.warnings)} warning(s)" if self.warnings else ""
         return (f"<MonteCarloResult {self.scheme_name}: n={self.n}, seed={self.seed}, {len(self.per_unit)} units, "
-                f"{len(self.factors)} factors, mean overlap {ov:.2f}>")
+                f"{len(self.factors)} factors, mean overlap {ov:.2f}{warn}>")
 
     def _repr_html_(self) -> str:
         from html import escape
@@ -342,6 +350,7 @@ class MonteCarloResult:
         factors = "".join(f"<li><code>{escape(f.path)}</code>: {escape(f.describe())}</li>" for f in self.factors)
         cols = [c for c in ("name", "urban_class", "nominal_award", *[f"p_{t}" for t in self.tiers], "p_any",
                             "median_rank", "rank_q05", "rank_q95") if c in self.per_unit]
+        warn = "".join(f"<p style='color:#a33'>⚠ {escape(str(w))}</p>" for w in self.warnings)
         return (f"<div><b>Monte Carlo</b> — {escape(self.scheme_name)}: {self.n:,} replications, seed {self.seed}"
-                f"<ul>{factors}</ul>{self.summary().round(3).to_html()}"
+                f"{warn}<ul>{factors}</ul>{self.summary().round(3).to_html()}"
                 f"<p>Most likely award winners</p>{self.top(15)[cols].round(3).to_html()}</div>")

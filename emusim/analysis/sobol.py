@@ -34,8 +34,21 @@ import pandas as pd
 
 from ..errors import InputError
 from .factors import Factor, factors_from_dict, noise_seeds
+from .noise import saturation_warnings
 
 COLUMNS = ["factor", "S1", "S1_conf", "ST", "ST_conf"]
+
+
+class SobolTable(pd.DataFrame):
+    """The table of indices, with ``.warnings`` (:func:`~.noise.saturation_warnings`): a
+    factor whose noise sits on an indicator saturated at a 100 % target gets a large ST for an
+    artefact — read the warning before blaming that factor."""
+
+    _metadata = ["warnings"]
+
+    @property
+    def _constructor(self):
+        return SobolTable
 
 
 def _problem(factors: Sequence[Factor]) -> dict:
@@ -140,8 +153,9 @@ def sobol(scheme, values: pd.DataFrame, factors: Mapping[str, Any] | Sequence[Fa
           chunk_size: int | None = None, catalog=None) -> pd.DataFrame:
     """First-order and total Sobol' indices of an award outcome of ``scheme`` (see module doc).
 
-    Returns a DataFrame with columns ``factor, S1, S1_conf, ST, ST_conf, distribution``
-    (``attrs``: N, seed, runs, outcome, and ``S2``/``S2_conf`` with second order).
+    Returns a :class:`SobolTable` (a DataFrame) with columns ``factor, S1, S1_conf, ST,
+    ST_conf, distribution`` and ``.warnings`` (``attrs``: N, seed, runs, outcome, warnings,
+    and ``S2``/``S2_conf`` with second order).
     """
     from .montecarlo import _setup, default_chunk_size
 
@@ -170,7 +184,11 @@ def sobol(scheme, values: pd.DataFrame, factors: Mapping[str, Any] | Sequence[Fa
             out[start:start + m] = fn(res)
         return out
 
-    table = _analyse(factors, evaluate, N, seed, calc_second_order, conf_level, num_resamples)
+    raw = _analyse(factors, evaluate, N, seed, calc_second_order, conf_level, num_resamples)
+    table = SobolTable(raw)
+    table.attrs.update(raw.attrs)
+    table.warnings = saturation_warnings(scheme, values, factors, registry)
+    table.attrs["warnings"] = list(table.warnings)
     table.attrs["outcome"] = outcome if isinstance(outcome, str) else getattr(outcome, "__name__", "custom")
     table.attrs["scheme"] = scheme.name
     return table

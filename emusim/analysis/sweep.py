@@ -210,7 +210,8 @@ def award_changes(sweep_table: pd.DataFrame, reference=None) -> pd.DataFrame:
     ``reference`` defaults to the scheme's nominal value when it is on the grid, else the
     first grid value. One row per (value, locality) that differs: ``value``,
     ``locality_id``, ``name``, ``urban_class``, ``award_reference``, ``award``, ``change``
-    (``gained``, ``lost`` or ``tier``), ``rank_reference``, ``rank``.
+    (``gained``, ``lost`` or ``tier``), ``rank_reference``, ``rank``. Computed by
+    :func:`emusim.diff` (the same mechanism as the notebooks and the brief).
     """
     grid = list(dict.fromkeys(sweep_table["value"].tolist()))
     if reference is None:
@@ -219,24 +220,21 @@ def award_changes(sweep_table: pd.DataFrame, reference=None) -> pd.DataFrame:
     if reference not in grid:
         raise InputError(f"award_changes: reference {reference!r} is not a grid value ({grid})",
                          path=sweep_table.attrs.get("path"))
+    from ..diff import diff
+
     ref = sweep_table[sweep_table["value"] == reference].set_index("locality_id")
+    kind = {"gain": "gained", "loss": "lost", "up": "tier", "down": "tier"}
     rows = []
     for v in grid:
         if v == reference:
             continue
-        cur = sweep_table[sweep_table["value"] == v].set_index("locality_id")
-        a0 = ref["award"].reindex(cur.index)
-        for lid in cur.index:
-            before, after = a0.get(lid), cur.at[lid, "award"]
-            before = None if before is None or (isinstance(before, float) and np.isnan(before)) else before
-            after = None if after is None or (isinstance(after, float) and np.isnan(after)) else after
-            if before == after:
-                continue
-            change = "gained" if before is None else "lost" if after is None else "tier"
+        cur = sweep_table[sweep_table["value"] == v].set_index("locality_id").reindex(ref.index)
+        d = diff(ref, cur)   # one mechanism for "who gains or loses" (es.diff)
+        for lid, r in d.table.iterrows():
             rows.append({"value": v, "locality_id": lid, "name": cur.at[lid, "name"] if "name" in cur else None,
                          "urban_class": cur.at[lid, "urban_class"] if "urban_class" in cur else None,
-                         "award_reference": before, "award": after, "change": change,
-                         "rank_reference": int(ref.at[lid, "rank"]), "rank": int(cur.at[lid, "rank"])})
+                         "award_reference": r["award_a"], "award": r["award_b"], "change": kind[r["change"]],
+                         "rank_reference": int(r["rank_a"]), "rank": int(r["rank_b"])})
     out = pd.DataFrame(rows, columns=["value", "locality_id", "name", "urban_class", "award_reference", "award",
                                       "change", "rank_reference", "rank"])
     for col in ("award_reference", "award"):

@@ -25,10 +25,14 @@ and emusim objects; each docstring lists the columns it reads. Save with
 ``grouping(study)``                    awards per former district under each nomination grouping
 ``calibration(report)``                simulated province means vs the calibration anchors
 ``calibration_residuals(report)``      residual and hold-out error of every fitted anchor
+``audit_shares(audit)``                nominal share of points vs share of the variance of totals
+``gaming_cheapest(gaming)``            points per unit of effort; self-declared claims marked
+``alternatives_chart(alts)``           award changes under structural alternatives
 =====================================  ====================================================
 """
 from . import style
 from .calibration import calibration, calibration_residuals
+from .audit import alternatives_chart, audit_shares, gaming_cheapest
 from .compare import overlap, slopegraph
 from .equity import equity, equity_table
 from .grouping import grouping
@@ -42,6 +46,6 @@ from .waterfall import waterfall
 
 CHARTS = ("ranking", "decomposition", "gate_pass_rates", "waterfall", "trajectories", "sweep", "tornado",
           "rank_intervals", "award_probability", "slopegraph", "overlap", "award_map", "equity",
-          "calibration", "calibration_residuals")
+          "calibration", "calibration_residuals", "audit_shares", "gaming_cheapest", "alternatives_chart")
 
 __all__ = ["style", "save", "source_note", "missing_glyphs", "equity_table", *CHARTS]

@@ -10,6 +10,23 @@ from . import style
 from ._common import legend_below, names_for, tier_ids, wrap
 
 
+def warning_caption(mc_df: pd.DataFrame, warnings=None, lang: str = "vi") -> str:
+    """A one-line caption for the Monte Carlo warnings (``mc_df.attrs["warnings"]`` by default):
+    noise on indicators saturated at a 100 % target, which the chart mostly reflects."""
+    from ..i18n import t
+
+    warnings = mc_df.attrs.get("warnings", []) if warnings is None else warnings
+    inds = [w.values.get("indicator") for w in warnings if getattr(w, "key", "") == "analysis.saturated_noise"]
+    if not inds:
+        return ""
+    return t("analysis.saturated_caption", lang, indicators=", ".join(inds))
+
+
+def _with_warning(subtitle: str, mc_df, warnings, lang) -> str:
+    cap = warning_caption(mc_df, warnings, lang)
+    return f"{subtitle} {cap}" if cap else subtitle
+
+
 def _prob_cols(mc_df: pd.DataFrame, scheme=None) -> list[str]:
     cols = [c for c in mc_df.columns if c.startswith("p_") and c not in ("p_any", "p_none", "p_reach")]
     if scheme is not None:
@@ -21,12 +38,13 @@ def _prob_cols(mc_df: pd.DataFrame, scheme=None) -> list[str]:
 @style.styled
 def rank_intervals(mc_df: pd.DataFrame, *, scheme=None, top: int = 30, names=None, n_draws: int | None = None,
                    lang: str = "vi", source: str | None = None, title: str | None = None,
-                   subtitle: str | None = None):
+                   subtitle: str | None = None, warnings=None):
     """Median rank and its 5–95 % interval for the best units across Monte Carlo draws.
 
     ``mc_df``: per-unit Monte Carlo result (index locality_id) with ``median_rank``,
     ``rank_q05``, ``rank_q95``; optional ``name``, ``award`` (the nominal award, for the dot
     colour) and ``p_<tier>`` columns (the dot colour follows the most likely tier otherwise).
+    ``warnings``: the Monte Carlo warnings (default ``mc_df.attrs["warnings"]``), added to the caption.
     """
     df = mc_df.sort_values(["median_rank", "rank_q05"]).head(top)
     n = len(df)
@@ -65,18 +83,20 @@ def rank_intervals(mc_df: pd.DataFrame, *, scheme=None, top: int = 30, names=Non
                               + " với sai số đo lường trên các chỉ số.",
                               f"The {n} units with the best median rank" + (f" over {n_draws} draws" if n_draws else "")
                               + " with measurement noise on the indicators.", lang)
+    subtitle = _with_warning(subtitle, mc_df, warnings, lang)
     return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))
 
 
 @style.styled
 def award_probability(mc_df: pd.DataFrame, *, scheme=None, top: int = 25, names=None, n_draws: int | None = None,
                       lang: str = "vi", source: str | None = None, title: str | None = None,
-                      subtitle: str | None = None):
+                      subtitle: str | None = None, warnings=None):
     """Heatmap of each unit's probability of each award tier across Monte Carlo draws.
 
     ``mc_df``: per-unit Monte Carlo result with ``p_<tier id>`` columns (probability in
     [0, 1]) and optional ``name``, ``award`` (nominal, marked ★), ``median_rank``. Rows:
-    the ``top`` units with the highest probability of any award.
+    the ``top`` units with the highest probability of any award. ``warnings``: as in
+    :func:`rank_intervals`.
     """
     pcols = _prob_cols(mc_df, scheme)
     df = mc_df.copy()
@@ -115,4 +135,5 @@ def award_probability(mc_df: pd.DataFrame, *, scheme=None, top: int = 25, names=
                               + " mà đơn vị nhận từng loại khen thưởng. ★ được khen ở kịch bản gốc.",
                               "Share of draws" + (f" (of {n_draws})" if n_draws else "")
                               + " in which the unit wins each award. ★ awarded in the baseline.", lang)
+    subtitle = _with_warning(subtitle, mc_df, warnings, lang)
     return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))

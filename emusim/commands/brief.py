@@ -3,6 +3,17 @@ XLSX, a Vietnamese and English summary) for one level of a plan.
 
     emusim brief --plan scenarios/ha_giang_186_2023.yaml --level commune --seed 1 --out brief/hg
     emusim brief --plan lao_cai_cds_2022 --level commune --seed 1 --set awards.chairman.quota=5 --out brief/lc --lang en
+    emusim brief --plan ha_giang_186_2023 --level commune --seed 1 --set uplift.city=0.2 --out brief/hg_city20
+    emusim brief --plan ha_giang_186_2023 --level commune --seed 1 --whatif gates.G3.target=0.7 --out brief/hg_g3
+
+``--set PATH=VALUE`` adjusts the scheme: every section is computed under the adjustment, and
+the option section ("phương án điều chỉnh", charts 06–09) compares it with the plan as
+written — who gains and who loses an award — with nothing added on top.
+``--whatif PATH=VALUE`` (repeatable) names the reform the option section tries instead, on top
+of the scheme as given (adjusted by ``--set`` or not; the summary says which). Without either,
+the option is +5 pp city uplift where the scheme has uplift, else the least-met target −5 pp.
+Sections that cannot be drawn (no history for a trajectory, no indicator that can carry
+measurement noise, ``--mc 0``) are listed at the end of the summary with the reason.
 """
 from __future__ import annotations
 
@@ -18,9 +29,12 @@ def register(subparsers) -> None:
     p.add_argument("--force", action="store_true", help="replace an existing output folder")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the charts (the summary has both)")
     p.add_argument("--whatif", action="append", default=[], metavar="PATH=VALUE",
-                   help="the reform to try in the summary (default: +5 pp city uplift, or the least-met target −5 pp)")
+                   help="the reform the option section tries, on top of the scheme as given (default: with --set, "
+                        "the adjusted scheme against the plan as written; else +5 pp city uplift, or the least-met "
+                        "target −5 pp)")
     p.add_argument("--mc", type=int, default=200, metavar="N", help="Monte Carlo replications (0: skip; default 200)")
     p.add_argument("--formats", default="png,pdf", help="chart formats, comma-separated (default: png,pdf)")
+    p.add_argument("--no-checks", action="store_true", help="leave out the audit, gaming-risk and alternatives sections")
     p.set_defaults(handler=run)
 
 
@@ -54,7 +68,7 @@ def run(args) -> int:
                    seed=None if args.data else (0 if args.seed is None else args.seed),
                    data_label=f"dữ liệu: {Path(args.data).name}" if args.data else None,
                    lang=args.lang, force=args.force, whatif=whatif, changes=changes, mc_n=args.mc, protect=protect,
-                   formats=formats)
+                   formats=formats, checks=not args.no_checks)
     print(f"wrote {len(b.files)} files to {b.out}/ in {b.seconds:.1f} s")
     for h in b.headlines[args.lang]:
         print(f"  • {h}")

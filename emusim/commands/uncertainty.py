@@ -11,6 +11,12 @@ Writes the per-unit table (``p_<tier>``, ``p_any``, ``median_rank``, ``rank_q05`
 with ``--sobol N``, a ``sobol`` sheet; a ``.csv`` output gets the Sobol' table beside it as
 ``<name>.sobol.csv``. Nothing is overwritten without ``--force``; a bad factors file is
 reported in full (every bad factor, with its line) and exits with status 2.
+
+Noise on an indicator that many units report at exactly a 100 % pass/fail target (a gate or
+standard "hoàn thành 100 %") is flagged on stderr with how to read it (an artefact when the
+100 % values are exact; a data-quality question when they are rounded or self-declared); the
+``summary`` sheet's attrs and the result's ``warnings`` carry the same text. Start from
+:func:`emusim.analysis.default_noise_factors`, which leaves those indicators out.
 """
 from __future__ import annotations
 
@@ -34,6 +40,7 @@ def register(subparsers) -> None:
     p.add_argument("--out", required=True, help="result table (.csv or .xlsx)")
     p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     p.add_argument("--progress", action="store_true", help="show a progress bar")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the warnings (default vi)")
     p.set_defaults(handler=run)
 
 
@@ -86,6 +93,15 @@ def run(args) -> int:
         if indices is not None:
             print(f"\nSobol' indices of {args.outcome} (N = {args.sobol}):")
             print(indices.drop(columns="distribution").round(3).to_string(index=False))
+    import sys
+
+    from ..i18n import t
+
+    warnings = list(mc.warnings) + [w for w in (indices.warnings if indices is not None else []) if w not in mc.warnings]
+    if warnings:
+        print(f"\n⚠ {t('analysis.warnings_heading', args.lang)}:", file=sys.stderr)
+        for w in warnings:
+            print(f"  • {w.text(args.lang)}", file=sys.stderr)
     print(f"wrote {len(table)} units to {out}" + (f" and Sobol' indices to {_sobol_path(out)}"
                                                   if indices is not None and not xlsx else ""))
     return 0

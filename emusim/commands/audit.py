@@ -1,0 +1,80 @@
+"""``emusim audit``: what actually drives a scheme's ranking, where points are cheapest, and
+how much of the award list is the plan's design (issue 13).
+
+::
+
+    emusim audit --plan ha_giang_186_2023 --level commune --seed 1 --period 2023-11 --out audit.xlsx
+    emusim audit --plan lao_cai_cds_2022 --level commune --seed 1 --lang en
+
+Prints the headline sentences of :func:`emusim.analysis.audit` (variance shares vs nominal
+points, saturated and dead criteria, correlated pairs, far-out inputs),
+:func:`emusim.analysis.gaming_risk` (the cheapest points, the winners who rest on
+self-declared claims) and :func:`emusim.analysis.alternatives` (leave one out, equal group
+maxima, basis, gate mode, missing-data policy). ``--out`` (``.xlsx``) writes every table on
+its own sheet; ``--no-alternatives`` skips the slowest part.
+"""
+from __future__ import annotations
+
+
+def register(subparsers) -> None:
+    from ..cli import add_scheme_options
+
+    p = subparsers.add_parser("audit", help="statistical audit of a scheme on data: variance shares, saturated "
+                                            "criteria, gaming risk, structural alternatives")
+    add_scheme_options(p)
+    p.add_argument("--out", help="workbook of the tables (.xlsx); without it, print the findings")
+    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    p.add_argument("--no-alternatives", action="store_true", help="skip the structural alternatives")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.set_defaults(handler=run)
+
+
+def run(args) -> int:
+    import pandas as pd
+
+    from ..analysis import alternatives, audit, gaming_risk
+    from ..cli import load_scheme, load_values
+    from ..i18n import t
+    from ..io import atomic_write, check_output
+
+    out = check_output(args.out, args.force, suffixes=(".xlsx",)) if args.out else None
+    plan, scheme = load_scheme(args)
+    registry, values, period = load_values(args, plan, scheme)
+    a = audit(scheme, values, registry)
+    g = gaming_risk(scheme, values, registry)
+    alts = None if args.no_alternatives else alternatives(scheme, values, registry)
+    L = args.lang
+    print(f"{scheme.name} — {period}")
+    for title, lines in ((t("brief.audit_heading", L), a.summary(L)), (t("brief.gaming_heading", L), g.summary(L)),
+                         (t("brief.alternatives_heading", L), alts.summary(L) if alts is not None else [])):
+        if lines:
+            print(f"\n{title}")
+            for line in lines:
+                print(f"  • {line}")
+    with pd.option_context("display.width", 160):
+        print()
+        print(a.shares[["nominal_share", "variance_share"]].round(3).to_string())
+        print()
+        print(g.cheapest.drop(columns=["label", "label_en"]).head(10).round(3).to_string(index=False))
+    warnings = a.warnings + g.warnings + (alts.warnings if alts is not None else [])
+    if warnings:
+        import sys
+
+        print(f"\n⚠ {t('analysis.warnings_heading', L)}:", file=sys.stderr)
+        for w in warnings:
+            print(f"  • {w.text(L)}", file=sys.stderr)
+    if out is not None:
+        def writer(path):
+            with pd.ExcelWriter(path) as xw:
+                a.shares.to_excel(xw, sheet_name="variance_shares")
+                a.criteria.to_excel(xw, sheet_name="criteria")
+                a.high_correlations.to_excel(xw, sheet_name="correlated_pairs", index=False)
+                a.inputs.to_excel(xw, sheet_name="inputs")
+                g.cheapest.to_excel(xw, sheet_name="cheapest_points", index=False)
+                g.claims.to_excel(xw, sheet_name="claims")
+                if alts is not None:
+                    alts.table.to_excel(xw, sheet_name="alternatives")
+
+        atomic_write(out, writer)
+        print(f"\nwrote {out}")
+    return 0
