@@ -21,6 +21,7 @@ Paths (ids may contain dots; the last component is the field):
 ``proportional_basis``                  attainment, rate, threshold
 ``min_met``                             non-negative integer or None
 ``tolerance``                           non-negative number
+``missing``                             zero, exclude, previous, median (:mod:`emusim.missing`)
 =====================================  ===========================================
 
 >>> from emusim.loader import scheme_from_dict
@@ -74,6 +75,11 @@ def _check_value(field: str, value) -> str | None:
     elif field in ("basis", "proportional_basis"):
         if value not in BASES:
             return f"must be one of {', '.join(BASES)}, not {value!r}"
+    elif field == "missing":
+        from .missing import POLICIES
+
+        if value not in POLICIES:
+            return f"must be one of {', '.join(POLICIES)}, not {value!r}"
     elif field == "mode":
         if value not in GATE_MODES:
             return f"must be one of {', '.join(GATE_MODES)}, not {value!r}"
@@ -133,7 +139,7 @@ def validate(scheme: Scheme, changes: Mapping[str, Any]) -> list[Problem]:
         msg = None
         if not isinstance(path, str):
             msg, path = "a path must be a string such as 'uplift.city'", str(path)
-        elif path in ("proportional_basis", "min_met", "tolerance"):
+        elif path in ("proportional_basis", "min_met", "tolerance", "missing"):
             msg = _check_value(path, value)
         elif path.startswith("uplift."):
             cls = path.split(".", 1)[1]
@@ -151,7 +157,7 @@ def validate(scheme: Scheme, changes: Mapping[str, Any]) -> list[Problem]:
             msg = _check_item(scheme, path, value, collections)
         else:
             msg = ("unknown path (known prefixes: uplift., criteria., groups., gates., awards., "
-                   "proportional_basis, min_met, tolerance)")
+                   "proportional_basis, min_met, tolerance, missing)")
         if msg:
             problems.append(Problem(msg, path=path, file=scheme.file))
     return problems
@@ -174,7 +180,7 @@ def adjust_scheme(scheme: Scheme, changes: Mapping[str, Any]) -> Scheme:
     uplift = dict(scheme.uplift)
     top: dict[str, Any] = {}
     for path, value in ordered:
-        if path in ("proportional_basis", "min_met", "tolerance"):
+        if path in ("proportional_basis", "min_met", "tolerance", "missing"):
             top[path] = value
         elif path.startswith("uplift."):
             cls = path.split(".", 1)[1]
@@ -230,7 +236,8 @@ def parameters(scheme: Scheme) -> dict[str, Any]:
 
     The same paths drive widgets, ``--set`` on the command line and Monte Carlo factors.
     """
-    out: dict[str, Any] = {"proportional_basis": scheme.proportional_basis}
+    out: dict[str, Any] = {"proportional_basis": scheme.proportional_basis,
+                           "missing": scheme.missing or "zero"}
     if scheme.kind == "standards":
         out["min_met"] = scheme.min_met
     for cls in URBAN_CLASSES:

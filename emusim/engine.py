@@ -10,8 +10,9 @@
 * standards schemes: ``met.<standard id>`` (bool), ``n_met`` and ``margin`` (mean of
   value − target over the standards), with ``total = n_met``.
 
-Missing values (NaN) earn nothing: "no data, no points" — a report that did not arrive
-cannot pass a target. Tasks schemes are scored by :func:`emusim.tasks.score_tasks`.
+Missing values (NaN) earn nothing by default: "no data, no points" — a report that did not
+arrive cannot pass a target; the scheme path ``missing`` chooses another policy, and "không
+áp dụng" cells are treated as each criterion says (:mod:`emusim.missing`). Tasks schemes are scored by :func:`emusim.tasks.score_tasks`.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import pandas as pd
 
 from .errors import InputError, Problem
 from .model import Scheme
-from . import rules
+from . import missing, rules
 
 
 def _units(scheme: Scheme, values: pd.DataFrame, registry: pd.DataFrame | None) -> tuple[pd.Index, np.ndarray, pd.DataFrame]:
@@ -89,6 +90,7 @@ def score(scheme: Scheme, values, registry: pd.DataFrame | None = None, **kwargs
 
         return score_tasks(scheme, values, **kwargs)
     index, urban, info = _units(scheme, values, registry)
+    values = missing.prepare(scheme, values, index)  # the missing-data policy (emusim.missing)
     data = _matrix(scheme, values, index, info.attrs.get("value_rows"))
     n = len(index)
     tol = scheme.tolerance
@@ -173,7 +175,7 @@ def score(scheme: Scheme, values, registry: pd.DataFrame | None = None, **kwargs
         table.insert(0, col, info[col].to_numpy())
     table.attrs["scheme"] = scheme.name
     table.attrs["kind"] = scheme.kind
-    return table
+    return missing.finish(scheme, values, table)
 
 
 def ranking_keys(kind: str) -> list[tuple[str, bool]]:

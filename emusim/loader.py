@@ -28,10 +28,10 @@ _PLAN_KEYS = {"id", "document", "title", "title_en", "province", "issued", "sour
               "registry", "evaluation_period", "notes"} | _SOURCE_KEYS
 _SCHEME_KEYS = {"kind", "unit_level", "label", "label_en", "proportional_basis", "tolerance",
                 "uplift", "groups", "base_max", "criteria", "gates", "min_met", "awards",
-                "tasks", "reporting", "targets", "notes"} | _SOURCE_KEYS
+                "tasks", "reporting", "targets", "notes", "missing"} | _SOURCE_KEYS
 _GROUP_KEYS = {"id", "part", "label", "label_en", "max", "notes"} | _SOURCE_KEYS
 _CRIT_KEYS = {"id", "group", "label", "label_en", "rule", "indicator", "max", "points", "unit",
-              "target", "op", "uplift", "basis", "events", "notes"} | _SOURCE_KEYS
+              "target", "op", "uplift", "basis", "events", "notes", "not_applicable"} | _SOURCE_KEYS
 _EVENT_KEYS = {"indicator", "points", "label", "label_en"} | _SOURCE_KEYS
 _GATE_KEYS = {"id", "label", "label_en", "indicator", "op", "target", "uplift", "mode",
               "notes"} | _SOURCE_KEYS
@@ -280,6 +280,7 @@ def _scheme(r: _Reader, level: str, node, parent, plan_id: str) -> Scheme:
         criteria=tuple(criteria),
         gates=gates,
         min_met=r.count(node, "min_met", what),
+        missing=r.choice(node, "missing", what, ("zero", "exclude", "previous", "median"), default=None),
         awards=awards,
         tasks=tasks,
         task_groups=groups if kind == "tasks" else (),
@@ -361,6 +362,7 @@ def _criterion(r: _Reader, node, what, kind, group_ids) -> Criterion | None:
         uplift=r.flag(node, "uplift", cw),
         basis=r.choice(node, "basis", cw, BASES, default=None),
         events=tuple(events), source=r.source(node), line=line_of(node),
+        not_applicable=r.choice(node, "not_applicable", cw, ("exclude", "met"), default="exclude"),
     )
 
 
