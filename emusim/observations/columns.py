@@ -69,9 +69,9 @@ class ColumnMapper:
                 self._add(g.label_en, g.indicator)
 
     def _add(self, label, indicator) -> None:
-        k = key(_strip_unit(label or "")[0])
-        if k and k != key(indicator):
-            self.by_label.setdefault(k, set()).add(indicator)
+        for k in {key(label or ""), key(_strip_unit(label or "")[0])}:
+            if k and k != key(indicator):
+                self.by_label.setdefault(k, set()).add(indicator)
 
     def criterion_ids(self) -> list[str]:
         return [c.id for c in self.scheme.criteria] if self.scheme is not None else []
@@ -102,7 +102,8 @@ class ColumnMapper:
             ind = self.by_criterion.get(crit.casefold())
             if ind:
                 return Mapped(ind, "criterion", percent, criterion=crit)
-        found = self.by_label.get(key(body)) or self.by_label.get(key(text))
+        found = (self.by_label.get(key(body)) or self.by_label.get(key(text))
+                 or self.by_label.get(key(_strip_unit(body)[0])))
         if found:
             if len(found) == 1:
                 return Mapped(next(iter(found)), "label", percent)

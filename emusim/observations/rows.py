@@ -85,9 +85,13 @@ class RowReader:
             self.report.skip(n, "total", str(next(t for t in texts if isinstance(t, str) and key(t))))
             return True
         jn = cols.get("name")
-        if jn is None or blank(_cell(cells, jn)) or not blank(_cell(cells, cols.get("code"))):
-            return False
         if any(not blank(_cell(cells, j)) for j in value_cols):
+            return False
+        filled = [c for c in cells if not blank(c)]
+        if len(filled) == 1 and isinstance(filled[0], str) and _is_note(filled[0]):
+            self.report.skip(n, "note", filled[0].strip()[:60])
+            return True
+        if jn is None or blank(_cell(cells, jn)) or not blank(_cell(cells, cols.get("code"))):
             return False
         districts = self.units.district_ids(_cell(cells, jn))
         if districts:
@@ -231,6 +235,16 @@ class RowReader:
                     column = wide_columns.get(ind, ind) if wide_columns is not None else "indicator"
                     key_ = "observations.missing_cell" if wide_columns is not None else "observations.missing_row"
                     self.problem(Message(key_, indicator=ind, lid=k[0], period=k[1], scheme=scheme.name), n, column)
+
+
+_NOTE_WORDS = ("nguoi lap", "thu truong", "ghi chu", "nguon", "luu y", "xac nhan", "ky ten", "ngay ", "noi nhan",
+               "ke toan", "lanh dao", "chu tich", "giam doc", "truong phong")
+
+
+def _is_note(text: str) -> bool:
+    """A signature or note line under a table ("Người lập biểu: …", "Ngày … tháng … năm …")."""
+    k = key(text)
+    return ":" in text or k.startswith(_NOTE_WORDS)
 
 
 def _cell(cells, j):

@@ -134,7 +134,9 @@ class UnitMatcher:
         reg = self.registry
         if "level" in reg and s in reg.index and reg.at[s, "level"] == "district":
             return [s]
-        k, _ = strip_prefix(s)
+        k, unit_type = strip_prefix(s)
+        if unit_type not in (None, "huyện", "thành phố", "thị xã"):
+            return []   # "TT Đồng Văn" is the township, not Huyện Đồng Văn
         return list(dict.fromkeys(self.districts.get(k, []) + self.districts.get(key(s), [])))
 
     def name(self, raw, district_hint: list[str] | None = None) -> tuple[str | None, str, list[str]]:
