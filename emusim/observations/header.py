@@ -9,6 +9,7 @@ an indicator); the title rows above it are searched for the month ("tháng 11/20
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import pandas as pd
@@ -37,6 +38,12 @@ _ROLE_OF = {alias: role for role, aliases in _ROLES.items() for alias in aliases
 _NON_WORD = re.compile(r"[^0-9a-z%]+")
 
 
+@functools.lru_cache(maxsize=65536)
+def _key(text: str) -> str:
+    t = unidecode(text).casefold().replace("đ", "d")
+    return _NON_WORD.sub(" ", t).strip()
+
+
 def key(text) -> str:
     """A header or name reduced for comparison: no diacritics, lower case, words only.
 
@@ -45,8 +52,7 @@ def key(text) -> str:
     """
     if blank(text):
         return ""
-    t = unidecode(str(text)).casefold().replace("đ", "d")
-    return _NON_WORD.sub(" ", t).strip()
+    return _key(str(text))
 
 
 def role_of(header) -> str | None:

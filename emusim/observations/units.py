@@ -14,6 +14,7 @@ listing the closest registry names (rapidfuzz).
 """
 from __future__ import annotations
 
+import functools
 import re
 
 import pandas as pd
@@ -36,6 +37,11 @@ _PREFIXES.sort(key=lambda p: -len(p[0]))
 
 
 def strip_prefix(name) -> tuple[str, str | None]:
+    return _strip_prefix(key(name))
+
+
+@functools.lru_cache(maxsize=65536)
+def _strip_prefix(k: str) -> tuple[str, str | None]:
     """('ban me', 'xã') for "X. Bản Mế"; the name key without its unit-type prefix.
 
     >>> strip_prefix("X. Bản Mế"), strip_prefix("TT Vị Xuyên"), strip_prefix("P. Nguyễn Trãi")
@@ -43,7 +49,6 @@ def strip_prefix(name) -> tuple[str, str | None]:
     >>> strip_prefix("Phường 1")
     ('phuong 1', 'phường')
     """
-    k = key(name)
     for words, unit_type in _PREFIXES:
         if k.startswith(words + " ") and len(k) > len(words) + 1:
             rest = k[len(words) + 1:]
@@ -51,6 +56,10 @@ def strip_prefix(name) -> tuple[str, str | None]:
                 return k, unit_type
             return rest, unit_type
     return k, None
+
+
+#: name indices by registry object (building one costs more than reading a small file)
+_CACHE: dict[tuple, tuple] = {}
 
 
 class UnitMatcher:
@@ -66,7 +75,20 @@ class UnitMatcher:
         self.districts: dict[str, list[str]] = {}
         if registry is None:
             return
+        cache_key = (id(registry), len(registry), tuple(registry.columns), level)
+        hit = _CACHE.get(cache_key)
+        if hit is not None and hit[0] is registry:
+            self.by_name, self.exact, self.districts = hit[1]
+            return
+        self._build(registry, level)
+        if len(_CACHE) > 8:
+            _CACHE.clear()
+        _CACHE[cache_key] = (registry, (self.by_name, self.exact, self.districts))
+
+    def _build(self, registry, level) -> None:
         reg = registry
+        if level is not None and "level" in reg:   # the scheme's units, and districts for the hints
+            reg = reg[reg["level"].isin([level, "district", "province"])]
         ids = reg.index.astype(str)
         cols = [c for c in ("name", "short_name") if c in reg]
         for c in cols:
@@ -82,12 +104,11 @@ class UnitMatcher:
                             self._index(name, lid, "former_name")
         if "level" in reg:
             lv = reg["level"].astype(str).to_numpy()
-            for lid, l_, name in zip(ids, lv, reg["name"].astype(str) if "name" in reg else ids):
+            short = reg["short_name"].astype(str).to_numpy() if "short_name" in reg else ids
+            for lid, l_, name, sn in zip(ids, lv, reg["name"].astype(str) if "name" in reg else ids, short):
                 if l_ == "district":
-                    for k in {strip_prefix(name)[0], key(name)}:
+                    for k in {strip_prefix(name)[0], key(name), key(sn)}:
                         self.districts.setdefault(k, []).append(lid)
-                    if "short_name" in reg:
-                        self.districts.setdefault(key(reg.at[lid, "short_name"]), []).append(lid)
 
     def _index(self, name: str, lid: str, how: str) -> None:
         for k in {strip_prefix(name)[0], key(name)}:
