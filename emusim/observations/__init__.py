@@ -217,7 +217,7 @@ def read_observations(path, registry=None, catalog: Catalog | None = None, schem
     units = UnitMatcher(registry, level)
     reader = RowReader(source, catalog, units, default_period, problems, report, grid)
     role_cols = set(cols.values())
-    self_scores: dict[str, int] = {}
+    self_scores: dict[str, tuple[int, str]] = {}
     wide_columns: dict[str, str] = {}
     if long:
         report.layout = "long"
@@ -241,7 +241,7 @@ def read_observations(path, registry=None, catalog: Catalog | None = None, schem
             if m.how == "self_score":
                 report.columns.append((column_letter(j), name, None, "self_score"))
                 if m.criterion:
-                    self_scores[m.criterion] = j
+                    self_scores[m.criterion] = (j, name)
                 continue
             if m.indicator is None:
                 if m.how == "ambiguous":
@@ -265,7 +265,8 @@ def read_observations(path, registry=None, catalog: Catalog | None = None, schem
             wide_columns[m.indicator] = name
             report.columns.append((column_letter(j), name, m.indicator, m.how))
             ind_cols.append((j, m.indicator, name, m.percent))
-        records = reader.wide(body, cols, names, ind_cols)
+        records = reader.wide(body, cols, names, ind_cols,
+                              [(j, crit, name) for crit, (j, name) in self_scores.items()])
     level_of = _level_of(registry)
     if scheme is not None and getattr(scheme, "missing", None) is None:
         reader.check_required(records, scheme, hrow, None if long else wide_columns, level_of)
@@ -277,7 +278,7 @@ def read_observations(path, registry=None, catalog: Catalog | None = None, schem
     values = df["value"].where(~is_na, np.nan).astype(float)
     keep = ~values.isna() | is_na
     df = df[keep]
-    if df.empty:
+    if df.empty and not reader.self_scores:
         raise InputError([Problem(Message("observations.no_values"), file=source)])
     long_df = pd.DataFrame({"locality_id": df["locality_id"], "period": df["period"],
                             "indicator": df["indicator"], "value": values[keep]})
@@ -291,7 +292,10 @@ def read_observations(path, registry=None, catalog: Catalog | None = None, schem
         mask[li, ti, ii] = True
         panel.not_applicable = mask
     panel.meta.update({"source": source, "layout": "long" if long else "wide",
-                       "padded_ids": dict(units.padded), "self_score_columns": dict(self_scores)})
+                       "padded_ids": dict(units.padded),
+                       "self_score_columns": {c: name for c, (_, name) in self_scores.items()}})
+    if reader.self_scores:
+        panel.meta["self_scores"] = pd.DataFrame.from_dict(reader.self_scores, orient="index").rename_axis("locality_id")
     if report.period is None and len(panel.periods):
         report.period = str(panel.periods[-1])
     if scheme is not None:

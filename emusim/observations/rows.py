@@ -30,6 +30,7 @@ class RowReader:
         self.report = report
         self.grid = grid
         self.bad_cells: set[tuple[str, str, str]] = set()
+        self.self_scores: dict[str, dict[str, float]] = {}   # locality → criterion → self-score
         self.merged = {}      # (row, col) → top row of a merged-down range
         for top, bottom, col in grid.merged_down:
             for r in range(top + 1, bottom + 1):
@@ -171,7 +172,7 @@ class RowReader:
             self.report.row_read()
         return records
 
-    def wide(self, rows, cols, names, ind_cols) -> list:
+    def wide(self, rows, cols, names, ind_cols, self_cols=()) -> list:
         records, first = [], {}
         jp = cols.get("period")
         value_cols = [j for j, _, _, _ in ind_cols]
@@ -194,6 +195,20 @@ class RowReader:
                 value = self.value(_cell(cells, j), ind, n, j, name, k, percent)
                 if value is not None:
                     records.append((lid, str(per), ind, value, n))
+            for j, crit, name in self_cols:
+                raw = _cell(cells, j)
+                if blank(raw):
+                    continue
+                try:
+                    score = parse_value(raw, "points")
+                except Bad:
+                    try:
+                        score = parse_value(raw, "bool")   # "đạt" / "không đạt" for a standard
+                    except Bad as exc:
+                        self.problem(Message("observations.value_unreadable", indicator=name, unit="points",
+                                             detail=exc.msg), n, name)
+                        continue
+                self.self_scores.setdefault(lid, {})[crit] = score
             self.report.row_read()
         return records
 
