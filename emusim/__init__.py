@@ -17,7 +17,9 @@ from .lint import Finding, lint
 from .registry import RegistryError, ancestors, children_count, load_registry
 from .panel import Panel
 from .simulate import apply_merger, load_calibration, simulate
-from .observations import read_observations
+from .observations import ImportReport, read_observations
+from .template import write_template
+from .verify import verify_self_scores
 from .engine import score
 from .allocate import allocate
 from .tasks import due_soon, overdue, score_tasks
@@ -26,10 +28,10 @@ from .explain import explain
 
 __all__ = [
     "AdjustError", "Catalog", "Criterion", "EmusimError", "Finding", "Gate", "Indicator",
-    "InputError", "Panel", "Plan", "Problem", "RegistryError", "Scheme", "Tier",
+    "ImportReport", "InputError", "Panel", "Plan", "Problem", "RegistryError", "Scheme", "Tier",
     "allocate", "ancestors", "apply_merger", "brier_score", "children_count", "due_soon",
     "explain", "forecast", "lint", "load_calibration", "load_catalog", "load_plan",
     "load_registry", "overdue", "read_observations", "reliability_table", "scheme_from_dict",
-    "score", "score_tasks", "simulate",
+    "score", "score_tasks", "simulate", "verify_self_scores", "write_template",
 ]
 __version__ = "0.1.0"

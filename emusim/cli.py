@@ -93,6 +93,8 @@ def load_panel(args, registry_name, period, scheme=None, owner: str = "the plan"
         from .observations import read_observations
 
         panel = read_observations(args.data, registry=registry, scheme=scheme, period=period)
+        if panel.report is not None:   # how the file was read: units, columns, coverage (stderr)
+            print(panel.report.text(getattr(args, "lang", None)), file=sys.stderr)
     else:
         from .simulate import simulate
 
@@ -104,7 +106,7 @@ def load_values(args, plan, scheme):
     """(registry, values at the evaluation month, month) for one plan's scheme."""
     registry, panel, period = load_panel(args, args.registry or plan.registry,
                                          args.period or plan.evaluation_period, scheme)
-    return registry, panel.at(period), period
+    return registry, panel.at(period, missing=getattr(scheme, "missing", None)), period
 
 
 def cmd_lint(args) -> int:
@@ -160,6 +162,8 @@ def cmd_score(args, award: bool = False) -> int:
         if not args.out:
             return 0
     table = score(scheme, values, registry)
+    if table.attrs.get("missing_note") is not None:   # the missing-data policy used, always stated
+        print(table.attrs["missing_note"].text(args.lang))
     if award:
         aw = allocate(table, scheme, registry)
         table = aw.join(table.drop(columns=[c for c in table.columns if c in aw.columns]))

@@ -133,3 +133,25 @@ def test_verify_refuses_unknown_criteria(scheme, values, reg):
     with pytest.raises(InputError) as info:
         verify_self_scores(scheme, values, pd.DataFrame({"Z.9": [1.0]}, index=[values.index[0]]), reg)
     assert info.value.problems[0].column == "Z.9"
+
+
+def test_cli_template_and_verify(tmp_path, scheme, reg, values, catalog, capsys):
+    from emusim.cli import main
+
+    out = tmp_path / "bieu.xlsx"
+    assert main(["template", "--plan", "ha_giang_186_2023", "--level", "commune", "--out", str(out),
+                 "--lang", "en"]) == 0
+    table = es.score(scheme, values, reg)
+    claims = pd.DataFrame({c.id: table[f"points.{c.id}"] for c in scheme.criteria}, index=table.index)
+    no_plan = values.index[values["de_an_06_plan_issued"] == 0][:2]
+    claims.loc[no_plan, "A.I.1"] = 5.0
+    _fill(out, values, catalog, self_scores=claims)
+    before = out.read_bytes()
+    gaps = tmp_path / "gaps.xlsx"
+    assert main(["verify", "--plan", "ha_giang_186_2023", "--level", "commune", "--data", str(out),
+                 "--out", str(gaps), "--lang", "en"]) == 0
+    text = capsys.readouterr()
+    assert "2 gaps in 2 units" in text.out and "Import report" in text.err
+    got = pd.read_excel(gaps, dtype={"locality_id": str})
+    assert sorted(got["locality_id"]) == sorted(no_plan) and set(got["cause"]) == {"over_claimed_binary"}
+    assert out.read_bytes() == before

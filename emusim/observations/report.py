@@ -99,8 +99,8 @@ class ImportReport:
             out[how] = out.get(how, 0) + 1
         return out
 
-    def text(self, lang: str | None = None) -> str:
-        """The report as plain text (what the command line prints)."""
+    def text(self, lang: str | None = None, detail: bool = False) -> str:
+        """The report as plain text (what the command line prints); ``detail`` lists every column."""
         lines = [t("observations.report_title", lang, source=self.source)]
         if self.sheet:
             lines.append("  " + t("observations.report_sheet", lang, sheet=self.sheet))
@@ -125,9 +125,13 @@ class ImportReport:
                 if how not in ("code", "exact_name"):
                     lines.append(f"    {row}: '{raw}' → {lid} ({t(f'observations.how_{how}', lang)})")
         mapped = [c for c in self.columns if c[2]]
-        lines.append("  " + t("observations.report_columns", lang, n=len(mapped)))
+        by_how: dict[str, int] = {}
+        for c in mapped:
+            by_how[c[3]] = by_how.get(c[3], 0) + 1
+        lines.append("  " + t("observations.report_columns", lang, n=len(mapped)) + " "
+                     + ", ".join(f"{n} {t(f'observations.map_{how}', lang)}" for how, n in by_how.items()))
         for col, header, ind, how in self.columns:
-            if ind and how != "id":
+            if ind and how != "id" and detail:
                 lines.append(f"    {col} '{_short(header)}' → {ind} ({t(f'observations.map_{how}', lang)})")
             elif not ind:
                 lines.append(f"    {col} '{_short(header)}': {t(f'observations.map_{how}', lang)}")
@@ -146,7 +150,8 @@ class ImportReport:
         return self.text()
 
     def _repr_html_(self) -> str:
-        body = "<br>".join(html.escape(line).replace("  ", "&nbsp;&nbsp;") for line in self.text().splitlines())
+        body = "<br>".join(html.escape(line).replace("  ", "&nbsp;&nbsp;")
+                           for line in self.text(detail=True).splitlines())
         cov = ""
         if len(self.coverage):
             table = self.coverage.copy()
