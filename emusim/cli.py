@@ -194,6 +194,10 @@ def main(argv=None) -> int:
         "award": lambda a: cmd_score(a, award=True),
     }
     handler = getattr(args, "handler", None) or handlers[args.command]
+    if getattr(args, "lang", None):   # errors and reports in the language the user chose
+        from .i18n import set_lang
+
+        set_lang(args.lang)
     try:
         return handler(args)
     except InputError as exc:

@@ -82,7 +82,7 @@ def test_bad_observation_files_exit_2(tmp_path, name, needle):
     before = bad.read_bytes()
     out = tmp_path / "x.csv"
     proc = run("award", "--plan", "scenarios/lao_cai_cds_2022.yaml", "--level", "commune", "--data", str(bad),
-               "--period", "2025-06", "--out", str(out))
+               "--period", "2025-06", "--out", str(out), "--lang", "en")   # messages are Vietnamese by default
     assert proc.returncode == 2
     assert needle in proc.stderr and name in proc.stderr and ("row" in proc.stderr)
     assert "Traceback" not in proc.stderr
