@@ -172,7 +172,8 @@ def finish(scheme, values: pd.DataFrame, table: pd.DataFrame) -> pd.DataFrame:
         if g.indicator in na and na[g.indicator].any() and f"gate.{g.id}" in table:
             table[f"gate.{g.id}"] = table[f"gate.{g.id}"].to_numpy() | na[g.indicator].to_numpy()
     if not excluded.to_numpy().any() and not met_na.to_numpy().any():
-        _eligible(scheme, table)
+        if na.to_numpy().any():
+            _eligible(scheme, table)   # gates on not-applicable indicators passed
         return table
     if scheme.kind == "standards":
         _standards(scheme, table, excluded, met_na)
