@@ -240,3 +240,26 @@ def _eligible(scheme, table) -> None:
         need = applicable if scheme.min_met is None else np.minimum(scheme.min_met, applicable)
         hard &= table["n_met"].to_numpy() >= need
     table["eligible"] = hard
+
+
+def batch_data(scheme, raw: dict, values=None) -> dict:
+    """The values the vectorised Monte Carlo kernel (:mod:`emusim.analysis.batch`) scores.
+
+    ``zero`` and ``median`` are value fills and work there; ``exclude`` / ``previous`` and
+    "không áp dụng" cells change the scoring itself, so with missing cells they are an error
+    (never a silent "zero"): score those with :func:`emusim.score`.
+    """
+    from .errors import InputError, Problem
+
+    pol = policy(scheme)
+    gaps = any(np.isnan(v).any() for v in raw.values())
+    na = values is not None and isinstance(values.attrs.get("not_applicable"), pd.DataFrame) \
+        and bool(values.attrs["not_applicable"].to_numpy().any())
+    if na:
+        raise InputError([Problem(Message("missing.batch_not_applicable"), path="missing")])
+    if pol == "median" and gaps:
+        return {ind: np.where(np.isnan(v), np.nanmedian(v) if (~np.isnan(v)).any() else 0.0, v)
+                for ind, v in raw.items()}
+    if pol in ("exclude", "previous") and gaps:
+        raise InputError([Problem(Message("missing.batch_unsupported", policy=pol), path="missing")])
+    return {ind: np.nan_to_num(v, nan=0.0) for ind, v in raw.items()}

@@ -134,3 +134,19 @@ def test_not_applicable_through_a_file(tmp_path):
     st = es.score(s, panel.at("2025-06"), es.load_registry("lao_cai_2023"))
     crit = next(c.id for c in s.criteria if c.indicator == "electronic_documents_rate")
     assert bool(st.loc["02635", f"na.{crit}"]) and st.loc["02635", "n_applicable"] == len(s.criteria) - 1
+
+
+def test_monte_carlo_takes_missing_as_a_factor():
+    from emusim.analysis.montecarlo import montecarlo
+
+    s = es.load_plan(ROOT / "scenarios/ha_giang_186_2023.yaml").scheme("commune")
+    reg = es.load_registry("ha_giang_2023")
+    v = es.read_observations(ROOT / "data/samples/ha_giang_communes_2023-11_wide.csv", registry=reg,
+                             period="2023-11").at("2023-11")
+    v.loc["00715", "eid_activation_rate"] = np.nan
+    mc = montecarlo(s, v, factors={"missing": {"choice": ["zero", "median"]}}, n=20, seed=1, registry=reg,
+                    progress=False)
+    assert mc.n == 20
+    with pytest.raises(InputError, match="exclude"):
+        montecarlo(s, v, factors={"missing": {"choice": ["zero", "exclude"]}}, n=20, seed=1, registry=reg,
+                   progress=False)

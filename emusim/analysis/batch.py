@@ -134,7 +134,10 @@ class BatchModel:
         frame = values.set_axis(values.index.astype(str)).loc[index, list(needed)]
         #: raw values (NaN = missing) and the engine's cleaned values (NaN → 0)
         self.raw = {ind: pd.to_numeric(frame[ind], errors="coerce").to_numpy(dtype=float) for ind in needed}
-        self.data = {ind: np.nan_to_num(v, nan=0.0) for ind, v in self.raw.items()}
+        from ..missing import batch_data
+
+        self._values = values
+        self.data = batch_data(scheme, self.raw, values)  # the missing-data policy (emusim.missing)
         self.urban = np.asarray(urban, dtype=object)
         self.info = info
         self.classes = sorted(set(map(str, self.urban)))
@@ -168,6 +171,10 @@ class BatchModel:
         sub = copy.copy(self)
         sub.scheme = scheme
         sub._subs = {}
+        if getattr(scheme, "missing", None) != getattr(self.scheme, "missing", None):
+            from ..missing import batch_data
+
+            sub.data = batch_data(scheme, self.raw, self._values)
         return sub
 
     def evaluate(self, params: Mapping[str, Any] | None = None, noise: Mapping[str, np.ndarray] | None = None,
