@@ -194,10 +194,13 @@ def main(argv=None) -> int:
         "award": lambda a: cmd_score(a, award=True),
     }
     handler = getattr(args, "handler", None) or handlers[args.command]
-    if getattr(args, "lang", None):   # errors and reports in the language the user chose
-        from .i18n import set_lang
+    from .i18n import using_lang
 
-        set_lang(args.lang)
+    with using_lang(getattr(args, "lang", None)):   # errors and reports in the language the user chose
+        return _run(args, handler)
+
+
+def _run(args, handler) -> int:
     try:
         return handler(args)
     except InputError as exc:

@@ -42,10 +42,8 @@ def register(subparsers) -> None:
 def run_template(args) -> int:
     from ..cli import load_scheme
     from ..io import check_output
-    from ..i18n import set_lang
     from ..template import write_template
 
-    set_lang(args.lang)
     check_output(args.out, args.force, suffixes=(".xlsx",))
     plan, scheme = load_scheme(args)
     registry = args.registry or plan.registry
@@ -60,10 +58,8 @@ def run_verify(args) -> int:
     from ..cli import load_panel, load_scheme
     from ..io import check_output, write_table
     from ..observations import read_observations
-    from ..i18n import set_lang
     from ..verify import verify_self_scores
 
-    set_lang(args.lang)
     if args.out:
         check_output(args.out, args.force)
     plan, scheme = load_scheme(args)
