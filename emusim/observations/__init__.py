@@ -310,3 +310,14 @@ def _level_of(registry):
         return lambda lid: None
     levels = registry["level"]
     return lambda lid: levels.get(lid)
+
+
+def _read_table(path, data, sheet, source):
+    """Header, (row number, cells) of every non-blank data row, header row — the plain first-row
+    reading other readers share (``emusim.tasks.read_status``)."""
+    grid = grid_from_frame(data) if data is not None else read_grid(Path(path), sheet, source)
+    (hrow, header), rows = grid.rows[0], grid.rows[1:]
+    header = ["" if blank(c) else str(c) for c in header]
+    while header and not header[-1].strip():
+        header.pop()
+    return header, rows, hrow
