@@ -18,7 +18,9 @@ from .registry import RegistryError, ancestors, children_count, load_registry
 from .panel import Panel
 from .simulate import apply_merger, load_calibration, simulate
 from .sim.report import CalibrationReport, calibration_report
-from .observations import read_observations
+from .observations import ImportReport, read_observations
+from .template import write_template
+from .verify import verify_self_scores
 from .engine import score
 from .allocate import allocate
 from .clusters import assign_clusters, two_level_classes
@@ -31,11 +33,11 @@ from .diff import AwardDiff, diff
 
 __all__ = [
     "AdjustError", "AwardDiff", "Catalog", "Criterion", "EmusimError", "Finding", "Gate", "Indicator",
-    "InputError", "Panel", "Plan", "Problem", "RegistryError", "Scheme", "Tier",
+    "ImportReport", "InputError", "Panel", "Plan", "Problem", "RegistryError", "Scheme", "Tier",
     "CalibrationReport", "allocate", "allocate_plan", "ancestors", "apply_merger", "assign_clusters", "brier_score",
     "calibration_report", "children_count", "diff", "due_soon", "two_level_classes",
     "explain", "forecast", "lint", "load_calibration", "load_catalog", "load_plan",
     "load_registry", "overdue", "read_observations", "reading_effects", "reliability_table", "scheme_from_dict",
-    "score", "score_tasks", "simulate",
+    "score", "score_tasks", "simulate", "verify_self_scores", "write_template",
 ]
 __version__ = "0.1.0"

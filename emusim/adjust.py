@@ -26,6 +26,7 @@ Paths (ids may contain dots; the last component is the field):
 ``tolerance``                           number in [0, 1]
 ``deadline_scoring``                    true/false: dated rows scored at their deadline (:mod:`emusim.deadlines`)
 ``standards.count_repeated``            true/false: a standard printed twice counts twice (:mod:`emusim.repeats`)
+``missing``                             zero, exclude, previous, median (:mod:`emusim.missing`)
 =====================================  ===========================================
 
 >>> from emusim.loader import scheme_from_dict
@@ -54,7 +55,8 @@ _GATE_FIELDS = {"mode", "target", "op", "uplift"}
 _TIER_FIELDS = {"quota", "quota_individuals", "allocate"}
 #: scheme-wide paths → Scheme field
 _TOP_PATHS = {"proportional_basis": "proportional_basis", "min_met": "min_met", "tolerance": "tolerance",
-              "deadline_scoring": "deadline_scoring", "standards.count_repeated": "count_repeated"}
+              "deadline_scoring": "deadline_scoring", "standards.count_repeated": "count_repeated",
+              "missing": "missing"}
 _NOM_FIELDS = {"per_parent", "extra_per_parent", "extra_min_children", "individuals_per_parent", "group"}
 
 
@@ -89,6 +91,11 @@ def _check_value(field: str, value, obj=None, scheme: Scheme | None = None):
     elif field == "group":
         if value not in NOMINATION_GROUPS:
             return f"must be one of {', '.join(NOMINATION_GROUPS)}, not {value!r}"
+    elif field == "missing":
+        from .missing import POLICIES
+
+        if value not in POLICIES:
+            return f"must be one of {', '.join(POLICIES)}, not {value!r}"
     elif field == "mode":
         if value not in GATE_MODES + (GATE_OFF,):
             return f"must be one of {', '.join(GATE_MODES + (GATE_OFF,))}, not {value!r}"
@@ -169,7 +176,7 @@ def validate(scheme: Scheme, changes: Mapping[str, Any]) -> list[Problem]:
             msg = _check_item(scheme, path, value, collections)
         else:
             msg = ("unknown path (known prefixes: uplift., criteria., groups., gates., awards., "
-                   "proportional_basis, min_met, tolerance, deadline_scoring, standards.count_repeated)")
+                   "proportional_basis, min_met, tolerance, deadline_scoring, standards.count_repeated, missing)")
         if msg:
             problems.append(Problem(msg, path=path, file=scheme.file))
     return problems
@@ -256,7 +263,8 @@ def parameters(scheme: Scheme) -> dict[str, Any]:
 
     The same paths drive widgets, ``--set`` on the command line and Monte Carlo factors.
     """
-    out: dict[str, Any] = {"proportional_basis": scheme.proportional_basis}
+    out: dict[str, Any] = {"proportional_basis": scheme.proportional_basis,
+                           "missing": scheme.missing or "zero"}
     if scheme.kind == "standards":
         out["min_met"] = scheme.min_met
     if any(c.deadline is not None for c in scheme.criteria):

@@ -112,6 +112,8 @@ def load_panel(args, registry_name, period, scheme=None, owner: str = "the plan"
 
         panel = read_observations(args.data, registry=registry, scheme=scheme, period=period,
                                   sheet=getattr(args, "sheet", None))
+        if panel.report is not None:   # how the file was read: units, columns, coverage (stderr)
+            print(panel.report.text(getattr(args, "lang", None)), file=sys.stderr)
     else:
         from .simulate import simulate
 
@@ -123,7 +125,7 @@ def load_values(args, plan, scheme):
     """(registry, values at the evaluation month, month) for one plan's scheme."""
     registry, panel, period = load_panel(args, args.registry or plan.registry,
                                          args.period or plan.evaluation_period, scheme)
-    return registry, panel.at(period), period
+    return registry, panel.at(period, missing=getattr(scheme, "missing", None)), period
 
 
 def cmd_lint(args) -> int:
@@ -192,6 +194,8 @@ def cmd_score(args, award: bool = False) -> int:
     table = score(scheme, values, registry, history=panel)  # history: values at row deadlines
     for warning in table.attrs.get("warnings", []):
         print(f"emusim {args.command}: {warning}", file=sys.stderr)
+    if table.attrs.get("missing_note") is not None:   # the missing-data policy used, always stated
+        print(table.attrs["missing_note"].text(args.lang))
     if award:
         from .pools import allocate_level
 

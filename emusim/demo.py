@@ -1,6 +1,7 @@
 """``make demo``: the main job on the embedded default data.
 
-First a short summary of every plan (levels, criteria, quotas, lint findings). Then, for
+First a short summary of every plan (levels, criteria, quotas, lint findings), and the import
+report of an official's workbook read as it arrives (:data:`OFFICIAL_WORKBOOK`). Then, for
 each of the three provinces, simulated data (fixed seed) at the plan's evaluation month,
 scored and awarded under the province's commune scheme, written as a briefing folder
 (:mod:`emusim.brief`) under ``brief/``: ``brief/ha_giang/`` (KH 186/KH-UBND, point table,
@@ -45,6 +46,27 @@ def plan_summaries() -> None:
         for f in findings:
             if f.level != "info":
                 print(f"    {f.level}: {f.location.split(' ', 1)[-1]} {f.message[:110]}")
+
+
+#: An official's workbook the demo reads (title rows, names, "(%)" headers, totals row)
+OFFICIAL_WORKBOOK = ROOT / "data" / "samples" / "official" / "01_bieu_tong_hop_thang_11_2023.xlsx"
+
+
+def import_report() -> None:
+    """Read an official's workbook as it arrives, print its import report, score it."""
+    from .engine import score
+    from .observations import read_observations
+
+    plan = load_plan("ha_giang_186_2023")
+    scheme = plan.scheme("commune")
+    registry = load_registry(plan.registry)
+    _rule(f"Import: {OFFICIAL_WORKBOOK.name}")
+    panel = read_observations(OFFICIAL_WORKBOOK, registry=registry, scheme=scheme)
+    print(panel.report.text("vi"))
+    table = score(scheme, panel.at(panel.report.period), registry)
+    print(table.attrs["missing_note"].text("vi"))
+    for lid, r in table.sort_values("total", ascending=False).iterrows():
+        print(f"  {lid} {r['name']:<22} {r['total']:7.2f} điểm{'' if r['eligible'] else '  (chưa đủ điều kiện)'}")
 
 
 #: The briefing folders of ``make demo``: (folder, plan id, level, adjustments, why).
@@ -118,6 +140,7 @@ def main(argv=None) -> int:
     ap.add_argument("--workers", type=int, default=None, help="processes (default: one per CPU, at most 3)")
     args = ap.parse_args(argv)
     plan_summaries()
+    import_report()
     briefs(args.seed, Path(args.out), args.workers)
     return 0
 

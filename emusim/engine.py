@@ -10,8 +10,9 @@
 * standards schemes: ``met.<standard id>`` (bool), ``n_met`` and ``margin`` (mean of
   value − target over the standards), with ``total = n_met``.
 
-Missing values (NaN) earn nothing: "no data, no points" — a report that did not arrive
-cannot pass a target. Tasks schemes are scored by :func:`emusim.tasks.score_tasks`.
+Missing values (NaN) earn nothing by default: "no data, no points" — a report that did not
+arrive cannot pass a target; the scheme path ``missing`` chooses another policy, and "không
+áp dụng" cells are treated as each criterion says (:mod:`emusim.missing`). Tasks schemes are scored by :func:`emusim.tasks.score_tasks`.
 """
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ import pandas as pd
 
 from .errors import InputError, Problem
 from .model import Scheme
-from . import rules, validate
+from . import missing, rules, validate
 
 
 def _units(scheme: Scheme, values: pd.DataFrame, registry: pd.DataFrame | None) -> tuple[pd.Index, np.ndarray, pd.DataFrame]:
@@ -99,6 +100,7 @@ def score(scheme: Scheme, values, registry: pd.DataFrame | None = None, history=
 
     scheme, values, deadline_attrs = apply_deadlines(scheme, values, history)
     index, urban, info = _units(scheme, values, registry)
+    values = missing.prepare(scheme, values, index)  # the missing-data policy (emusim.missing)
     data = _matrix(scheme, values, index, info.attrs.get("value_rows"))
     n = len(index)
     tol = scheme.tolerance
@@ -191,7 +193,7 @@ def score(scheme: Scheme, values, registry: pd.DataFrame | None = None, history=
     table.attrs["kind"] = scheme.kind
     for key, value in deadline_attrs.items():
         table.attrs[key] = list(table.attrs.get(key, [])) + value if key == "warnings" else value
-    return table
+    return missing.finish(scheme, values, table)
 
 
 def ranking_keys(kind: str) -> list[tuple[str, bool]]:

@@ -31,11 +31,11 @@ _PLAN_KEYS = {"id", "document", "title", "title_en", "province", "issued", "sour
 _SCHEME_KEYS = {"kind", "unit_level", "label", "label_en", "proportional_basis", "deadline_scoring",
                 "standards", "tolerance",
                 "uplift", "groups", "base_max", "criteria", "gates", "min_met", "awards",
-                "tasks", "reporting", "targets", "notes"} | _SOURCE_KEYS
+                "tasks", "reporting", "targets", "notes", "missing"} | _SOURCE_KEYS
 _GROUP_KEYS = {"id", "part", "label", "label_en", "max", "notes"} | _SOURCE_KEYS
 _CRIT_KEYS = {"id", "group", "label", "label_en", "rule", "indicator", "max", "points", "unit",
               "target", "op", "uplift", "basis", "events", "deadline", "deadline_text",
-              "notes"} | _SOURCE_KEYS
+              "notes", "not_applicable"} | _SOURCE_KEYS
 _EVENT_KEYS = {"indicator", "points", "label", "label_en"} | _SOURCE_KEYS
 _GATE_KEYS = {"id", "label", "label_en", "indicator", "op", "target", "uplift", "mode",
               "notes"} | _SOURCE_KEYS
@@ -323,6 +323,7 @@ def _scheme(r: _Reader, level: str, node, parent, plan_id: str) -> Scheme:
         gates=tuple(g for g in gates if g.mode != GATE_OFF),
         gates_off=tuple(g for g in gates if g.mode == GATE_OFF),
         min_met=_min_met(r, node, what, kind, criteria),
+        missing=r.choice(node, "missing", what, ("zero", "exclude", "previous", "median"), default=None),
         awards=awards,
         tasks=tasks,
         task_groups=groups if kind == "tasks" else (),
@@ -430,6 +431,7 @@ def _criterion(r: _Reader, node, what, kind, group_ids) -> Criterion | None:
         basis=r.choice(node, "basis", cw, BASES, default=None),
         events=tuple(events), deadline=r.date(node, "deadline", cw),
         deadline_text=r.text(node, "deadline_text"), source=r.source(node), line=line_of(node),
+        not_applicable=r.choice(node, "not_applicable", cw, ("exclude", "met"), default="exclude"),
     )
 
 

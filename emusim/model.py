@@ -85,6 +85,8 @@ class Criterion:
     deadline_text: str = ""
     source: Source = field(default_factory=Source)
     line: int | None = None
+    #: how a "không áp dụng" value is scored: "exclude" (left out of the count) or "met"
+    not_applicable: str = "exclude"
 
     @property
     def indicators(self) -> tuple[str, ...]:
@@ -324,6 +326,9 @@ class Scheme:
     file: str | None = None
     line: int | None = None
     changes: tuple[tuple[str, Any], ...] = ()
+    #: missing-data policy (zero | exclude | previous | median; None = not chosen: "zero", and
+    #: read_observations(scheme=…) refuses missing values); see emusim.missing
+    missing: str | None = None
 
     # --- lookups -----------------------------------------------------------------
     def criterion(self, criterion_id: str) -> Criterion:

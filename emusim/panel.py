@@ -101,6 +101,11 @@ class Panel:
         self.registry = registry
         self.catalog = catalog
         self.meta = dict(meta or {})
+        #: boolean array like ``values``: True where the file said "không áp dụng" (not
+        #: applicable; the value there is NaN). None when nothing is marked.
+        self.not_applicable: np.ndarray | None = None
+        #: the :class:`emusim.observations.ImportReport` of a panel read from a file
+        self.report = None
         self._loc_pos = {loc: i for i, loc in enumerate(self.localities)}
         self._ind_pos = {ind: i for i, ind in enumerate(self.indicators)}
 
@@ -137,12 +142,36 @@ class Panel:
         return self._ind_pos[indicator]
 
     # ------------------------------------------------------------------ views
-    def at(self, period) -> pd.DataFrame:
-        """Values at one month: index ``locality_id``, one column per indicator."""
+    def at(self, period, missing: str | None = None) -> pd.DataFrame:
+        """Values at one month: index ``locality_id``, one column per indicator.
+
+        ``values.attrs["not_applicable"]`` (a boolean DataFrame like the values) marks the
+        cells the file called "không áp dụng", when there are any. ``missing="previous"``
+        fills each missing value with the unit's last observed value before ``period`` and
+        lists what it filled in ``values.attrs["filled"]`` (see :mod:`emusim.missing`).
+
+        A month without a single value in a panel that has values elsewhere is an error:
+        scoring it would give every unit 0 ("observations whose periods skip the month").
+        """
         t = self._period_pos(period)
-        df = pd.DataFrame(self.values[:, t, :], index=self.localities.copy(),
-                          columns=list(self.indicators))
+        block = self.values[:, t, :]
+        if missing != "previous" and self.values.size and np.isnan(block).all() \
+                and not (self.not_applicable is not None and self.not_applicable[:, t, :].any()):
+            observed = [str(p) for p, ok in zip(self.periods, ~np.isnan(self.values).all(axis=(0, 2))) if ok]
+            if observed:
+                from .i18n import Message
+
+                raise InputError([Problem(Message("missing.empty_month", period=str(self.periods[t]),
+                                                  observed=", ".join(observed[:12])), path="period")])
+        df = pd.DataFrame(block, index=self.localities.copy(), columns=list(self.indicators))
         df.columns.name = None
+        if self.not_applicable is not None and self.not_applicable[:, t, :].any():
+            df.attrs["not_applicable"] = pd.DataFrame(self.not_applicable[:, t, :].copy(), index=df.index,
+                                                      columns=df.columns)
+        if missing == "previous":
+            from .missing import fill_previous
+
+            df = fill_previous(self, t, df)
         return df
 
     def series(self, indicator: str) -> pd.DataFrame:
@@ -241,9 +270,12 @@ class Panel:
         reg = self.registry
         if reg is not None:
             reg = reg.loc[reg.index.intersection(self.localities[li], sort=False)]
-        return Panel(vals, self.localities[li], self.periods[ti],
-                     [self.indicators[i] for i in ii], registry=reg, catalog=self.catalog,
-                     meta=self.meta)
+        out = Panel(vals, self.localities[li], self.periods[ti],
+                    [self.indicators[i] for i in ii], registry=reg, catalog=self.catalog,
+                    meta=self.meta)
+        if self.not_applicable is not None:
+            out.not_applicable = self.not_applicable[np.ix_(li, ti, ii)]
+        return out
 
     # ------------------------------------------------------------------ summaries
     def _base_rows(self, j: int, province: str | None = None) -> np.ndarray:

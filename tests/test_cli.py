@@ -84,9 +84,9 @@ def test_bad_observation_files_exit_2(tmp_path, name, needle):
     # the commune registration gate (off by default: IV.1 does not name communes) switched on,
     # so that emulation_registered is read and a file without it is refused
     proc = run("award", "--plan", "scenarios/lao_cai_cds_2022.yaml", "--level", "commune", "--data", str(bad),
-               "--period", "2025-06", "--out", str(out), "--set", "gates.G1.mode=hard")
+               "--period", "2025-06", "--out", str(out), "--set", "gates.G1.mode=hard", "--lang", "en")   # messages are Vietnamese by default
     assert proc.returncode == 2
-    assert needle in proc.stderr and name in proc.stderr and ("dòng" in proc.stderr)
+    assert needle in proc.stderr and name in proc.stderr and ("row" in proc.stderr)
     assert "Traceback" not in proc.stderr
     assert not out.exists() and bad.read_bytes() == before
 

@@ -83,6 +83,13 @@ assert study.summary.loc["province", "nominees"] == study.award_tables["province
 assert (study.summary["awards"] <= 14).all() and (scaled.summary["awards"] <= 9).all()
 assert len(kh21.communes) == 124
 """,
+    "08_bringing_your_own_data.ipynb": """
+assert report.period == "2023-11" and report.period_from == "title" and report.header_row == 5
+assert len(panel.localities) == 6 and (report.coverage["coverage"] == 1.0).all()
+assert {r for _, r, _ in report.skipped} == {"total", "note"}
+assert list(gaps["cause"]) == ["over_claimed_binary"] and out.exists()
+assert policies["exclude"]["total"] > policies["zero"]["total"]
+""",
     "explorer.ipynb": """
 assert (explorer.award_table["award"] == "chairman").sum() == 5
 city0 = set(explorer.award_table.query("urban_class == 'city' and eligible").index)

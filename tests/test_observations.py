@@ -115,7 +115,7 @@ def test_wide_without_period_needs_the_argument():
     err = _errors(SAMPLES / "ha_giang_communes_2023-11_wide.csv", registry="ha_giang_2023")
     (p,) = err.problems
     assert p.column == "period" and p.row == 1 and p.file.endswith("_wide.csv")
-    assert "period='YYYY-MM'" in p.message
+    assert "period='YYYY-MM'" in p.text("en")
 
 
 def test_lao_cai_long_xlsx_sample(lc_scheme, lc_registry):
@@ -138,7 +138,7 @@ def test_bad_bare_85(lc_registry):
     (p,) = err.problems
     assert p.file == str(BAD / "bare_ratio_85.csv") and p.row == 3
     assert p.column == "work_files_online_rate"
-    assert "write 0.85 or 85%" in p.message
+    assert "write 0.85 or 85%" in p.text("en")
     assert "bare_ratio_85.csv, dòng 3, cột 'work_files_online_rate'" in str(err)
 
 
@@ -146,29 +146,29 @@ def test_bad_unknown_locality(lc_registry):
     err = _errors(BAD / "unknown_locality.csv", registry=lc_registry)
     (p,) = err.problems
     assert (p.row, p.column) == (3, "locality_id") and p.file.endswith("unknown_locality.csv")
-    assert "unknown locality '99999'" in p.message
+    assert "unknown locality '99999'" in p.text("en")
 
 
 def test_bad_unknown_indicator_suggests(lc_registry):
     err = _errors(BAD / "unknown_indicator.csv", registry=lc_registry, period="2025-06")
     (p,) = err.problems
     assert (p.row, p.column) == (1, "electronic_document_rate")
-    assert "unknown indicator" in p.message and "electronic_documents_rate" in p.message
+    assert "unknown indicator" in p.text("en") and "electronic_documents_rate" in p.text("en")
 
 
 def test_bad_duplicate(lc_registry):
     err = _errors(BAD / "duplicate_row.csv", registry=lc_registry)
     (p,) = err.problems
     assert p.row == 4 and p.column == "indicator" and p.file.endswith("duplicate_row.csv")
-    assert "duplicate" in p.message and "first on row 2" in p.message and "02635" in p.message
+    assert "duplicate" in p.text("en") and "first on row 2" in p.text("en") and "02635" in p.text("en")
 
 
 def test_bad_out_of_range_lists_both(lc_registry):
     err = _errors(BAD / "out_of_range.csv", registry=lc_registry, period="2025-06")
     got = {(p.row, p.column) for p in err.problems}
     assert got == {(2, "work_files_online_rate"), (4, "electronic_documents_rate")}
-    assert all("out of range" in p.message for p in err.problems)
-    assert any("'120%'" in p.message for p in err.problems)
+    assert all("out of range" in p.text("en") for p in err.problems)
+    assert any("'120%'" in p.text("en") for p in err.problems)
 
 
 def test_bad_missing_indicator(lc_registry, lc_scheme):
@@ -177,19 +177,19 @@ def test_bad_missing_indicator(lc_registry, lc_scheme):
     err = _errors(path, registry=lc_registry, period="2025-06", scheme=lc_scheme)
     (p,) = err.problems
     assert (p.row, p.column) == (1, "emulation_registered") and p.file.endswith("missing_indicator.csv")
-    assert "missing indicator" in p.message and "lao_cai_cds_2022:commune" in p.message
+    assert "missing indicator" in p.text("en") and "lao_cai_cds_2022:commune" in p.text("en")
 
 
 def test_bad_unparseable(lc_registry):
     err = _errors(BAD / "unparseable.csv", registry=lc_registry)
     assert [(p.row, p.column) for p in err.problems] == [(2, "value"), (3, "value")]
-    assert "'n/a'" in err.problems[0].message and "'maybe'" in err.problems[1].message
+    assert "'n/a'" in err.problems[0].text("en") and "'maybe'" in err.problems[1].text("en")
 
 
 def test_bad_missing_column():
     err = _errors(BAD / "missing_column.csv")
     (p,) = err.problems
-    assert (p.row, p.column) == (1, "value") and "missing required column" in p.message
+    assert (p.row, p.column) == (1, "value") and "missing required column" in p.text("en")
 
 
 def test_all_problems_are_collected_together(tmp_path, lc_registry, lc_scheme):
@@ -206,7 +206,7 @@ def test_all_problems_are_collected_together(tmp_path, lc_registry, lc_scheme):
     where = [(p.row, p.column) for p in err.problems]
     assert (2, "value") in where and (3, "locality_id") in where and (4, "indicator") in where
     assert (5, "indicator") in where and (6, "value") in where
-    missing = [p for p in err.problems if p.message.startswith("missing indicator")]
+    missing = [p for p in err.problems if p.text("en").startswith("missing indicator")]
     # 02635 lacks socioeconomic_reports_via_system_rate; 02683 lacks three
     assert len(missing) == 4 and all(p.file == str(path) for p in err.problems)
 
@@ -218,7 +218,7 @@ def test_scheme_requirement_with_empty_wide_cell(tmp_path, lc_registry, lc_schem
                   "02635,70%,1,1,có\n02683,,1,1,\n")
     err = _errors(path, registry=lc_registry, scheme=lc_scheme, period="2025-06")
     (p,) = err.problems  # the empty bool is "không", the empty ratio is missing
-    assert (p.row, p.column) == (3, "work_files_online_rate") and "02683" in p.message
+    assert (p.row, p.column) == (3, "work_files_online_rate") and "02683" in p.text("en")
 
 
 # ----------------------------------------------------------------------------- layouts
@@ -248,7 +248,7 @@ def test_wide_xlsx_with_period_column_and_sheet(tmp_path, lc_registry):
     wb.save(path)
     err = _errors(path, registry=lc_registry, sheet="data")
     (p,) = err.problems
-    assert (p.row, p.column) == (4, "work_files_online_rate") and "write 0.85 or 85%" in p.message
+    assert (p.row, p.column) == (4, "work_files_online_rate") and "write 0.85 or 85%" in p.text("en")
     ws.cell(4, 3).value = "85%"
     wb.save(path)
     values = read_observations(path, registry=lc_registry, sheet="data").at("2025-06")
@@ -294,8 +294,8 @@ def test_zero_padding_only_when_unambiguous(tmp_path):
                   "456,2025-06,work_files_online_rate,0.6\n")
     err = _errors(path, registry=reg)
     (p,) = err.problems
-    assert (p.row, p.column) == (2, "locality_id") and "ambiguous" in p.message
-    assert "0123" in p.message and "00123" in p.message
+    assert (p.row, p.column) == (2, "locality_id") and "ambiguous" in p.text("en")
+    assert "0123" in p.text("en") and "00123" in p.text("en")
 
 
 # ----------------------------------------------------------------------------- no writes

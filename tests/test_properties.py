@@ -222,6 +222,8 @@ def change_value(path: str, current):
         return st.sampled_from(BASES)
     if path == "min_met":
         return st.one_of(st.none(), st.integers(0, 5))
+    if path == "missing":   # the reference engine implements "no data, no points" (tests/test_missing_policy.py: the others)
+        return st.just("zero")
     if path.startswith("groups."):
         return st.floats(1.0, 100.0, allow_nan=False)
     if path.endswith(".max"):

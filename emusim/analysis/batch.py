@@ -140,7 +140,10 @@ class BatchModel:
 
         check_values(list(needed), np.column_stack([self.raw[i] for i in needed]) if needed else np.empty((n, 0)),
                      index)
-        self.data = {ind: np.nan_to_num(v, nan=0.0) for ind, v in self.raw.items()}
+        from ..missing import batch_data
+
+        self._values = values
+        self.data = batch_data(scheme, self.raw, values)  # the missing-data policy (emusim.missing)
         self.urban = np.asarray(urban, dtype=object)
         self.info = info
         self.classes = sorted(set(map(str, self.urban)))
@@ -185,6 +188,10 @@ class BatchModel:
         new_nom, old_nom = scheme.awards.nomination, self.scheme.awards.nomination
         if (new_nom.group if new_nom else None) != (old_nom.group if old_nom else None):
             sub._set_groups(scheme)  # a structural path: awards.nomination.group
+        if getattr(scheme, "missing", None) != getattr(self.scheme, "missing", None):
+            from ..missing import batch_data
+
+            sub.data = batch_data(scheme, self.raw, self._values)
         return sub
 
     def evaluate(self, params: Mapping[str, Any] | None = None, noise: Mapping[str, np.ndarray] | None = None,

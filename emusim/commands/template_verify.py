@@ -1,0 +1,83 @@
+"""``emusim template | verify``: the data-entry workbook, and self-scores checked against the plan.
+
+::
+
+    emusim template --plan F --level L [--registry R] [--period 2023-11] --out bieu_nhap.xlsx
+    emusim verify   --plan F --level L --data filled.xlsx [--self-scores S] [--registry R] [--out gaps.xlsx]
+
+``verify`` reads the self-score columns ("Tự chấm điểm <criterion id>") of ``--data`` (a filled
+template), or of ``--self-scores`` when they come in a separate file.
+"""
+from __future__ import annotations
+
+import sys
+
+from ..errors import InputError, Problem
+from ..i18n import Message, t
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("template", help="write the data-entry workbook for a plan's units (XLSX)")
+    p.add_argument("--plan", required=True)
+    p.add_argument("--level", required=True)
+    p.add_argument("--registry", help="registry name or CSV (default: the plan's)")
+    p.add_argument("--period", help="the month the sheet is for (YYYY-MM; written in its title)")
+    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE")
+    p.add_argument("--out", required=True, help="the workbook to write (.xlsx)")
+    p.add_argument("--force", action="store_true")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.set_defaults(handler=run_template)
+
+    p = subparsers.add_parser("verify", help="compare the units' self-scores with the plan's scores")
+    from ..cli import add_scheme_options
+
+    add_scheme_options(p, data_required=True)
+    p.add_argument("--self-scores", help="file with the self-score columns (default: --data)")
+    p.add_argument("--out", help="discrepancies (.xlsx or .csv)")
+    p.add_argument("--force", action="store_true")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.set_defaults(handler=run_verify)
+
+
+def run_template(args) -> int:
+    from ..cli import load_scheme
+    from ..io import check_output
+    from ..template import write_template
+
+    check_output(args.out, args.force, suffixes=(".xlsx",))
+    plan, scheme = load_scheme(args)
+    registry = args.registry or plan.registry
+    if not registry:
+        raise InputError("no registry: give --registry (the plan names none)")
+    out = write_template(scheme, registry, args.out, period=args.period or plan.evaluation_period, force=args.force)
+    print(t("template.wrote", args.lang, path=str(out), scheme=scheme.name))
+    return 0
+
+
+def run_verify(args) -> int:
+    from ..cli import load_panel, load_scheme
+    from ..io import check_output, write_table
+    from ..observations import read_observations
+    from ..verify import verify_self_scores
+
+    if args.out:
+        check_output(args.out, args.force)
+    plan, scheme = load_scheme(args)
+    period = args.period or plan.evaluation_period
+    registry, panel, period = load_panel(args, args.registry or plan.registry, period, scheme)
+    source = panel
+    if args.self_scores:
+        source = read_observations(args.self_scores, registry=registry, period=period)
+    self_scores = source.meta.get("self_scores")
+    if self_scores is None:
+        raise InputError([Problem(Message("verify.no_self_scores"), file=args.self_scores or args.data)])
+    found = verify_self_scores(scheme, panel.at(period, missing=scheme.missing), self_scores, registry, lang=args.lang)
+    s = found.attrs["summary"]
+    print(t("verify.report", args.lang, scheme=scheme.name, units=s["units_checked"], gaps=s["gaps"],
+            units_with_gaps=s["units_with_gaps"], over=s["over_claimed_points"]))
+    for r in found.head(30).itertuples():
+        print(f"  {r.locality_id} {r.name}: {r.reason} ({r.self_score:g} → {r.plan_score:g})")
+    if args.out:
+        write_table(found.set_index("locality_id"), args.out, force=args.force, sheet_name="tu_cham_diem")
+        print(t("verify.wrote", args.lang, path=args.out, n=len(found)))
+    return 0
