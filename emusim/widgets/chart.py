@@ -57,7 +57,7 @@ def ranking_svg(award_table: pd.DataFrame, scheme: Scheme, lang: str = "vi", top
         return label_w + (min(max(v, x0v), x1v) - x0v) / (x1v - x0v) * plot_w
 
     out = [f"<svg xmlns='http://www.w3.org/2000/svg' width='{width}' height='{height:.0f}' "
-           f"viewBox='0 0 {width} {height:.0f}' class='emusim-ranking' role='img' "
+           f"viewBox='0 0 {width} {height:.0f}' class='emusim-ranking' role='img' style='max-width:100%;height:auto' "
            f"font-family=\"'DejaVu Sans','Noto Sans',Arial,sans-serif\">",
            "<defs><pattern id='emusim-hatch' width='6' height='6' patternUnits='userSpaceOnUse' "
            "patternTransform='rotate(45)'><rect width='6' height='6' fill='" + COLOR_INELIGIBLE + "'/>"

@@ -58,7 +58,7 @@ class ControlsMixin:
         import ipywidgets as W
 
         w = W.FloatSlider(value=value, min=lo, max=hi, step=step, readout_format=fmt, continuous_update=False,
-                          layout=W.Layout(width="230px"), style={"description_width": "0px"})
+                          layout=W.Layout(width="180px"), style={"description_width": "0px"})
         w.add_class("emusim-ctl")
         w.add_class(_css_class(path))
         self._controls[path] = w
@@ -81,7 +81,7 @@ class ControlsMixin:
             if path not in p0:
                 continue
             w = self._slider(path, float(p0[path]), 0.0, 0.5, 0.01)
-            uplift_rows.append(W.HBox([self._label((urban_label(cls, 'vi'), urban_label(cls, 'en')), width="120px"), w]))
+            uplift_rows.append(W.HBox([self._label((urban_label(cls, 'vi'), urban_label(cls, 'en')), width="100px"), w]))
         # --- awards
         award_rows = []
         for t in s.awards.tiers:
@@ -91,7 +91,7 @@ class ControlsMixin:
             q = p0[path]
             hi = int(max(30, 3 * (q or 0), min(self._n_units, 60)))
             w = W.IntSlider(value=int(q or 0), min=0, max=hi, step=1, continuous_update=False,
-                            layout=W.Layout(width="190px"), style={"description_width": "0px"},
+                            layout=W.Layout(width="160px"), style={"description_width": "0px"},
                             disabled=q is None)
             w.add_class("emusim-ctl")
             w.add_class(_css_class(path))
@@ -102,7 +102,7 @@ class ControlsMixin:
             w.observe(lambda ch, p=path: self._on_control(p, ch["new"]), names="value")
             nocap.observe(lambda ch, p=path, sl=None: self._on_nocap(p, ch["new"]), names="value")
             tip = (t.label or "") + (f" — {t.source.ref}" if t.source.ref else "")
-            award_rows.append(W.VBox([self._label((_tier_short(t, "vi"), _tier_short(t, "en")), width="340px", tip=tip),
+            award_rows.append(W.VBox([self._label((_tier_short(t, "vi"), _tier_short(t, "en")), width="290px", tip=tip),
                                       W.HBox([w, nocap])]))
         for field in ("per_parent", "extra_per_parent", "extra_min_children"):
             path = f"awards.nomination.{field}"
@@ -117,22 +117,22 @@ class ControlsMixin:
             award_rows.append(W.HBox([self._label(field, width="180px"), w]))
         if "proportional_basis" in p0 and s.kind == "points":
             w = W.Dropdown(options=self._basis_options(),
-                           value=p0["proportional_basis"], layout=W.Layout(width="330px"))
+                           value=p0["proportional_basis"], layout=W.Layout(width="290px"))
             self._controls["proportional_basis"] = w
             w.observe(lambda ch: self._on_control("proportional_basis", ch["new"]), names="value")
-            award_rows.append(W.VBox([self._label("basis", width="330px"), w]))
+            award_rows.append(W.VBox([self._label("basis", width="290px"), w]))
         # --- gates
         gate_rows = []
         for g in s.gates:
             rows = []
             tpath, mpath = f"gates.{g.id}.target", f"gates.{g.id}.mode"
-            head = self._label((g.label, g.label_en or g.label), extra=f"<b>{_esc(g.id)}</b> ", width="340px",
+            head = self._label((g.label, g.label_en or g.label), extra=f"<b>{_esc(g.id)}</b> ", width="290px",
                                tip=(g.source.ref or ""))
             if tpath in p0:
                 rows.append(self._slider(tpath, float(p0[tpath]), 0.0, 1.0, 0.01))
             if mpath in p0:
                 m = W.ToggleButtons(options=self._mode_options(), value=p0[mpath],
-                                    style={"button_width": "88px"}, layout=W.Layout(width="190px"))
+                                    style={"button_width": "80px"}, layout=W.Layout(width="170px"))
                 self._mode_widgets.append(m)
                 m.add_class(_css_class(mpath))
                 self._controls[mpath] = m
@@ -148,7 +148,7 @@ class ControlsMixin:
             lab = (c.label or c.id, c.label_en or c.label or c.id)
             short = tuple(x if len(x) <= 60 else x[:58] + "…" for x in lab)
             target_rows.append(W.VBox([
-                self._label(short, extra=f"<b>{_esc(c.id)}</b> ", width="340px", tip=c.label + (f" — {c.source.ref}" if c.source.ref else "")),
+                self._label(short, extra=f"<b>{_esc(c.id)}</b> ", width="290px", tip=c.label + (f" — {c.source.ref}" if c.source.ref else "")),
                 self._slider(path, float(p0[path]), 0.0, 1.0, 0.01)], layout=W.Layout(margin="0 0 4px 0")))
         # --- groups
         group_rows = []
@@ -160,14 +160,14 @@ class ControlsMixin:
             w = self._slider(path, mx, 0.0, float(max(10.0, math.ceil(2 * mx / 10) * 10)), 1.0, fmt=".0f")
             lab = (g.label or g.id, g.label_en or g.label or g.id)
             short = tuple(x if len(x) <= 44 else x[:42] + "…" for x in lab)
-            group_rows.append(W.VBox([self._label(short, extra=f"<b>{_esc(g.id)}</b> ", width="340px", tip=g.label), w]))
+            group_rows.append(W.VBox([self._label(short, extra=f"<b>{_esc(g.id)}</b> ", width="290px", tip=g.label), w]))
 
         sections = [("uplift", uplift_rows), ("awards", award_rows), ("gates", gate_rows),
                     ("targets", target_rows), ("groups", group_rows)]
         sections = [(k, rows) for k, rows in sections if rows]
         self._section_keys = [k for k, _ in sections]
         self._accordion = W.Accordion(children=[W.VBox(rows) for _, rows in sections],
-                                      layout=W.Layout(width="378px"))
+                                      layout=W.Layout(width="300px"))
         for i, (k, _) in enumerate(sections):
             self._accordion.set_title(i, _t(k, self.lang))
         self._accordion.selected_index = 0
@@ -190,7 +190,7 @@ class ControlsMixin:
         self._w_reset.on_click(lambda _b: self.reset())
         head = [*top] if self.embedded else [*top, lang]
         controls = W.VBox([*head, self._w_reset, self._accordion],
-                          layout=W.Layout(width="330px", min_width="330px"))
+                          layout=W.Layout(width="310px", min_width="310px"))
 
         # --- main area
         self._w_title = W.HTML()

@@ -96,3 +96,66 @@ def brief_zip(explorer, data_label: str = "", seed: int | None = None) -> bytes:
                 if f.is_file():
                     z.write(f, f.relative_to(out.parent))
         return buf.getvalue()
+
+
+class DownloadsView:
+    """The downloads tab: one button prepares the XLSX and the PNG, another the brief (slower)."""
+
+    def __init__(self, dashboard):
+        import ipywidgets as W
+
+        self.dashboard = dashboard
+        self._w_prepare = W.Button(button_style="primary", layout=W.Layout(width="220px"))
+        self._w_prepare.add_class("emusim-prepare")
+        self._w_zip = W.Button(layout=W.Layout(width="220px"))
+        self._w_zip.add_class("emusim-prepare-zip")
+        self._w_links = W.HTML()
+        self._w_links.add_class("emusim-downloads")
+        self._w_zip_link = W.HTML()
+        self._w_zip_link.add_class("emusim-zip")
+        self._w_prepare.on_click(lambda _b: self.prepare())
+        self._w_zip.on_click(lambda _b: self.prepare_zip())
+        self.widget = W.VBox([W.HBox([self._w_prepare, self._w_links], layout=W.Layout(flex_flow="row wrap")),
+                              W.HBox([self._w_zip, self._w_zip_link], layout=W.Layout(flex_flow="row wrap"))])
+
+    def _context(self):
+        from .views import data_label
+
+        d = self.dashboard
+        ex = d.explorer
+        s = d._state()
+        label, simulated = data_label(ex.panel, ex._seed, ex.lang)
+        return ex, s, label, (s.seed if simulated else None)
+
+    def reset(self) -> None:
+        """The scenario changed: old files would not match it."""
+        L = self.dashboard.scenario.lang
+        self._w_prepare.description = _t("dl_prepare", L) + " (.xlsx, .png)"
+        self._w_zip.description = _t("dl_prepare", L) + " (.zip)"
+        self._w_links.value = ""
+        self._w_zip_link.value = ""
+
+    def prepare(self) -> None:
+        ex, s, label, _seed = self._context()
+        L = ex.lang
+        self._w_links.value = f"<div class='emusim-x'><span class='sub'>{_t('dl_working', L)}</span></div>"
+        out = [f"<span class='sub'>{_t('dl_ready', L)}</span> "]
+        for make, ext, mime, key in ((lambda: award_xlsx(ex, label), "xlsx", XLSX, "dl_xlsx"),
+                                     (lambda: chart_png(ex), "png", "image/png", "dl_png")):
+            name = f"{s.slug()}.{ext}"
+            try:
+                out.append(link(make(), name, mime, _t(key, L), f"emusim-dl-{ext}"))
+            except Exception as exc:  # say what failed; the other file may still be fine
+                out.append(f"<div class='err'>{_esc(_t('dl_failed', L, file=name, error=str(exc)))}</div>")
+        self._w_links.value = "<div class='emusim-x'>" + "".join(out) + "</div>"
+
+    def prepare_zip(self) -> None:
+        ex, s, label, seed = self._context()
+        L = ex.lang
+        name = f"{s.slug()}_brief.zip"
+        self._w_zip_link.value = f"<div class='emusim-x'><span class='sub'>{_t('dl_working', L)}</span></div>"
+        try:
+            html = link(brief_zip(ex, label, seed), name, "application/zip", _t("dl_zip", L), "emusim-dl-zip")
+        except Exception as exc:
+            html = f"<div class='err'>{_esc(_t('dl_failed', L, file=name, error=str(exc)))}</div>"
+        self._w_zip_link.value = "<div class='emusim-x'>" + html + "</div>"

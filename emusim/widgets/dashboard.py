@@ -1,0 +1,464 @@
+"""The whole page (``notebooks/explorer.ipynb`` under Voilà): choose a province/plan, a level
+and a month from menus; simulated data (the default, labelled) or your own workbook; every
+change a step with undo/redo; the scenario saved to a small YAML file and kept in the page's
+URL so a link reopens the same view; the award page, the A/B comparison and the downloads as
+tabs; tasks plans (KH 21) get their own view.
+
+    d = Dashboard(query="plan=lao_cai_cds_2022&level=commune")   # what a link opens
+    d.scenario            # the Scenario on screen; d.undo(), d.redo()
+    d.widget              # the ipywidgets page (displayed by ``d``)
+"""
+from __future__ import annotations
+
+import functools
+import os
+from pathlib import Path
+
+from ..errors import EmusimError
+from . import sources
+from .compare import PLAN, compare_html, other_schemes
+from .scenario import TABS, History, Scenario
+from .text import CSS, _esc, _t
+
+ROOT = Path(__file__).resolve().parent.parent.parent
+FIRST = "ha_giang_186_2023"
+
+
+@functools.lru_cache(maxsize=1)
+def all_plans() -> dict:
+    """Every plan of ``scenarios/*.yaml`` by id (Hà Giang first)."""
+    from ..loader import load_plan
+
+    plans = {}
+    for f in sorted((ROOT / "scenarios").glob("*.yaml"), key=lambda f: (f.stem != FIRST, f.stem)):
+        plan = load_plan(f)
+        plans[plan.id] = plan
+    return plans
+
+
+def default_level(plan) -> str:
+    if "commune" in plan.schemes and plan.schemes["commune"].kind in ("points", "standards"):
+        return "commune"
+    return next(lv for lv, s in plan.schemes.items() if s.kind in ("points", "standards", "tasks"))
+
+
+def warm() -> None:
+    """Everything a visit needs that does not depend on the visitor: run by Voilà's preheated
+    kernel before anyone asks (plans, the default registry and panel, the widget library)."""
+    import ipywidgets  # noqa: F401
+
+    plan = all_plans()[FIRST]
+    sources.simulated_panel(plan.registry, 1)
+
+
+def page_query() -> str:
+    """The URL query of the visit: Voilà hands the request to the kernel (``QUERY_STRING``;
+    a preheated kernel waits for it with :func:`voila.utils.get_query_string`)."""
+    try:
+        from voila.utils import get_query_string
+    except ImportError:
+        return os.environ.get("QUERY_STRING", "")
+    return get_query_string() or ""
+
+
+class Dashboard:
+    def __init__(self, query: str | None = None, scenario: Scenario | None = None, build: bool = True):
+        self.plans = all_plans()
+        first = scenario if scenario is not None else Scenario.from_query(query) if query else Scenario()
+        self.notice = ""
+        self.history = History(self._valid(first))
+        self._uploads: dict[str, object] = {}
+        self._pages: dict[tuple, object] = {}
+        self.page = None
+        self.widget = None
+        self._syncing = False
+        self._shown = self.history.current
+        if build:
+            self._build()
+        self._show(self.history.current)
+
+    # ------------------------------------------------------------------ state
+    @property
+    def scenario(self) -> Scenario:
+        return self.history.current
+
+    @property
+    def explorer(self):
+        from .explorer import Explorer
+
+        return self.page if isinstance(self.page, Explorer) else None
+
+    def _valid(self, s: Scenario) -> Scenario:
+        if s.plan not in self.plans:
+            s = Scenario(lang=s.lang)
+        plan = self.plans[s.plan]
+        if s.level not in plan.schemes or plan.schemes[s.level].kind not in ("points", "standards", "tasks"):
+            s = s.replace(level=default_level(plan), adjust={})
+        return s
+
+    def _state(self) -> Scenario:
+        cur = self._shown
+        page = self.page
+        if page is None:
+            return cur
+        adjust = page.changes if hasattr(page, "changes") else {}
+        period = page.period if hasattr(page, "period") else page.at
+        tab = TABS[self._w_tabs.selected_index or 0] if self.widget is not None and self.explorer else cur.tab
+        name = self._w_name.value.strip() if self.widget is not None else cur.name
+        return cur.replace(period=period, lang=page.lang, adjust=adjust, name=name, tab=tab)
+
+    def open(self, query: str) -> "Dashboard":
+        """Show what a URL query names (a link someone shared); recorded as a step."""
+        if query:
+            self._go(self._valid(Scenario.from_query(query, self.scenario)))
+        return self
+
+    def _go(self, s: Scenario) -> None:
+        self._show(s)
+        self.history.push(self._state())
+        self._refresh_chrome()
+
+    def undo(self) -> "Dashboard":
+        s = self.history.undo()
+        if s is not None:
+            self._show(s)
+        return self
+
+    def redo(self) -> "Dashboard":
+        s = self.history.redo()
+        if s is not None:
+            self._show(s)
+        return self
+
+    def _record(self, _page=None) -> None:
+        if self.history.push(self._state()):
+            self._refresh_chrome()
+        if self.widget is not None and self.explorer is not None and self._w_tabs.selected_index == 1:
+            self._render_compare()
+
+    # ------------------------------------------------------------------ pages
+    def _panel(self, s: Scenario, plan):
+        if s.data.startswith("file:"):
+            panel = self._uploads.get(s.data)
+            if panel is not None:
+                return panel, s
+            self.notice = _t("upload_needs_file", s.lang)
+            s = s.replace(data="simulated")
+        return sources.simulated_panel(plan.registry, s.seed), s
+
+    def _show(self, s: Scenario) -> None:
+        """Put scenario ``s`` on screen (no step recorded)."""
+        from .explorer import Explorer
+        from .tasks_view import TasksView
+
+        s = self._valid(s)
+        plan = self.plans[s.plan]
+        scheme = plan.schemes[s.level]
+        if scheme.kind == "tasks":
+            key = (s.plan, s.level, s.data)
+            page = self._pages.get(key)
+            if page is None:
+                status = self._uploads.get(s.data)
+                page = TasksView(plan, s.level, status=status, status_label=s.data[5:] if status is not None else None,
+                                 at=s.period if s.period and len(s.period) == 10 else None, lang=s.lang,
+                                 build=self.widget is not None)
+                page.on_change(self._record)
+                self._pages[key] = page
+            else:
+                page.at = s.period if s.period and len(s.period) == 10 else page.at
+                page.set_lang(s.lang)
+        else:
+            panel, s = self._panel(s, plan)
+            key = (s.plan, s.level, s.data, s.seed)
+            page = self._pages.get(key)
+            if page is None:
+                registry = panel.registry if panel.registry is not None else sources.cached_registry(plan.registry)
+                periods = [str(p) for p in panel.periods]
+                period = s.period if s.period in periods else None
+                page = Explorer(plan, panel, level=s.level, registry=registry, period=period, lang=s.lang,
+                                seed=s.seed if s.data == "simulated" else None, build=self.widget is not None,
+                                embedded=True)
+                page.on_change(self._record)
+                self._pages[key] = page
+            try:
+                page.restore(s.adjust, s.period if s.period in page.periods else None, s.lang)
+            except EmusimError as exc:
+                page.restore({}, None, s.lang)
+                self.notice = str(exc)
+        self.page = page
+        self._shown = s
+        if self.widget is not None:
+            self._place(s)
+
+    # ------------------------------------------------------------------ widgets
+    def _build(self) -> None:
+        import ipywidgets as W
+
+        L = self.scenario.lang
+        self._w_plan = W.Dropdown(layout=W.Layout(width="360px"))
+        self._w_plan.add_class("emusim-plan")
+        self._w_level = W.Dropdown(layout=W.Layout(width="260px"))
+        self._w_level.add_class("emusim-level")
+        self._w_source = W.ToggleButtons(style={"button_width": "180px"})
+        self._w_source.add_class("emusim-source")
+        self._w_lang = W.ToggleButtons(options=[("Tiếng Việt", "vi"), ("English", "en")], value=L,
+                                       style={"button_width": "86px"})
+        self._w_lang.add_class("emusim-lang")
+        self._w_undo, self._w_redo = W.Button(layout=W.Layout(width="110px")), W.Button(layout=W.Layout(width="110px"))
+        self._w_undo.add_class("emusim-undo")
+        self._w_redo.add_class("emusim-redo")
+        self._w_steps = W.HTML()
+        self._w_name = W.Text(layout=W.Layout(width="200px"))
+        self._w_name.add_class("emusim-scenario-name")
+        self._w_save = W.HTML()
+        self._w_save.add_class("emusim-save")
+        self._w_load = W.FileUpload(accept=".yaml,.yml", multiple=False, layout=W.Layout(width="230px"))
+        self._w_load.add_class("emusim-load")
+        self._w_link = W.HTML()
+        self._w_link.add_class("emusim-link")
+        self._w_js = W.Output(layout=W.Layout(height="0px", overflow="hidden"))
+        self._w_notice = W.HTML()
+        self._w_notice.add_class("emusim-notice")
+        self._w_labels = {k: W.HTML() for k in ("plan", "level", "data", "scenario_name")}
+        # their own data
+        self._w_upload = W.FileUpload(accept=".xlsx,.csv", multiple=False, layout=W.Layout(width="340px"))
+        self._w_upload.add_class("emusim-upload")
+        self._w_template = W.Button(layout=W.Layout(width="260px"))
+        self._w_template.add_class("emusim-template")
+        self._w_template.layout.display = None if sources.template_writer() else "none"
+        self._w_template_link = W.HTML()
+        self._w_report = W.HTML()
+        self._w_report.add_class("emusim-report")
+        self._w_databox = W.VBox([W.HBox([self._w_upload, self._w_template, self._w_template_link],
+                                         layout=W.Layout(flex_flow="row wrap")), self._w_report])
+        # tabs: award page, A/B, downloads
+        from .downloads import DownloadsView
+
+        self._w_against = W.Dropdown(layout=W.Layout(width="420px"))
+        self._w_against.add_class("emusim-compare-with")
+        self._w_compare = W.HTML()
+        self._w_compare.add_class("emusim-compare")
+        self._w_against_label = W.HTML()
+        self._downloads = DownloadsView(self)
+        self._w_page = W.Box(layout=W.Layout(width="100%"))
+        self._w_tabs = W.Tab(layout=W.Layout(width="100%"))
+        self._w_tabs.add_class("emusim-tabs")
+        self._w_tabs.children = [self._w_page, W.VBox([W.HBox([self._w_against_label, self._w_against]),
+                                                       self._w_compare]), self._downloads.widget]
+        self._w_body = W.Box(layout=W.Layout(width="100%"))
+        self._w_title = W.HTML()
+        row = W.Layout(flex_flow="row wrap", align_items="center", width="100%")
+        self.widget = W.VBox([
+            W.HTML(CSS), self._w_title,
+            W.HBox([self._w_labels["plan"], self._w_plan, self._w_labels["level"], self._w_level, self._w_lang],
+                   layout=row),
+            W.HBox([self._w_labels["data"], self._w_source, self._w_undo, self._w_redo, self._w_steps], layout=row),
+            self._w_databox,
+            W.HBox([self._w_labels["scenario_name"], self._w_name, self._w_save, self._w_load], layout=row),
+            self._w_link, self._w_notice, self._w_body, self._w_js,
+        ], layout=W.Layout(width="100%", max_width="1400px"))
+        self.widget.add_class("emusim-page")
+        self._w_plan.observe(self._on_plan, names="value")
+        self._w_level.observe(self._on_level, names="value")
+        self._w_lang.observe(self._on_lang, names="value")
+        self._w_source.observe(self._on_source, names="value")
+        self._w_undo.on_click(lambda _b: self.undo())
+        self._w_redo.on_click(lambda _b: self.redo())
+        self._w_name.observe(lambda ch: None if self._syncing else self._record(), names="value")
+        self._w_upload.observe(self._on_upload, names="value")
+        self._w_load.observe(self._on_load, names="value")
+        self._w_template.on_click(lambda _b: self._on_template())
+        self._w_tabs.observe(self._on_tab, names="selected_index")
+        self._w_against.observe(lambda ch: None if self._syncing else self._render_compare(), names="value")
+
+    def _place(self, s: Scenario) -> None:
+        """Menus, labels and the page body for scenario ``s`` (after :meth:`_show`)."""
+        L = s.lang
+        plan = self.plans[s.plan]
+        self._syncing = True
+        try:
+            self._w_plan.options = [(f"{p.province} — {_short(p.title, 48)}", pid) for pid, p in self.plans.items()]
+            self._w_plan.value = s.plan
+            self._w_level.options = [(f"{(sc.label_en if L == 'en' else sc.label) or lv} ({lv})", lv)
+                                     for lv, sc in plan.schemes.items() if sc.kind in ("points", "standards", "tasks")]
+            self._w_level.value = s.level
+            self._w_lang.value = L
+            self._w_source.options = [(_t("source_simulated", L), "simulated"), (_t("source_upload", L), "file")]
+            self._w_source.value = "file" if s.data.startswith("file:") else self._w_source.value or "simulated"
+            if not s.data.startswith("file:") and self._w_source.value == "file" and not self._upload_pending:
+                self._w_source.value = "simulated"
+            self._w_name.value = s.name
+            for k, w in self._w_labels.items():
+                w.value = f"<div class='emusim-x'><div class='lab' style='margin:0 6px'>{_t(k, L)}</div></div>"
+            self._w_undo.description, self._w_redo.description = _t("undo", L), _t("redo", L)
+            self._w_template.description = _t("template", L)
+            self._w_upload.description = _t("upload", L) if plan.schemes[s.level].kind != "tasks" else _t("tasks_upload", L)
+            self._w_load.description = _t("load", L)
+            self._w_against_label.value = f"<div class='emusim-x'><div class='lab'>{_t('compare_with', L)}</div></div>"
+            for i, k in enumerate(("tab_explore", "tab_compare", "tab_download")):
+                self._w_tabs.set_title(i, _t(k, L))
+            tasks = plan.schemes[s.level].kind == "tasks"
+            self._w_title.value = f"<div class='emusim-x'><h2>{_t('page_title', L)}</h2></div>"
+            if tasks:
+                self._w_body.children = [self.page.widget]
+            else:
+                self._w_page.children = [self.page.widget]
+                self._w_body.children = [self._w_tabs]
+                self._w_against.options = [(_t("compare_plan", L), PLAN)] + other_schemes(self.plans, self.page)
+                if self._w_against.value is None:
+                    self._w_against.value = PLAN
+                self._w_tabs.selected_index = TABS.index(s.tab) if s.tab in TABS else 0
+            self._w_databox.layout.display = None if self._w_source.value == "file" else "none"
+        finally:
+            self._syncing = False
+        if not tasks and self._w_tabs.selected_index == 1:
+            self._render_compare()
+        self._downloads.reset()
+        self._refresh_chrome()
+
+    _upload_pending = False
+
+    def _refresh_chrome(self) -> None:
+        if self.widget is None:
+            return
+        s = self._state()
+        L = s.lang
+        h = self.history
+        self._w_undo.disabled, self._w_redo.disabled = not h.can_undo, not h.can_redo
+        self._w_steps.value = (f"<div class='emusim-x'><span class='sub emusim-steps'>"
+                               f"{_t('steps', L, k=h.pos + 1, n=len(h.steps))}</span></div>")
+        from .downloads import link
+
+        self._w_save.value = ("<div class='emusim-x'>" + link(s.to_yaml().encode("utf-8"), s.slug() + ".yaml",
+                                                              "application/x-yaml", _t("save", L), "emusim-save-link")
+                              + "</div>")
+        q = s.to_query()
+        self._w_link.value = (f"<div class='emusim-x'><div class='sub'>{_t('link', L)}: "
+                              f"<a class='emusim-url' href='?{_esc(q)}'>?{_esc(q)}</a></div></div>")
+        self._w_notice.value = (f"<div class='emusim-x'><div class='err'>⚠ {_esc(self.notice)}</div></div>"
+                                if self.notice else "")
+        self._write_url(q)
+
+    def _write_url(self, query: str) -> None:
+        """Keep the browser's address bar on this view (``history.replaceState``: no reload)."""
+        import json
+
+        from IPython.display import Javascript, display
+
+        with self._w_js:
+            self._w_js.clear_output(wait=True)
+            display(Javascript(f"window.history.replaceState(null, '', '?' + {json.dumps(query)});"))
+
+    # ------------------------------------------------------------------ callbacks
+    def _on_plan(self, ch) -> None:
+        if self._syncing or ch["new"] is None:
+            return
+        plan = self.plans[ch["new"]]
+        self.notice = ""
+        self._go(Scenario(plan=plan.id, level=default_level(plan), lang=self.scenario.lang))
+
+    def _on_level(self, ch) -> None:
+        if self._syncing or ch["new"] is None:
+            return
+        self.notice = ""
+        self._go(self.scenario.replace(level=ch["new"], adjust={}, period=None, tab="awards"))
+
+    def _on_lang(self, ch) -> None:
+        if not self._syncing:
+            self._go(self._state().replace(lang=ch["new"]))
+
+    def _on_source(self, ch) -> None:
+        if self._syncing:
+            return
+        self._w_databox.layout.display = None if ch["new"] == "file" else "none"
+        if ch["new"] == "simulated" and self.scenario.data != "simulated":
+            self._go(self._state().replace(data="simulated", adjust={}))
+        elif ch["new"] == "file":
+            self._upload_pending = True
+            self._w_report.value = f"<div class='emusim-x'><div class='sub'>{_t('upload', self.scenario.lang)}</div></div>"
+
+    def _on_tab(self, ch) -> None:
+        if self._syncing:
+            return
+        self.history.replace(self._state())   # the tab is part of the link, not an undo step
+        if ch["new"] == 1:
+            self._render_compare()
+        self._refresh_chrome()
+
+    def _render_compare(self) -> None:
+        if self.explorer is not None:
+            self._w_compare.value = compare_html(self.explorer, self.plans, self._w_against.value or PLAN)
+
+    def _on_upload(self, ch) -> None:
+        files = ch["new"]
+        if not files:
+            return
+        f = files[0]
+        name, content = f["name"], bytes(f["content"])
+        s = self.scenario
+        L = s.lang
+        plan = self.plans[s.plan]
+        scheme = plan.schemes[s.level]
+        try:
+            if scheme.kind == "tasks":
+                status = sources.status_from_upload(content, name)
+                self._uploads["file:" + name] = status
+                self._pages.pop((s.plan, s.level, "file:" + name), None)
+                report = ""
+            else:
+                panel = sources.read_upload(content, name, sources.cached_registry(plan.registry), scheme,
+                                            period=s.period or plan.evaluation_period)
+                self._uploads["file:" + name] = panel
+                self._pages.pop((s.plan, s.level, "file:" + name, s.seed), None)
+                report = sources.report_html(panel)
+                n_units = len(panel.localities)
+                ok = _t("upload_ok", L, file=name, units=n_units, months=len(panel.periods))
+                report = f"<div class='emusim-x'><div class='ok'>✔ {_esc(ok)}</div></div>" + report
+        except Exception as exc:  # InputError: the reader's own list of problems, named by row and column
+            self._w_report.value = (f"<div class='emusim-x'><div class='err'>{_esc(_t('upload_failed', L, file=name))}"
+                                    f"\n{_esc(exc)}</div></div>")
+            return
+        self._upload_pending = False
+        self.notice = ""
+        self._go(self._state().replace(data="file:" + name, adjust={}))
+        self._w_report.value = report
+
+    def _on_template(self) -> None:
+        from .downloads import XLSX, link
+
+        s = self.scenario
+        plan = self.plans[s.plan]
+        name = f"mau_nhap_lieu_{s.plan}_{s.level}.xlsx"
+        try:
+            data = sources.template_bytes(plan.schemes[s.level], sources.cached_registry(plan.registry), name)
+        except Exception as exc:
+            self._w_template_link.value = f"<div class='emusim-x'><div class='err'>{_esc(exc)}</div></div>"
+            return
+        self._w_template_link.value = "<div class='emusim-x'>" + link(data, name, XLSX, name, "emusim-template-link") + "</div>"
+
+    def _on_load(self, ch) -> None:
+        files = ch["new"]
+        if not files:
+            return
+        f = files[0]
+        L = self.scenario.lang
+        try:
+            s = Scenario.from_yaml(bytes(f["content"]), file=f["name"])
+        except EmusimError as exc:
+            self.notice = str(exc)
+            self._refresh_chrome()
+            return
+        self.notice = ""
+        self._go(self._valid(s))
+        self._w_report.value = f"<div class='emusim-x'><div class='ok'>{_esc(_t('scenario_loaded', L, name=s.name or f['name']))}</div></div>"
+
+    def _ipython_display_(self):
+        from IPython.display import display
+
+        display(self.widget)
+
+
+def _short(text: str, n: int) -> str:
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= n else text[: n - 1] + "…"
+
