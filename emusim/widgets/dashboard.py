@@ -10,6 +10,7 @@ tabs; tasks plans (KH 21) get their own view.
 """
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 from pathlib import Path
@@ -72,10 +73,12 @@ class Dashboard:
         self.page = None
         self.widget = None
         self._syncing = False
+        self._last_gesture: tuple = (None, 0.0)
         self._shown = self.history.current
         if build:
             self._build()
         self._show(self.history.current)
+        self.history.replace(self._state())   # the first step as shown (month filled in)
 
     # ------------------------------------------------------------------ state
     @property
@@ -130,8 +133,26 @@ class Dashboard:
             self._show(s)
         return self
 
+    #: changes of one control closer together than this are one step (a slider moved with the
+    #: arrow keys sends a value per key press; undo takes back the whole gesture)
+    GESTURE_SECONDS = 2.0
+
     def _record(self, _page=None) -> None:
-        if self.history.push(self._state()):
+        import time
+
+        new, cur = self._state(), self.history.current
+        moved = {k for k in set(new.adjust) | set(cur.adjust) if new.adjust.get(k, "∅") != cur.adjust.get(k, "∅")}
+        same = dataclasses.replace(new, adjust={}, name="") == dataclasses.replace(cur, adjust={}, name="")
+        now = time.monotonic()
+        last_path, last_t = self._last_gesture
+        if (same and len(moved) == 1 and moved == {last_path} and now - last_t < self.GESTURE_SECONDS
+                and self.history.can_undo):
+            self.history.replace(new)
+            pushed = True
+        else:
+            pushed = self.history.push(new)
+        self._last_gesture = (next(iter(moved)) if same and len(moved) == 1 else None, now)
+        if pushed:
             self._refresh_chrome()
         if self.widget is not None and self.explorer is not None and self._w_tabs.selected_index == 1:
             self._render_compare()
@@ -208,7 +229,7 @@ class Dashboard:
         self._w_undo.add_class("emusim-undo")
         self._w_redo.add_class("emusim-redo")
         self._w_steps = W.HTML()
-        self._w_name = W.Text(layout=W.Layout(width="200px"))
+        self._w_name = W.Text(continuous_update=False, layout=W.Layout(width="200px"))
         self._w_name.add_class("emusim-scenario-name")
         self._w_save = W.HTML()
         self._w_save.add_class("emusim-save")
