@@ -147,6 +147,7 @@ def test_an_official_uses_the_dashboard(voila_url, browser, tmp_path):
     tasks = page.locator(".emusim-tasks").inner_text()
     assert "Tỷ lệ đúng hạn" in tasks and "Nhiệm vụ quá hạn" in tasks and "Sắp đến hạn" in tasks
     assert "Văn phòng UBND tỉnh" in tasks
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1024 + 2
     shot(page, "2_kh21")
 
     # --- Lào Cai, then their own workbook
@@ -187,11 +188,9 @@ def test_an_official_uses_the_dashboard(voila_url, browser, tmp_path):
                            timeout=30_000)
     assert "uplift.city" not in page.locator(".emusim-cli-box").inner_text()
 
-    # --- a scenario worth keeping: uplift 0.20, named; saved as YAML
-    handle.focus()
-    for _ in range(5):
-        page.keyboard.press("ArrowRight")
-    page.wait_for_function("() => document.querySelector('.emusim-cli-box').innerText.includes('uplift.city=0.2')",
+    # --- a scenario worth keeping: uplift 0.30 again (redo), named; saved as YAML
+    page.locator(".emusim-redo").click()
+    page.wait_for_function("() => document.querySelector('.emusim-cli-box').innerText.includes('uplift.city=0.3')",
                            timeout=30_000)
     name = page.locator(".emusim-scenario-name input")
     name.fill("Phương án 20")
@@ -204,16 +203,16 @@ def test_an_official_uses_the_dashboard(voila_url, browser, tmp_path):
     import yaml
 
     doc = yaml.safe_load(Path(saved.path()).read_text(encoding="utf-8"))
-    assert doc["adjust"] == {"uplift.city": 0.2} and doc["plan"] == "ha_giang_186_2023" and doc["name"] == "Phương án 20"
+    assert doc["adjust"] == {"uplift.city": 0.3} and doc["plan"] == "ha_giang_186_2023" and doc["name"] == "Phương án 20"
     shot(page, "4_scenario")
 
     # --- the link reopens the same view
     url = page.url
-    assert "set=uplift.city%3D0.2" in url
+    assert "set=uplift.city%3D0.3" in url
     page.goto(url, timeout=120_000)
     page.wait_for_selector(".emusim-award-table table tbody tr", timeout=120_000)
-    assert page.locator(".emusim-uplift-city .widget-readout").inner_text().strip() == "0.20"
-    assert "--set uplift.city=0.2" in page.locator(".emusim-cli-box").inner_text()
+    assert page.locator(".emusim-uplift-city .widget-readout").inner_text().strip() == "0.30"
+    assert "--set uplift.city=0.3" in page.locator(".emusim-cli-box").inner_text()
     assert page.locator(".emusim-scenario-name input").input_value() == "Phương án 20"
     assert "Hà Giang" in page.locator(".emusim-explorer h2").inner_text()
 
@@ -221,7 +220,8 @@ def test_an_official_uses_the_dashboard(voila_url, browser, tmp_path):
     page.locator(".emusim-tabs .lm-TabBar-tab", has_text="So sánh A/B").click()
     page.wait_for_selector(".emusim-ab-summary", timeout=60_000)
     ab = page.locator(".emusim-compare").inner_text()
-    assert "kế hoạch như ban hành" in ab and "mất khen thưởng" in ab
+    assert "kế hoạch như ban hành" in ab and "Ai mất" in ab        # who loses, and why
+    assert "không đạt chỉ tiêu bắt buộc" in ab
     shot(page, "5_ab")
 
     # --- the annex XLSX through the browser
@@ -239,7 +239,7 @@ def test_an_official_uses_the_dashboard(voila_url, browser, tmp_path):
     wb = openpyxl.load_workbook(xlsx)
     assert "Điều chỉnh" in wb.sheetnames
     rows = [tuple(r) for r in wb["Điều chỉnh"].iter_rows(values_only=True)]
-    assert ("uplift.city", "0.15", "0.2") in rows
+    assert ("uplift.city", "0.15", "0.3") in rows
     first = wb[wb.sheetnames[0]]
     text = " ".join(str(c) for row in first.iter_rows(max_row=12, values_only=True) for c in row if c)
     assert "Bằng khen" in text or "Khen thưởng" in text

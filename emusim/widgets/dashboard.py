@@ -304,7 +304,8 @@ class Dashboard:
                                      for lv, sc in plan.schemes.items() if sc.kind in ("points", "standards", "tasks")]
             self._w_level.value = s.level
             self._w_lang.value = L
-            self._w_source.options = [(_t("source_simulated", L), "simulated"), (_t("source_upload", L), "file")]
+            first = "source_sample" if plan.schemes[s.level].kind == "tasks" else "source_simulated"
+            self._w_source.options = [(_t(first, L), "simulated"), (_t("source_upload", L), "file")]
             self._w_source.value = "file" if s.data.startswith("file:") else self._w_source.value or "simulated"
             if not s.data.startswith("file:") and self._w_source.value == "file" and not self._upload_pending:
                 self._w_source.value = "simulated"

@@ -16,7 +16,7 @@ DEFAULT_AT = "2025-12-01"
 
 
 def _table(rows: list[list[str]], heads: list[str], cls: str = "") -> str:
-    out = [f"<div class='emusim-scroll' style='max-height:360px'><table class='emusim-aw {cls}'><thead><tr>"]
+    out = [f"<div class='emusim-scroll' style='max-height:360px'><table class='emusim-aw emusim-tasks-t {cls}'><thead><tr>"]
     out += [f"<th>{_esc(h)}</th>" for h in heads]
     out.append("</tr></thead><tbody>")
     for r in rows:
@@ -103,9 +103,9 @@ class TasksView:
         self._w_at.add_class("emusim-tasks-at")
         self._w_at_label = W.HTML()
         self._w_at.observe(self._on_date, names="value")
-        self._w_body = W.HTML()
+        self._w_body = W.HTML(layout=W.Layout(width="100%"))
         self._w_body.add_class("emusim-tasks")
-        self.widget = W.VBox([W.HBox([self._w_at_label, self._w_at]), self._w_body])
+        self.widget = W.VBox([W.HBox([self._w_at_label, self._w_at]), self._w_body], layout=W.Layout(width="100%"))
 
     def _on_date(self, change) -> None:
         if change["new"] is None:

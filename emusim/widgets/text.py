@@ -215,6 +215,8 @@ table.emusim-aw td.fail {{color:#a40000; font-family:'DejaVu Sans Mono', monospa
 .emusim-cli {{font-family:'DejaVu Sans Mono', monospace; font-size:12px; background:#f4f4f4;
              border:1px solid #ddd; padding:6px; white-space:pre-wrap; word-break:break-all; user-select:all}}
 .emusim-page .widget-button {{font-size:13px}}
+table.emusim-tasks-t td {{white-space:normal}}
+table.emusim-tasks-t {{table-layout:auto}}
 </style>
 """
 _CSS = CSS
