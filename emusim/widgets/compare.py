@@ -15,7 +15,7 @@ PLAN = "plan"
 
 
 def other_schemes(plans: dict, explorer) -> list[tuple[str, str]]:
-    """(plan id, label) of the other plans with a points/standards scheme at the explorer's
+    """(label, plan id) of the other plans with a points/standards scheme at the explorer's
     unit level whose indicators the panel holds."""
     out = []
     have = set(getattr(explorer.panel, "indicators", []) or [])
@@ -27,7 +27,9 @@ def other_schemes(plans: dict, explorer) -> list[tuple[str, str]]:
             continue
         if have and not set(s.indicators) <= have:
             continue
-        out.append((pid, f"{plan.province} — {plan.document}"))
+        title = " ".join(str(plan.title or plan.id).split())
+        title = title if len(title) <= 60 else title[:59] + "…"
+        out.append((_t("compare_other", explorer.lang, plan=f"{plan.province}: {title}"), pid))
     return out
 
 
@@ -37,12 +39,13 @@ def award_a(explorer, plans: dict, against: str) -> tuple[pd.DataFrame, object, 
     if against == PLAN:
         return explorer._baseline(), explorer.base_scheme, _t("side_a", L)
     plan = plans[against]
+    title = " ".join(str(plan.title or plan.id).split())
     scheme = plan.scheme(explorer.level)
     values = explorer.panel.at(explorer.period) if explorer.periods else explorer.panel
     values = values.loc[values.index.isin(explorer._values().index), [c for c in scheme.indicators]]
     st = score(scheme, values, explorer.registry)
     aw = allocate(st, scheme, explorer.registry)
-    return aw, scheme, "A: " + _t("compare_other", L, plan=f"{plan.province} ({plan.document})")
+    return aw, scheme, "A: " + _t("compare_other", L, plan=f"{plan.province}: {title}")
 
 
 def compare_html(explorer, plans: dict, against: str = PLAN) -> str:

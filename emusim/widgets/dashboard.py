@@ -95,8 +95,10 @@ class Dashboard:
         if s.plan not in self.plans:
             s = Scenario(lang=s.lang)
         plan = self.plans[s.plan]
-        if s.level not in plan.schemes or plan.schemes[s.level].kind not in ("points", "standards", "tasks"):
-            s = s.replace(level=default_level(plan), adjust={})
+        if s.level is None:
+            s = s.replace(level=default_level(plan))
+        elif s.level not in plan.schemes or plan.schemes[s.level].kind not in ("points", "standards", "tasks"):
+            s = s.replace(level=default_level(plan), adjust={})   # another plan's level: its changes do not apply
         return s
 
     def _state(self) -> Scenario:

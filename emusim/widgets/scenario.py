@@ -61,9 +61,7 @@ class Scenario:
         >>> Scenario(plan="lao_cai_cds_2022", level="commune", period="2025-06", name="Phương án 2").slug()
         'lao_cai_cds_2022_commune_2025-06_Phuong-an-2'
         """
-        from unidecode import unidecode
-
-        name = _SAFE_NAME.sub("-", unidecode(self.name or "")).strip("-")
+        name = _SAFE_NAME.sub("-", ascii_name(self.name or "")).strip("-")
         parts = [self.plan, self.level or "", self.period or "", name or ("ke-hoach" if not self.adjust else "kich-ban")]
         return "_".join(p for p in parts if p)
 
@@ -158,6 +156,18 @@ class Scenario:
             kw["period"] = str(kw["period"])
         kw["name"] = str(kw.get("name", ""))
         return cls(**kw)
+
+
+def ascii_name(text: str) -> str:
+    """Vietnamese letters without their marks, for file names.
+
+    >>> ascii_name("Phương án Đồng Văn")
+    'Phuong an Dong Van'
+    """
+    import unicodedata
+
+    text = text.replace("đ", "d").replace("Đ", "D")
+    return "".join(c for c in unicodedata.normalize("NFD", text) if not unicodedata.combining(c))
 
 
 class History:
