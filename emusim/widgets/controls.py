@@ -74,103 +74,20 @@ class ControlsMixin:
         self._desc_widgets = []
         self._mode_widgets = []
         self._controls = {}
-        # --- uplift
-        uplift_rows = []
-        for cls in URBAN_CLASSES:
-            path = f"uplift.{cls}"
-            if path not in p0:
-                continue
-            w = self._slider(path, float(p0[path]), 0.0, 0.5, 0.01)
-            uplift_rows.append(W.HBox([self._label((urban_label(cls, 'vi'), urban_label(cls, 'en')), width="100px"), w]))
-        # --- awards
-        award_rows = []
-        for t in s.awards.tiers:
-            path = f"awards.{t.id}.quota"
-            if path not in p0:
-                continue
-            q = p0[path]
-            hi = int(max(30, 3 * (q or 0), min(self._n_units, 60)))
-            w = W.IntSlider(value=int(q or 0), min=0, max=hi, step=1, continuous_update=False,
-                            layout=W.Layout(width="160px"), style={"description_width": "0px"},
-                            disabled=q is None)
-            w.add_class("emusim-ctl")
-            w.add_class(_css_class(path))
-            nocap = W.Checkbox(value=q is None, indent=False, layout=W.Layout(width="110px"))
-            self._desc_widgets.append((nocap, "nocap"))
-            nocap.description = _t("nocap", self.lang)
-            self._controls[path] = (w, nocap)
-            w.observe(lambda ch, p=path: self._on_control(p, ch["new"]), names="value")
-            nocap.observe(lambda ch, p=path, sl=None: self._on_nocap(p, ch["new"]), names="value")
-            tip = (t.label or "") + (f" — {t.source.ref}" if t.source.ref else "")
-            award_rows.append(W.VBox([self._label((_tier_short(t, "vi"), _tier_short(t, "en")), width="290px", tip=tip),
-                                      W.HBox([w, nocap])]))
-        for field in ("per_parent", "extra_per_parent", "extra_min_children"):
-            path = f"awards.nomination.{field}"
-            if path not in p0 or p0[path] is None:
-                continue
-            w = W.IntSlider(value=int(p0[path]), min=0, max=max(5, 2 * int(p0[path])), step=1,
-                            continuous_update=False, layout=W.Layout(width="160px"),
-                            style={"description_width": "0px"})
-            w.add_class("emusim-ctl")
-            self._controls[path] = w
-            w.observe(lambda ch, p=path: self._on_control(p, ch["new"]), names="value")
-            award_rows.append(W.HBox([self._label(field, width="180px"), w]))
-        if "proportional_basis" in p0 and s.kind == "points":
-            w = W.Dropdown(options=self._basis_options(),
-                           value=p0["proportional_basis"], layout=W.Layout(width="290px"))
-            self._controls["proportional_basis"] = w
-            w.observe(lambda ch: self._on_control("proportional_basis", ch["new"]), names="value")
-            award_rows.append(W.VBox([self._label("basis", width="290px"), w]))
-        # --- gates
-        gate_rows = []
-        for g in s.gates:
-            rows = []
-            tpath, mpath = f"gates.{g.id}.target", f"gates.{g.id}.mode"
-            head = self._label((g.label, g.label_en or g.label), extra=f"<b>{_esc(g.id)}</b> ", width="290px",
-                               tip=(g.source.ref or ""))
-            if tpath in p0:
-                rows.append(self._slider(tpath, float(p0[tpath]), 0.0, 1.0, 0.01))
-            if mpath in p0:
-                m = W.ToggleButtons(options=self._mode_options(), value=p0[mpath],
-                                    style={"button_width": "80px"}, layout=W.Layout(width="170px"))
-                self._mode_widgets.append(m)
-                m.add_class(_css_class(mpath))
-                self._controls[mpath] = m
-                m.observe(lambda ch, p=mpath: self._on_control(p, ch["new"]), names="value")
-                rows.append(m)
-            gate_rows.append(W.VBox([head, W.HBox(rows)], layout=W.Layout(margin="0 0 6px 0")))
-        # --- criterion targets
-        target_rows = []
-        for c in s.criteria:
-            path = f"criteria.{c.id}.target"
-            if path not in p0:
-                continue
-            lab = (c.label or c.id, c.label_en or c.label or c.id)
-            short = tuple(x if len(x) <= 60 else x[:58] + "…" for x in lab)
-            target_rows.append(W.VBox([
-                self._label(short, extra=f"<b>{_esc(c.id)}</b> ", width="290px", tip=c.label + (f" — {c.source.ref}" if c.source.ref else "")),
-                self._slider(path, float(p0[path]), 0.0, 1.0, 0.01)], layout=W.Layout(margin="0 0 4px 0")))
-        # --- groups
-        group_rows = []
-        for g in s.groups:
-            path = f"groups.{g.id}.max"
-            if path not in p0 or not p0[path]:
-                continue
-            mx = float(p0[path])
-            w = self._slider(path, mx, 0.0, float(max(10.0, math.ceil(2 * mx / 10) * 10)), 1.0, fmt=".0f")
-            lab = (g.label or g.id, g.label_en or g.label or g.id)
-            short = tuple(x if len(x) <= 44 else x[:42] + "…" for x in lab)
-            group_rows.append(W.VBox([self._label(short, extra=f"<b>{_esc(g.id)}</b> ", width="290px", tip=g.label), w]))
-
-        sections = [("uplift", uplift_rows), ("awards", award_rows), ("gates", gate_rows),
-                    ("targets", target_rows), ("groups", group_rows)]
-        sections = [(k, rows) for k, rows in sections if rows]
-        self._section_keys = [k for k, _ in sections]
-        self._accordion = W.Accordion(children=[W.VBox(rows) for _, rows in sections],
-                                      layout=W.Layout(width="300px"))
-        for i, (k, _) in enumerate(sections):
+        present = self._sections_present()
+        self._section_keys = [k for k in ("uplift", "awards", "gates", "targets", "groups") if present[k]]
+        eager = not self.lazy
+        children = []
+        self._section_built = []
+        for i, k in enumerate(self._section_keys):
+            build = eager or i == 0
+            children.append(W.VBox(getattr(self, f"_rows_{k}")() if build else []))
+            self._section_built.append(build)
+        self._accordion = W.Accordion(children=children, layout=W.Layout(width="300px"))
+        for i, k in enumerate(self._section_keys):
             self._accordion.set_title(i, _t(k, self.lang))
         self._accordion.selected_index = 0
+        self._accordion.observe(self._on_section, names="selected_index")
 
         # --- top bar: month, language, reset
         top = []
@@ -223,6 +140,147 @@ class ControlsMixin:
             W.HBox([controls, main], layout=W.Layout(align_items="flex-start", width="100%")),
         ], layout=W.Layout(width="100%"))
         self.widget.add_class("emusim-explorer")
+
+    def _rows_uplift(self) -> list:
+        import ipywidgets as W
+
+        s = self.base_scheme
+        p0 = self.params0
+        uplift_rows = []
+        for cls in URBAN_CLASSES:
+            path = f"uplift.{cls}"
+            if path not in p0:
+                continue
+            w = self._slider(path, float(self._current(path)), 0.0, 0.5, 0.01)
+            uplift_rows.append(W.HBox([self._label((urban_label(cls, 'vi'), urban_label(cls, 'en')), width="100px"), w]))
+        return uplift_rows
+
+    def _rows_awards(self) -> list:
+        import ipywidgets as W
+
+        s = self.base_scheme
+        p0 = self.params0
+        award_rows = []
+        for t in s.awards.tiers:
+            path = f"awards.{t.id}.quota"
+            if path not in p0:
+                continue
+            q = self._current(path)
+            hi = int(max(30, 3 * (q or 0), min(self._n_units, 60)))
+            w = W.IntSlider(value=int(q or 0), min=0, max=hi, step=1, continuous_update=False,
+                            layout=W.Layout(width="160px"), style={"description_width": "0px"},
+                            disabled=q is None)
+            w.add_class("emusim-ctl")
+            w.add_class(_css_class(path))
+            nocap = W.Checkbox(value=q is None, indent=False, layout=W.Layout(width="110px"))
+            self._desc_widgets.append((nocap, "nocap"))
+            nocap.description = _t("nocap", self.lang)
+            self._controls[path] = (w, nocap)
+            w.observe(lambda ch, p=path: self._on_control(p, ch["new"]), names="value")
+            nocap.observe(lambda ch, p=path, sl=None: self._on_nocap(p, ch["new"]), names="value")
+            tip = (t.label or "") + (f" — {t.source.ref}" if t.source.ref else "")
+            award_rows.append(W.VBox([self._label((_tier_short(t, "vi"), _tier_short(t, "en")), width="290px", tip=tip),
+                                      W.HBox([w, nocap])]))
+        for field in ("per_parent", "extra_per_parent", "extra_min_children"):
+            path = f"awards.nomination.{field}"
+            if path not in p0 or p0[path] is None:
+                continue
+            w = W.IntSlider(value=int(self._current(path)), min=0, max=max(5, 2 * int(p0[path]), int(self._current(path) or 0)), step=1,
+                            continuous_update=False, layout=W.Layout(width="160px"),
+                            style={"description_width": "0px"})
+            w.add_class("emusim-ctl")
+            self._controls[path] = w
+            w.observe(lambda ch, p=path: self._on_control(p, ch["new"]), names="value")
+            award_rows.append(W.HBox([self._label(field, width="180px"), w]))
+        if "proportional_basis" in p0 and s.kind == "points":
+            w = W.Dropdown(options=self._basis_options(),
+                           value=self._current("proportional_basis"), layout=W.Layout(width="290px"))
+            self._controls["proportional_basis"] = w
+            w.observe(lambda ch: self._on_control("proportional_basis", ch["new"]), names="value")
+            award_rows.append(W.VBox([self._label("basis", width="290px"), w]))
+        return award_rows
+
+    def _rows_gates(self) -> list:
+        import ipywidgets as W
+
+        s = self.base_scheme
+        p0 = self.params0
+        gate_rows = []
+        for g in s.gates:
+            rows = []
+            tpath, mpath = f"gates.{g.id}.target", f"gates.{g.id}.mode"
+            head = self._label((g.label, g.label_en or g.label), extra=f"<b>{_esc(g.id)}</b> ", width="290px",
+                               tip=(g.source.ref or ""))
+            if tpath in p0:
+                rows.append(self._slider(tpath, float(self._current(tpath)), 0.0, 1.0, 0.01))
+            if mpath in p0:
+                m = W.ToggleButtons(options=self._mode_options(), value=self._current(mpath),
+                                    style={"button_width": "80px"}, layout=W.Layout(width="170px"))
+                self._mode_widgets.append(m)
+                m.add_class(_css_class(mpath))
+                self._controls[mpath] = m
+                m.observe(lambda ch, p=mpath: self._on_control(p, ch["new"]), names="value")
+                rows.append(m)
+            gate_rows.append(W.VBox([head, W.HBox(rows)], layout=W.Layout(margin="0 0 6px 0")))
+        return gate_rows
+
+    def _rows_targets(self) -> list:
+        import ipywidgets as W
+
+        s = self.base_scheme
+        p0 = self.params0
+        target_rows = []
+        for c in s.criteria:
+            path = f"criteria.{c.id}.target"
+            if path not in p0:
+                continue
+            lab = (c.label or c.id, c.label_en or c.label or c.id)
+            short = tuple(x if len(x) <= 60 else x[:58] + "…" for x in lab)
+            target_rows.append(W.VBox([
+                self._label(short, extra=f"<b>{_esc(c.id)}</b> ", width="290px", tip=c.label + (f" — {c.source.ref}" if c.source.ref else "")),
+                self._slider(path, float(self._current(path)), 0.0, 1.0, 0.01)], layout=W.Layout(margin="0 0 4px 0")))
+        return target_rows
+
+    def _rows_groups(self) -> list:
+        import ipywidgets as W
+
+        s = self.base_scheme
+        p0 = self.params0
+        group_rows = []
+        for g in s.groups:
+            path = f"groups.{g.id}.max"
+            if path not in p0 or not p0[path]:
+                continue
+            mx = float(p0[path])
+            w = self._slider(path, float(self._current(path)), 0.0, float(max(10.0, math.ceil(2 * mx / 10) * 10)), 1.0, fmt=".0f")
+            lab = (g.label or g.id, g.label_en or g.label or g.id)
+            short = tuple(x if len(x) <= 44 else x[:42] + "…" for x in lab)
+            group_rows.append(W.VBox([self._label(short, extra=f"<b>{_esc(g.id)}</b> ", width="290px", tip=g.label), w]))
+        return group_rows
+
+    def _sections_present(self) -> dict[str, bool]:
+        s, p0 = self.base_scheme, self.params0
+        return {
+            "uplift": any(f"uplift.{c}" in p0 for c in URBAN_CLASSES),
+            "awards": any(f"awards.{t.id}.quota" in p0 for t in s.awards.tiers)
+            or any(p0.get(f"awards.nomination.{f}") is not None for f in ("per_parent", "extra_per_parent", "extra_min_children"))
+            or ("proportional_basis" in p0 and s.kind == "points"),
+            "gates": bool(s.gates),
+            "targets": any(f"criteria.{c.id}.target" in p0 for c in s.criteria),
+            "groups": any(p0.get(f"groups.{g.id}.max") for g in s.groups),
+        }
+
+    def _on_section(self, change) -> None:
+        """A section opened for the first time: build its controls now (fewer widgets at load)."""
+        i = change["new"]
+        if i is None or self._section_built[i]:
+            return
+        self._section_built[i] = True
+        self._accordion.children[i].children = getattr(self, f"_rows_{self._section_keys[i]}")()
+
+    def build_all_sections(self) -> None:
+        for i in range(len(self._section_keys)):
+            self._on_section({"new": i})
 
     def _basis_options(self) -> list[tuple[str, str]]:
         return [(f"{k} — {_t('basis_' + k, self.lang)}", k) for k in BASIS_KEYS]

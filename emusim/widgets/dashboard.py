@@ -200,7 +200,7 @@ class Dashboard:
                 period = s.period if s.period in periods else None
                 page = Explorer(plan, panel, level=s.level, registry=registry, period=period, lang=s.lang,
                                 seed=s.seed if s.data == "simulated" else None, build=self.widget is not None,
-                                embedded=True)
+                                embedded=True, lazy=True)
                 page.on_change(self._record)
                 self._pages[key] = page
             try:

@@ -62,11 +62,13 @@ class Explorer(ControlsMixin, ViewsMixin):
     top : units shown in the ranking chart besides the nominees.
     build : build the ipywidgets controls (False: a headless explorer for scripts and tests).
     embedded : inside the dashboard (which has its own language switch).
+    lazy : build the controls of a closed section when it is first opened (fewer widgets for
+        the browser to load; ``build_all_sections()`` builds them all).
     """
 
     def __init__(self, plan, panel=None, level: str | None = None, registry=None, *,
                  period=None, seed: int | None = None, lang: str = "vi", top: int = 30,
-                 build: bool = True, embedded: bool = False):
+                 build: bool = True, embedded: bool = False, lazy: bool = False):
         from ..loader import load_plan
         from ..registry import load_registry
 
@@ -123,6 +125,7 @@ class Explorer(ControlsMixin, ViewsMixin):
         self.diff: pd.DataFrame = pd.DataFrame()
         self.widget = None
         self.embedded = embedded
+        self.lazy = lazy
         self._listeners: list[Callable] = []
         self._quiet = False
         unit_ids = registry.index[registry["level"] == self.base_scheme.unit_level]
