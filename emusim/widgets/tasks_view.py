@@ -75,7 +75,7 @@ class TasksView:
                 bar = (f"<span style='display:inline-block;width:{int(120 * share)}px;height:10px;"
                        f"background:{GAIN if share >= 0.8 else ACCENT if share >= 0.5 else LOSS}'></span> ")
             rows.append([_esc(unit), str(int(r["n_due"])), str(int(r["n_on_time"])), str(int(r["n_late"])),
-                         str(int(r["n_overdue"])), bar + (fmt_percent(share, L, 0) if pd.notna(share) else "—")])
+                         str(int(r["n_overdue"])), bar + (fmt_percent(share, L, 0).replace(" ", "\u00a0") if pd.notna(share) else "—")])
         units = _table(rows, [_t(k, L) for k in ("tasks_unit", "tasks_due", "tasks_on_time", "tasks_late",
                                                   "tasks_overdue", "tasks_share")], "emusim-tasks-units")
 
