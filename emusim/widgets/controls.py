@@ -68,8 +68,6 @@ class ControlsMixin:
     def _build(self) -> None:
         import ipywidgets as W
 
-        s = self.base_scheme
-        p0 = self.params0
         self._labels = []
         self._desc_widgets = []
         self._mode_widgets = []
@@ -144,7 +142,6 @@ class ControlsMixin:
     def _rows_uplift(self) -> list:
         import ipywidgets as W
 
-        s = self.base_scheme
         p0 = self.params0
         uplift_rows = []
         for cls in URBAN_CLASSES:
@@ -283,7 +280,7 @@ class ControlsMixin:
             self._on_section({"new": i})
 
     def _basis_options(self) -> list[tuple[str, str]]:
-        return [(f"{k} — {_t('basis_' + k, self.lang)}", k) for k in BASIS_KEYS]
+        return [(_t("basis_" + k, self.lang), k) for k in BASIS_KEYS]
 
     def _mode_options(self) -> list[tuple[str, str]]:
         return [(_t("hard_opt", self.lang), "hard"), (_t("soft_opt", self.lang), "soft")]
