@@ -317,7 +317,8 @@ def test_their_own_workbook_replaces_the_simulation_and_a_bad_one_says_where():
     before = d.scenario
     upload(d, SAMPLES / "bad" / "out_of_range.csv")
     assert d.scenario == before
-    assert "Không đọc được out_of_range.csv" in d._w_report.value and "out_of_range.csv" in d._w_report.value
+    assert "Không đọc được out_of_range.csv" in d._w_report.value
+    assert "out_of_range.csv, dòng 2" in d._w_report.value and "emusim-upload-" not in d._w_report.value
     d._w_source.value = "simulated"
     assert d.scenario.data == "simulated" and len(d.explorer.award_table) > 5
 

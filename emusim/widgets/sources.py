@@ -118,14 +118,16 @@ def read_upload(content: bytes, filename: str, registry, scheme, period=None):
     private temporary file (not the notebooks folder), read, deleted. Raises InputError."""
     from ..observations import read_observations
 
-    suffix = Path(filename).suffix.lower() or ".xlsx"
+    base = Path(str(filename).replace("\\", "/")).name or "upload.xlsx"   # the user's name, never a path
+    if not Path(base).suffix:
+        base += ".xlsx"
     with tempfile.TemporaryDirectory(prefix="emusim-upload-") as tmp:
-        path = Path(tmp) / ("upload" + suffix)
+        path = Path(tmp) / base
         path.write_bytes(content)
         try:
             panel = read_observations(path, registry=registry, scheme=scheme, period=period)
         except Exception as exc:  # InputError names the temp file: name the user's file instead
-            _rename_problems(exc, str(path), filename)
+            _rename_problems(exc, str(path), base)
             raise
     panel.meta["source"] = filename
     panel.meta["label"] = filename
@@ -139,12 +141,24 @@ def read_upload(content: bytes, filename: str, registry, scheme, period=None):
 
 
 def _rename_problems(exc: Exception, temp: str, name: str) -> None:
-    for p in getattr(exc, "problems", []) or []:
-        if getattr(p, "file", None) == temp:
-            try:
-                p.file = name
-            except AttributeError:
-                pass
+    """Problems name the user's file, not the private temporary copy."""
+    import dataclasses
+
+    problems = getattr(exc, "problems", None)
+    if not problems:
+        return
+    folder = str(Path(temp).parent)
+    out = []
+    for p in problems:
+        f = getattr(p, "file", None)
+        if isinstance(f, str) and f.startswith(folder) and dataclasses.is_dataclass(p):
+            p = dataclasses.replace(p, file=name)
+        out.append(p)
+    try:
+        exc.problems = out
+        exc.args = (str(exc),)
+    except AttributeError:
+        pass
 
 
 def report_html(panel) -> str:
