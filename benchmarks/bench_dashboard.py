@@ -85,16 +85,16 @@ class Voila:
                     raise RuntimeError("voila did not start")
                 time.sleep(0.3)
 
-    def wait_pool(self, timeout: float = 120) -> None:
-        """Until the preheated kernel has run the notebook up to the visitor's request."""
+    def fills(self) -> int:
+        return Path(self.log.name).read_text(errors="replace").count("is filled with")
+
+    def wait_pool(self, after: int = 0, timeout: float = 180) -> None:
+        """Until the pool has been filled more than ``after`` times, then a while longer: the
+        preheated kernel runs the notebook up to the visitor's request (imports, ``warm()``)."""
         deadline = time.time() + timeout
-        log = Path(self.log.name)
-        n0 = log.read_text().count("is filled with")
-        while time.time() < deadline:
-            if log.read_text().count("is filled with") > n0:
-                break
+        while time.time() < deadline and self.fills() <= after:
             time.sleep(0.5)
-        time.sleep(float(os.environ.get("EMUSIM_BENCH_SETTLE", "8")))  # the pool kernel runs warm()
+        time.sleep(float(os.environ.get("EMUSIM_BENCH_SETTLE", "8")))
 
     def close(self) -> None:
         self.proc.terminate()
@@ -127,6 +127,7 @@ def measure(visits: int = 3, trips: int = 30) -> dict:
                 server.wait_pool()
                 loads = []
                 for k in range(visits):
+                    filled = server.fills()
                     seconds, page, context = _load(browser, server.url)
                     loads.append(seconds)
                     if k == visits - 1:
@@ -134,7 +135,7 @@ def measure(visits: int = 3, trips: int = 30) -> dict:
                         out["trips"] = page.evaluate(_ROUND_TRIP_JS, trips)
                     context.close()
                     if k < visits - 1:
-                        server.wait_pool()
+                        server.wait_pool(after=filled)
                 out["loads"] = loads
             finally:
                 server.close()
