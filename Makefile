@@ -38,8 +38,11 @@ lab: $(VENV)/.installed-lab
 	$(VENV)/bin/jupyter lab notebooks/
 
 ## dashboard: the Voilà explorer (notebooks/explorer.ipynb) on http://127.0.0.1:8866
+##   voila.json (read from this folder): the offline "emusim" template (share/jupyter), one
+##   preheated kernel waiting for the next visitor, idle kernels culled after 15 min.
 dashboard: $(VENV)/.installed-lab
-	$(VENV)/bin/voila notebooks/explorer.ipynb --port=8866 --Voila.ip=127.0.0.1
+	JUPYTER_PATH=$(CURDIR)/share/jupyter $(VENV)/bin/voila notebooks/explorer.ipynb --port=8866 --Voila.ip=127.0.0.1 \
+	  --no-browser --MappingKernelManager.cull_idle_timeout=900 --MappingKernelManager.cull_interval=60
 
 ## bench: run every benchmark, print the table, write benchmarks/RESULTS.md
 bench: $(VENV)/.installed-test

@@ -195,12 +195,8 @@ def test_export(ex, tmp_path):
     with pytest.raises(es.InputError, match="--force"):   # exists: the message names --force in vi and en
         ex.export(tmp_path / "a.xlsx")
     ex.export(tmp_path / "a.xlsx", force=True)
-    # the button writes to the path in the text box and says so
-    ex._w_path.value = str(tmp_path / "b.csv")
-    ex._on_export()
-    assert (tmp_path / "b.csv").exists() and "b.csv" in ex._w_export_status.value
-    ex._on_export()  # second time: refuses to overwrite, tells the user
-    assert "--force" in ex._w_export_status.value
+    # the page itself never writes on the server: no export button (downloads go through the browser)
+    assert not hasattr(ex, "_w_export")
 
 
 def test_standards_scheme_without_quota(tmp_path):
@@ -242,3 +238,132 @@ def test_headless_explorer_and_helpers(hg_plan, hg_panel, hg_registry):
     assert ranking_svg(ex.award_table, ex.scheme, "en").count("<rect") > 10
     with pytest.raises(es.InputError, match="tasks"):
         Explorer(hg_plan, hg_panel, level="agency_tasks", registry=hg_registry, build=False)
+
+
+# --------------------------------------------------------------------------- the whole page
+from emusim.widgets.dashboard import Dashboard  # noqa: E402
+from emusim.widgets.scenario import History, Scenario  # noqa: E402
+
+SAMPLES = ROOT / "data" / "samples"
+
+
+def upload(d, path: Path) -> None:
+    """What the FileUpload widget hands the page when a file is chosen."""
+    d._on_upload({"new": ({"name": path.name, "content": memoryview(path.read_bytes())},)})
+
+
+def test_a_link_reopens_the_view_it_names():
+    q = "plan=lao_cai_cds_2022&level=commune&set=awards.chairman.quota%3D3&name=Th%E1%BB%AD+3&tab=compare"
+    d = Dashboard(query=q)
+    s = d.scenario
+    assert (s.plan, s.level, s.period, s.name, s.tab) == ("lao_cai_cds_2022", "commune", "2025-06", "Thử 3", "compare")
+    assert d.explorer.changes == {"awards.chairman.quota": 3}
+    assert (d.explorer.award_table["award"] == "chairman").sum() <= 3
+    assert d._w_tabs.selected_index == 1 and "So sánh hai kịch bản" in d._w_compare.value
+    assert Scenario.from_query(s.to_query()) == s
+    assert "set=awards.chairman.quota%3D3" in d._w_link.value
+    # a value the plan does not allow: the plan as written, and the page says why
+    d2 = Dashboard(query="plan=ha_giang_186_2023&set=uplift.city%3D3")
+    assert d2.explorer.changes == {} and "outside" in d2._w_notice.value
+
+
+def test_every_change_is_a_step_and_undo_walks_back():
+    d = Dashboard()
+    d.explorer._controls["uplift.city"].value = 0.3
+    d._w_plan.value = "lao_cai_cds_2022"
+    assert d.scenario.plan == "lao_cai_cds_2022" and d.scenario.adjust == {}
+    d.undo()
+    assert d.scenario.plan == "ha_giang_186_2023" and d.explorer.changes == {"uplift.city": 0.3}
+    assert d._w_plan.value == "ha_giang_186_2023"
+    assert d.explorer._controls["uplift.city"].value == pytest.approx(0.3)
+    d.undo()
+    assert d.explorer.changes == {} and (d.explorer.award_table["award"] == "chairman").sum() == 5
+    assert d._w_undo.disabled and not d._w_redo.disabled
+    d.redo().redo()
+    assert d.scenario.plan == "lao_cai_cds_2022"
+    # a new change drops the steps that could be redone
+    h = History(Scenario())
+    h.push(Scenario(adjust={"a": 1}))
+    h.undo()
+    h.push(Scenario(adjust={"b": 2}))
+    assert not h.can_redo and [s.adjust for s in h.steps] == [{}, {"b": 2}]
+
+
+def test_scenario_file_round_trip_and_a_bad_file_changes_nothing():
+    d = Dashboard()
+    d.explorer.set("gates.G3.mode", "soft")
+    text = d.scenario.to_yaml()
+    assert "gates.G3.mode: soft" in text
+    d2 = Dashboard()
+    d2._on_load({"new": ({"name": "ks.yaml", "content": memoryview(text.encode())},)})
+    assert d2.explorer.changes == {"gates.G3.mode": "soft"}
+    with pytest.raises(es.InputError, match="ks.yaml"):
+        Scenario.from_yaml("plan: [", file="ks.yaml")
+    with pytest.raises(es.InputError):
+        Scenario.from_yaml("format: emusim-scenario/1\nplan: x\nadjust: [1, 2]\n")
+    before = d2.scenario
+    d2._on_load({"new": ({"name": "bad.yaml", "content": memoryview(b"just text")},)})
+    assert d2.scenario == before and "bad.yaml" in d2._w_notice.value
+
+
+def test_their_own_workbook_replaces_the_simulation_and_a_bad_one_says_where():
+    d = Dashboard(query="plan=lao_cai_cds_2022&level=commune")
+    assert "mô phỏng" in d.explorer.title_html()
+    upload(d, SAMPLES / "lao_cai_communes_2025-06_long.xlsx")
+    assert d.scenario.data == "file:lao_cai_communes_2025-06_long.xlsx"
+    assert len(d.explorer.award_table) == 5                       # the file's five communes
+    assert "Đã đọc" in d._w_report.value and "mô phỏng" not in d.explorer.title_html()
+    assert "--data lao_cai_communes_2025-06_long.xlsx" in d.explorer.cli_command()
+    before = d.scenario
+    upload(d, SAMPLES / "bad" / "out_of_range.csv")
+    assert d.scenario == before
+    assert "Không đọc được out_of_range.csv" in d._w_report.value
+    assert "out_of_range.csv, dòng 2" in d._w_report.value and "emusim-upload-" not in d._w_report.value
+    d._w_source.value = "simulated"
+    assert d.scenario.data == "simulated" and len(d.explorer.award_table) > 5
+
+
+def test_tasks_plan_gets_its_own_view():
+    d = Dashboard(query="plan=tuyen_quang_kh21_2025")
+    plan = es.load_plan("tuyen_quang_kh21_2025")
+    st = es.score_tasks(plan.scheme("tasks"), SAMPLES / "tuyen_quang_kh21_status.csv", "2025-12-01")
+    od = es.overdue(plan.scheme("tasks"), SAMPLES / "tuyen_quang_kh21_status.csv", "2025-12-01")
+    html = d.page._w_body.value
+    assert f"{int(st['n_due'].sum())} nghĩa vụ đã đến hạn" in html
+    assert f"Nhiệm vụ quá hạn ({len(od)})" in html and "dữ liệu mẫu" in html
+    d._w_lang.value = "en"
+    assert "On-time share" in d.page._w_body.value
+
+
+def test_ab_says_who_loses_and_why(hg_plan):
+    d = Dashboard()
+    d.explorer.set("uplift.city", 0.3)
+    d._w_tabs.selected_index = 1
+    html = d._w_compare.value
+    lost = d.explorer.losses
+    assert lost and d.explorer.award_table.loc[lost[0], "name"] in html
+    assert "Ai mất" in html and "không đạt chỉ tiêu bắt buộc" in html
+    # the same communes under Tuyên Quang's standards
+    d._w_against.value = "tuyen_quang_cds_2022"
+    assert "bảng tiêu chí của Tuyên Quang" in d._w_compare.value
+
+
+def test_downloads_go_through_the_browser_named_after_the_scenario(tmp_path):
+    import base64
+    import io
+    import re
+
+    import openpyxl
+
+    d = Dashboard(query="plan=ha_giang_186_2023&level=commune&period=2024-11&set=uplift.city%3D0.3&name=Phương+án+A")
+    d._downloads.prepare()
+    html = d._downloads._w_links.value
+    names = re.findall(r"download='([^']+)'", html)
+    assert names == ["ha_giang_186_2023_commune_2024-11_Phuong-an-A.xlsx", "ha_giang_186_2023_commune_2024-11_Phuong-an-A.png"]
+    data = base64.b64decode(re.search(r"href='data:[^;]+;base64,([^']+)'", html).group(1))
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames[-1] == "Điều chỉnh"
+    rows = list(wb["Điều chỉnh"].iter_rows(values_only=True))
+    assert ("uplift.city", "0.15", "0.3") in rows
+    assert any(r and str(r[0]).startswith("emusim award") and "--period 2024-11" in str(r[0]) for r in rows)
+    assert not list(Path(ROOT / "notebooks").glob("*.xlsx"))        # nothing written on the server
