@@ -72,22 +72,28 @@ def import_report() -> None:
 #: The briefing folders of ``make demo``: (folder, plan id, level, adjustments, why).
 #: Evaluation month: the plan's ``evaluation_period`` (Hà Giang 2023-11; Tuyên Quang and
 #: Lào Cai 2025-06, the last month of the pre-merger provinces).
+_QUOTA_NOTE = ["Kế hoạch không quy định số lượng Bằng khen (\"theo thẩm quyền\"); bản demo giả định tối đa 5 "
+               "(awards.chairman.quota = 5). / The plan sets no number of certificates (\"theo thẩm quyền\"); "
+               "the demo assumes at most 5 (awards.chairman.quota = 5)."]
+_MERGED_NOTE = ["Nghiên cứu: Phụ lục 3 của KH 186/KH-UBND (Hà Giang 2023) áp dụng cho các xã, phường của tỉnh Tuyên "
+                "Quang sau sáp nhập (từ 01/7/2025, không còn cấp huyện); đề cử theo huyện cũ, cụm thi đua (mẫu, tổng "
+                "hợp) và toàn tỉnh. / Study: Hà Giang's 2023 commune table applied to merged Tuyên Quang (no district "
+                "level since 1 July 2025); nomination by former district, by a synthetic cluster file and province-wide."]
+
+#: (folder, plan, level, adjustments assumed, assumptions, extra make_brief options)
 BRIEFS = [
-    ("ha_giang", "ha_giang_186_2023", "commune", {}, []),
-    ("tuyen_quang", "tuyen_quang_da06_2022", "commune", {"awards.chairman.quota": 5},
-     ["Kế hoạch không quy định số lượng Bằng khen (\"theo thẩm quyền\"); bản demo giả định tối đa 5 "
-      "(awards.chairman.quota = 5). / The plan sets no number of certificates (\"theo thẩm quyền\"); "
-      "the demo assumes at most 5 (awards.chairman.quota = 5)."]),
-    ("lao_cai", "lao_cai_cds_2022", "commune", {"awards.chairman.quota": 5},
-     ["Kế hoạch không quy định số lượng Bằng khen (\"theo thẩm quyền\"); bản demo giả định tối đa 5 "
-      "(awards.chairman.quota = 5). / The plan sets no number of certificates (\"theo thẩm quyền\"); "
-      "the demo assumes at most 5 (awards.chairman.quota = 5)."]),
+    ("ha_giang", "ha_giang_186_2023", "commune", {}, [],
+     {"goals_file": "data/samples/design_ha_giang.yaml", "goals_budget": 1200, "calibration": True}),
+    ("tuyen_quang", "tuyen_quang_da06_2022", "commune", {"awards.chairman.quota": 5}, _QUOTA_NOTE, {}),
+    ("lao_cai", "lao_cai_cds_2022", "commune", {"awards.chairman.quota": 5}, _QUOTA_NOTE, {}),
+    ("tuyen_quang_2025", "ha_giang_186_2023", "commune", {"awards.nomination.group": "former_district"}, _MERGED_NOTE,
+     {"registry": "tuyen_quang_2025", "period": "2025-09", "grouping": True}),
 ]
 
 
 def _one_brief(job) -> dict:
     """Build one province's briefing folder (runs in a worker process)."""
-    folder, plan_id, level, changes, assumptions, seed, out_root = job
+    folder, plan_id, level, changes, assumptions, extra, seed, out_root = job
     import matplotlib
 
     matplotlib.use("Agg")
@@ -97,11 +103,24 @@ def _one_brief(job) -> dict:
     plan = load_plan(plan_id)
     scheme = plan.scheme(level)
     scheme = scheme.adjust(changes) if changes else scheme
-    registry = load_registry(plan.registry)
+    registry = load_registry(extra.get("registry") or plan.registry)
+    if changes.get("awards.nomination.group") == "former_district":
+        from .clusters import with_former_districts
+
+        registry = with_former_districts(registry)
     panel = simulate(registry, seed=seed)
-    period = plan.evaluation_period or str(panel.periods[-1])
+    period = extra.get("period") or plan.evaluation_period or str(panel.periods[-1])
+    options = {}
+    if extra.get("goals_file"):
+        from .commands.design import read_goals_file
+
+        options.update(goals=read_goals_file(ROOT / extra["goals_file"]), goals_budget=extra.get("goals_budget"))
+    if extra.get("calibration"):
+        options["calibration"] = True
+    if extra.get("grouping"):
+        options["grouping"] = {"registry": registry}
     b = make_brief(plan, scheme, panel.at(period), registry, Path(out_root) / folder, panel=panel, period=period,
-                   seed=seed, force=True, assumed=changes, assumptions=assumptions)
+                   seed=seed, force=True, assumed=changes, assumptions=assumptions, **options)
     return {"folder": str(b.out), "files": len(b.files), "seconds": b.seconds, "headlines": b.headlines,
             "title": f"{plan.province} — {scheme.label_en or level} — {period}", "notes": b.notes}
 
@@ -112,8 +131,8 @@ def briefs(seed: int, out_root: Path, workers: int | None = None) -> None:
     from concurrent.futures import ProcessPoolExecutor
 
     out_root.mkdir(parents=True, exist_ok=True)
-    jobs = [(folder, plan_id, level, changes, assumptions, seed, str(out_root))
-            for folder, plan_id, level, changes, assumptions in BRIEFS]
+    jobs = [(folder, plan_id, level, changes, assumptions, extra, seed, str(out_root))
+            for folder, plan_id, level, changes, assumptions, extra in BRIEFS]
     workers = workers if workers is not None else min(len(jobs), max(1, (os.cpu_count() or 1)))
     if workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as ex:

@@ -169,3 +169,27 @@ def test_brief_says_why_a_section_is_left_out(tmp_path):
     assert "### Phần không có trong bản tóm tắt (và lý do)" in text and "### Sections left out (and why)" in text
     assert "dossier_digitisation_rate" in text and "completion events, reported exactly" in text
     assert "awards.chairman.quota = 5" in text and b.facts["whatif_reference"] == "plan"
+
+
+def test_brief_proposal_and_grouping_sections(tmp_path):
+    """--goals adds "phương án đề xuất" (the reform closest to the plan that meets the goals);
+    a registry without districts (merged Tuyên Quang) adds the nomination-grouping study."""
+    plan = es.load_plan("ha_giang_186_2023")
+    scheme = plan.scheme("commune")
+    registry = es.load_registry("ha_giang_2023")
+    values = es.simulate(registry, seed=1, end="2023-12").at("2023-11")
+    goals = {"free": {"uplift.city": [0.0, 0.3]}, "goals": [{"metric": "groups_awarded", "at_least": 11}], "seed": 1}
+    b = make_brief(plan, scheme, values, registry, tmp_path / "p", period="2023-11", seed=1, mc_n=0, checks=False,
+                   formats=("png",), charts_wanted={"proposal"}, goals=goals, goals_budget=60)
+    assert "17_proposal.png" in b.files
+    assert any(h.startswith("Phương án đề xuất:") for h in b.headlines["vi"])
+    assert b.facts["proposal"]["n_evaluated"] == 60
+
+    merged = es.load_registry("tuyen_quang_2025")
+    option = scheme.adjust({"awards.nomination.group": "province"})
+    values = es.simulate(merged, seed=1, end="2025-09").at("2025-09")
+    b = make_brief(plan, option, values, merged, tmp_path / "g", period="2025-09", seed=1, mc_n=0, checks=False,
+                   formats=("png",), charts_wanted={"grouping"}, grouping={"registry": merged},
+                   assumed={"awards.nomination.group": "province"})
+    assert "18_grouping.png" in b.files
+    assert len(b.facts["grouping"]) == 3   # former district, cluster, province

@@ -337,6 +337,9 @@ def design(scheme, values: pd.DataFrame, registry: pd.DataFrame | None = None, *
             if constraints:
                 out["G"] = np.column_stack([g.violation(study.value(g, m)) for g in constraints])
 
+    # the plan as written is a candidate too (distance 0): if it meets every goal, it is the proposal
+    plan_m = study.metrics([dict(base)])
+    archive.append((dict(base), {key: float(v[0]) for key, v in plan_m.items()}))
     algorithm = MixedVariableGA(pop_size=min(pop_size, budget), survival=RankAndCrowding())
     minimize(_Problem(), algorithm, ("n_evals", budget), seed=int(seed), verbose=False)
 
@@ -370,7 +373,7 @@ def design(scheme, values: pd.DataFrame, registry: pd.DataFrame | None = None, *
         warnings.append(Message("design.no_feasible"))
     plan_metrics.update({goal_column(g): float(study.value(g, {k: np.array([v]) for k, v in plan_metrics.items()})[0])
                          for g in goal_list})
-    return DesignResult(table, plan_metrics, goal_list, free_params, len(archive), int(seed), warnings, evaluated)
+    return DesignResult(table, plan_metrics, goal_list, free_params, len(archive) - 1, int(seed), warnings, evaluated)
 
 
 def _pareto_table(archive, study: _Study, objectives, constraints, base) -> pd.DataFrame:

@@ -19,6 +19,7 @@ from ..i18n import t
 from ..io import atomic_write
 from .folder import check_out_dir, discard, new_folder, publish
 from .sections import left_out, scheme_checks
+from .annex import extra_sections
 from .summary import _headlines, _summary_md
 from .text import _json_default, _short_whatif
 from .uncertainty import NOISE_SD, _run_montecarlo, _run_tornado, _tornado_ranges
@@ -46,7 +47,8 @@ def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, 
                seed: int | None = None, data_label: str | None = None, lang: str = "vi", force: bool = False,
                whatif: Mapping | None = None, changes: Mapping | None = None, assumptions: list[str] | None = None,
                mc_n: int = 200, formats=("png", "pdf"), protect=(), charts_wanted=None, assumed: Mapping | None = None,
-               alternatives_extra: Mapping | None = None, checks: bool = True) -> Brief:
+               alternatives_extra: Mapping | None = None, checks: bool = True, goals: Mapping | None = None,
+               goals_budget: int | None = None, calibration: bool = False, grouping: Mapping | None = None) -> Brief:
     """Write a briefing folder for ``scheme`` scored on ``values`` (see the module docstring).
 
     ``plan``: the :class:`~emusim.model.Plan` (document name, province). ``panel``: the
@@ -333,6 +335,9 @@ def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, 
             if checked["alternatives"] is not None and len(checked["alternatives"].table):
                 add("16_alternatives", lambda: charts.alternatives_chart(checked["alternatives"], scheme=scheme, lang=L,
                                                                          source=source))
+        extra_sections(add, headlines, facts, notes, plan=plan, scheme=scheme, values=values, registry=registry,
+                       seed=seed, lang=L, source=source, goals=goals, goals_budget=goals_budget,
+                       calibration=calibration, grouping=grouping)
         for name, fig in made:
             for p in style.save(fig, tmp / name, formats):
                 files.append(p.name)

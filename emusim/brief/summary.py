@@ -182,6 +182,11 @@ def _summary_md(plan, scheme, facts, headlines, files, assumptions, period, seed
         "14_audit": (t("brief.caption_audit", "vi"), t("brief.caption_audit", "en")),
         "15_gaming": (t("brief.caption_gaming", "vi"), t("brief.caption_gaming", "en")),
         "16_alternatives": (t("brief.caption_alternatives", "vi"), t("brief.caption_alternatives", "en")),
+        "17_proposal": (t("brief.caption_proposal", "vi"), t("brief.caption_proposal", "en")),
+        "18_grouping": (t("brief.caption_grouping", "vi"), t("brief.caption_grouping", "en")),
+        "19_calibration": (t("brief.caption_calibration", "vi"), t("brief.caption_calibration", "en")),
+        "20_calibration_residuals": (t("brief.caption_calibration_residuals", "vi"),
+                                     t("brief.caption_calibration_residuals", "en")),
     }
     for name in facts.get("charts", []):
         vi, en = captions.get(name, (name, name))

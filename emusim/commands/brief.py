@@ -35,6 +35,12 @@ def register(subparsers) -> None:
     p.add_argument("--mc", type=int, default=200, metavar="N", help="Monte Carlo replications (0: skip; default 200)")
     p.add_argument("--formats", default="png,pdf", help="chart formats, comma-separated (default: png,pdf)")
     p.add_argument("--no-checks", action="store_true", help="leave out the audit, gaming-risk and alternatives sections")
+    p.add_argument("--goals", metavar="GOALS.yaml", help="add the 'phương án đề xuất' section: the reform closest to the "
+                   "plan that meets these goals (see emusim design, data/samples/design_ha_giang.yaml)")
+    p.add_argument("--goals-budget", type=int, default=None, help="candidates the proposal search may try (default: the file's)")
+    p.add_argument("--calibration", action="store_true", help="add the calibration annex (simulated data vs published anchors)")
+    p.add_argument("--grouping", action="store_true", help="add the nomination-grouping study (former district, cluster, "
+                   "province); on by default for a registry without districts (merged provinces)")
     p.set_defaults(handler=run)
 
 
@@ -64,11 +70,20 @@ def run(args) -> int:
         panel = None
     changes = dict(parse_set(s) for s in args.set)
     whatif = dict(parse_set(s) for s in args.whatif) or None
+    goals = None
+    if args.goals:
+        from .design import read_goals_file
+
+        goals = read_goals_file(args.goals)
+    two_level = "level" in registry and not (registry["level"] == "district").any()
+    grouping = {"registry": registry} if (args.grouping or two_level) and scheme.awards.nomination is not None \
+        and scheme.kind != "tasks" else None
     b = make_brief(plan, scheme, values, registry, Path(args.out), panel=panel, period=period,
                    seed=None if args.data else (0 if args.seed is None else args.seed),
                    data_label=f"dữ liệu: {Path(args.data).name}" if args.data else None,
                    lang=args.lang, force=args.force, whatif=whatif, changes=changes, mc_n=args.mc, protect=protect,
-                   formats=formats, checks=not args.no_checks)
+                   formats=formats, checks=not args.no_checks, goals=goals, goals_budget=args.goals_budget,
+                   calibration=args.calibration, grouping=grouping)
     print(f"wrote {len(b.files)} files to {b.out}/ in {b.seconds:.1f} s")
     for h in b.headlines[args.lang]:
         print(f"  • {h}")
