@@ -67,7 +67,7 @@ def write_template(scheme, registry, path, *, period=None, catalog=None, force: 
     from openpyxl.worksheet.datavalidation import DataValidation
 
     from .catalog import load_catalog
-    from .io import atomic_write, check_output
+    from .io import check_output, save_workbook
     from .registry import load_registry
 
     if scheme.kind == "tasks":
@@ -162,4 +162,4 @@ def write_template(scheme, registry, path, *, period=None, catalog=None, force: 
     guide.column_dimensions["A"].width = 34
     guide.column_dimensions["B"].width = 90
     guide.cell(1, 1).font = Font(bold=True, size=13)
-    return atomic_write(path, lambda p: wb.save(p))
+    return save_workbook(wb, path, force=force)

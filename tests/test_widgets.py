@@ -264,7 +264,7 @@ def test_a_link_reopens_the_view_it_names():
     assert "set=awards.chairman.quota%3D3" in d._w_link.value
     # a value the plan does not allow: the plan as written, and the page says why
     d2 = Dashboard(query="plan=ha_giang_186_2023&set=uplift.city%3D3")
-    assert d2.explorer.changes == {} and "outside" in d2._w_notice.value
+    assert d2.explorer.changes == {} and "nằm ngoài" in d2._w_notice.value
 
 
 def test_every_change_is_a_step_and_undo_walks_back():

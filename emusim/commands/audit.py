@@ -35,7 +35,7 @@ def run(args) -> int:
     from ..analysis import alternatives, audit, gaming_risk
     from ..cli import load_scheme, load_values
     from ..i18n import t
-    from ..io import atomic_write, check_output
+    from ..io import check_output, write_sheets
 
     out = check_output(args.out, args.force, suffixes=(".xlsx",)) if args.out else None
     plan, scheme = load_scheme(args)
@@ -64,17 +64,10 @@ def run(args) -> int:
         for w in warnings:
             print(f"  • {w.text(L)}", file=sys.stderr)
     if out is not None:
-        def writer(path):
-            with pd.ExcelWriter(path) as xw:
-                a.shares.to_excel(xw, sheet_name="variance_shares")
-                a.criteria.to_excel(xw, sheet_name="criteria")
-                a.high_correlations.to_excel(xw, sheet_name="correlated_pairs", index=False)
-                a.inputs.to_excel(xw, sheet_name="inputs")
-                g.cheapest.to_excel(xw, sheet_name="cheapest_points", index=False)
-                g.claims.to_excel(xw, sheet_name="claims")
-                if alts is not None:
-                    alts.table.to_excel(xw, sheet_name="alternatives")
-
-        atomic_write(out, writer)
+        sheets = {"variance_shares": a.shares, "criteria": a.criteria, "correlated_pairs": a.high_correlations,
+                  "inputs": a.inputs, "cheapest_points": g.cheapest, "claims": g.claims}
+        if alts is not None:
+            sheets["alternatives"] = alts.table
+        write_sheets(sheets, out, force=args.force, no_index=("correlated_pairs", "cheapest_points"))
         print(f"\nwrote {out}")
     return 0

@@ -17,9 +17,10 @@ from .atomic import atomic_write, clear_leftovers
 from .cells import escape_frame, escape_text, is_formula_like, neutralise_workbook
 from .folders import MANIFEST, check_out_dir, discard_temp, new_temp_dir, publish_dir
 from .inputs import guarding_inputs, inputs_of, note_input, same_file
-from .tables import TABLE_SUFFIXES, check_output, csv_bytes, save_workbook, write_sheets, write_table, xlsx_bytes
+from .tables import (TABLE_SUFFIXES, check_output, csv_bytes, save_workbook, workbook_bytes, write_sheets, write_table,
+                     xlsx_bytes)
 
 __all__ = ["atomic_write", "clear_leftovers", "escape_frame", "escape_text", "is_formula_like", "neutralise_workbook",
            "MANIFEST", "check_out_dir", "discard_temp", "new_temp_dir", "publish_dir", "guarding_inputs", "inputs_of",
-           "note_input", "same_file", "TABLE_SUFFIXES", "check_output", "csv_bytes", "save_workbook", "write_sheets",
+           "note_input", "same_file", "TABLE_SUFFIXES", "check_output", "csv_bytes", "save_workbook", "workbook_bytes", "write_sheets",
            "write_table", "xlsx_bytes"]

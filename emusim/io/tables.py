@@ -113,6 +113,14 @@ def write_sheets(sheets: Mapping[str, pd.DataFrame], path: str | os.PathLike, fo
     return atomic_write(path, xlsx_bytes(sheets, no_index, path=path), force=force, inputs=inputs)
 
 
+def workbook_bytes(wb, name: str = "<download>") -> bytes:
+    """An openpyxl workbook as the bytes of an ``.xlsx`` (a browser download), formula-like text inert."""
+    neutralise_workbook(wb)
+    if not wb.properties.creator or wb.properties.creator == "openpyxl":
+        wb.properties.creator = "emusim"
+    return render(name, wb.save)
+
+
 def save_workbook(wb, path: str | os.PathLike, force: bool = False, inputs: Iterable = ()) -> Path:
     """Save an openpyxl workbook built by hand (the brief's award list), formula-like text
     inert, atomically."""

@@ -263,6 +263,11 @@ def parse_period(raw: Any) -> pd.Period:
     m = re.match(r"^(\d{4})[/.-](\d{1,2})([/.-]\d{1,2})?(00:00(:00)?)?$", text)
     if m:
         text = f"{m.group(1)}-{int(m.group(2)):02d}"
-    if not re.match(r"^\d{4}-\d{2}$", text) or not 1 <= int(text[5:]) <= 12 or int(text[:4]) < 1900:
+    if not re.match(r"^\d{4}-\d{2}$", text) or not 1 <= int(text[5:]) <= 12:
         raise _bad("not_month", raw)
+    from ..limits import FIRST_MONTH, LAST_MONTH
+
+    if not FIRST_MONTH.year <= int(text[:4]) <= LAST_MONTH.year:  # a month, but outside what emusim handles
+        raise Bad(Message("limits.month_out_of_range", value=text, first=str(FIRST_MONTH), last=str(LAST_MONTH)),
+                  "out_of_range")
     return pd.Period(text, freq="M")

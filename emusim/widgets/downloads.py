@@ -68,9 +68,9 @@ def award_xlsx(explorer, data_label: str = "") -> bytes:
         ws.column_dimensions["A"].width = 34
         ws.column_dimensions["B"].width = 16
         ws.column_dimensions["C"].width = 16
-        buf = io.BytesIO()
-        wb.save(buf)
-        return buf.getvalue()
+        from ..io import workbook_bytes
+
+        return workbook_bytes(wb)   # formula-like names stay text (the same rule as every emusim writer)
 
 
 def chart_png(explorer, dpi: int = 150) -> bytes:
