@@ -28,6 +28,17 @@ def hg_registry():
     return es.load_registry("ha_giang_2023")
 
 
+@pytest.fixture(scope="module")
+def scheme(hg_plan):
+    """Hà Giang's commune scheme (Phụ lục 3), as the officials' workbooks are filled for it."""
+    return hg_plan.scheme("commune")
+
+
+@pytest.fixture(scope="module")
+def reg(hg_registry):
+    return hg_registry
+
+
 def perfect_values(scheme, ids, catalog) -> pd.DataFrame:
     """Values with which every base row earns its maximum, no bonus, no deduction, all gates pass."""
     cols = {}

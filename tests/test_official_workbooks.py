@@ -25,16 +25,6 @@ OFFICIAL = sorted((SAMPLES / "official").glob("0*"))
 
 
 @pytest.fixture(scope="module")
-def scheme():
-    return es.load_plan(ROOT / "scenarios/ha_giang_186_2023.yaml").scheme("commune")
-
-
-@pytest.fixture(scope="module")
-def reg():
-    return es.load_registry("ha_giang_2023")
-
-
-@pytest.fixture(scope="module")
 def canonical(scheme, reg):
     panel = read_observations(SAMPLES / "ha_giang_communes_2023-11_wide.csv", registry=reg, scheme=scheme,
                               period="2023-11")

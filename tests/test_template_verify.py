@@ -17,16 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def scheme():
-    return es.load_plan(ROOT / "scenarios/ha_giang_186_2023.yaml").scheme("commune")
-
-
-@pytest.fixture(scope="module")
-def reg():
-    return es.load_registry("ha_giang_2023")
-
-
-@pytest.fixture(scope="module")
 def values(scheme, reg, catalog):
     """Values for every commune, rounded as officials write them (percentages to 2 decimals)."""
     rng = np.random.default_rng(7)

@@ -31,9 +31,10 @@ How
   the plan itself, are measured again with ``final_draws`` (64) fresh draws, and whether a
   reform meets the goals is decided on that second measurement. Chunks of candidates may run through any
   ``concurrent.futures.Executor`` (a dask ``Client`` included) with identical results.
-* Noise goes on the scheme's ratio indicators except those a gate or standard requires at
-  100 % ("hoàn thành 100 %" items are completion events, reported exactly: noise there would
-  measure an artefact, not the scheme — the same rule as the brief's Monte Carlo).
+* Noise goes on the scheme's ratio indicators except those tested at an effective 100 % target
+  ("hoàn thành 100 %" items are completion events, reported exactly: noise there would measure
+  an artefact, not the scheme) — :func:`emusim.analysis.noise.default_noise_factors`, the rule
+  the brief's Monte Carlo uses.
 * Every reform returned is verified with the plain engine (``scheme.adjust`` → ``score`` →
   ``allocate``): the award list must equal the batch engine's, else an error is raised.
 """
@@ -58,15 +59,12 @@ MAX_BUDGET = 1_000_000
 MAX_NOISE_DRAWS = 256
 
 
-def noise_indicators(scheme, values: pd.DataFrame, catalog=None) -> list[str]:
-    """Ratio indicators that measurement noise may go on (not those required at 100 %)."""
-    from .factors import default_catalog
+def noise_indicators(scheme, values: pd.DataFrame, registry=None, catalog=None) -> list[str]:
+    """Ratio indicators measurement noise may go on: the brief's and Monte Carlo's rule
+    (:func:`emusim.analysis.noise.default_noise_factors`, without the yes/no flips)."""
+    from .noise import default_noise_factors
 
-    catalog = catalog or default_catalog()
-    exact = {g.indicator for g in scheme.gates if g.target is not None and g.target >= 0.999}
-    exact |= {c.indicator for c in scheme.criteria if c.rule == "standard" and c.target is not None and c.target >= 0.999}
-    return [ind for ind in scheme.indicators
-            if ind in catalog and catalog[ind].unit == "ratio" and ind in values.columns and ind not in exact]
+    return [f.split(".", 1)[1] for f in default_noise_factors(scheme, values, flip=0, registry=registry, catalog=catalog)]
 
 
 @dataclass
@@ -286,7 +284,7 @@ def design(scheme, values: pd.DataFrame, registry: pd.DataFrame | None = None, *
     if k:
         sd = robust[0].noise_sd
         rng = np.random.default_rng(np.random.SeedSequence([seed, 16]))
-        for ind in noise_indicators(scheme, values, catalog):
+        for ind in noise_indicators(scheme, values, registry, catalog):
             noise[ind] = Factor(f"noise.{ind}", "normal", sd=sd).perturb(model.raw[ind], rng, k, "ratio")
     urban = np.array([str(c) != "rural" for c in model.urban])
     study = _Study(model, free_params, goal_list, base, noise, k, _groupings(goal_list, model, registry), urban,

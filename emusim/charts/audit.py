@@ -23,6 +23,15 @@ def _label(row, lang: str, n: int = 46) -> str:
     return shorten(style.nfc(text or ""), n)
 
 
+def _bar_figure(n: int, per_row: float):
+    """A house-style figure with one horizontal bar axis for ``n`` rows: (fig, ax, rows, height)."""
+    height = 2.6 + per_row * max(n, 2)
+    fig = style.new_figure(height)
+    ax = fig.add_subplot()
+    style.style_axis(ax, "x")
+    return fig, ax, np.arange(n), height
+
+
 @style.styled
 def audit_shares(audit, *, scheme=None, lang: str = "vi", source: str | None = None, title: str | None = None,
                  subtitle: str | None = None):
@@ -33,11 +42,7 @@ def audit_shares(audit, *, scheme=None, lang: str = "vi", source: str | None = N
     """
     sh = audit.shares
     n = len(sh)
-    height = 2.6 + 0.46 * max(n, 2)
-    fig = style.new_figure(height)
-    ax = fig.add_subplot()
-    style.style_axis(ax, "x")
-    y = np.arange(n)
+    fig, ax, y, height = _bar_figure(n, 0.46)
     nominal = sh["nominal_share"].fillna(0).to_numpy(dtype=float)
     actual = sh["variance_share"].fillna(0).to_numpy(dtype=float)
     ax.barh(y - 0.19, nominal, height=0.36, color=style.GRID, edgecolor=style.MUTED, linewidth=0.5)
@@ -90,11 +95,7 @@ def gaming_cheapest(gaming, *, scheme=None, top: int = 14, lang: str = "vi", sou
     """
     df = gaming.cheapest.head(top)
     n = len(df)
-    height = 2.6 + 0.4 * max(n, 2)
-    fig = style.new_figure(height)
-    ax = fig.add_subplot()
-    style.style_axis(ax, "x")
-    y = np.arange(n)
+    fig, ax, y, height = _bar_figure(n, 0.4)
     claim_c, other_c = style.FAIL, style.ELIGIBLE
     vals = df["points_per_cost"].to_numpy(dtype=float)
     ax.barh(y, vals, color=[claim_c if s else other_c for s in df["self_declared"]], height=0.62)
@@ -143,11 +144,7 @@ def alternatives_chart(alts, *, scheme=None, top: int = 14, lang: str = "vi", so
     df = structural.sort_values("award_changes", ascending=False)
     df = pd.concat([df, drops.head(max(0, top - len(df)))])
     n = len(df)
-    height = 2.6 + 0.4 * max(n, 2)
-    fig = style.new_figure(height)
-    ax = fig.add_subplot()
-    style.style_axis(ax, "x")
-    y = np.arange(n)
+    fig, ax, y, height = _bar_figure(n, 0.4)
     gains = df["gains"].to_numpy(dtype=float)
     losses = df["losses"].to_numpy(dtype=float)
     moves = df["tier_moves"].to_numpy(dtype=float)
