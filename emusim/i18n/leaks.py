@@ -13,6 +13,8 @@ them has an English sentence, heading or reason left in it.
 ['ratio']
 >>> english_leaks("Mức nâng chỉ tiêu: +20 điểm % (uplift.city=0.2); tệp scenarios/ha_giang.yaml, --set, /tmp/brief/hg")
 []
+>>> english_leaks("chế độ hard/soft")
+['hard', 'soft']
 """
 from __future__ import annotations
 
@@ -33,7 +35,7 @@ _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # What an output quotes on purpose, beside its Vietnamese wording: adjust paths
 # ("uplift.city=0.2"), command-line options ("--set"), file names and paths, web addresses,
 # and snake_case ids of the data (an indicator's column 'work_files_online_rate').
-_QUOTED = re.compile(r"https?://\S+|(?:[\w.~-]*/)+[\w.-]*|--?[a-z][a-z-]*|[\w./\\-]+\.(?:csv|xlsx|xls|yaml|yml|json|md|png|pdf|html|ipynb)\b"
+_QUOTED = re.compile(r"https?://\S+|(?<![\w/])(?:~|\.{1,2})?/[\w./~-]+|--?[a-z][a-z-]*|[\w./\\-]+\.(?:csv|xlsx|xls|yaml|yml|json|md|png|pdf|html|ipynb)\b"
                      r"|\b[A-Za-z_][\w]*(?:\.[\w]+)+(?:=[^\s,;)]*)?|\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b")
 _WORD = re.compile(r"[^\W\d_]+")
 
