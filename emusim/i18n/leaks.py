@@ -13,8 +13,8 @@ them has an English sentence, heading or reason left in it.
 ['ratio']
 >>> english_leaks("Mức nâng chỉ tiêu: +20 điểm % (uplift.city=0.2); tệp scenarios/ha_giang.yaml, --set, /tmp/brief/hg")
 []
->>> english_leaks("chế độ hard/soft")
-['hard', 'soft']
+>>> english_leaks("kết quả passed/failed")
+['passed', 'failed']
 """
 from __future__ import annotations
 
