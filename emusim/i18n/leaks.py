@@ -13,6 +13,8 @@ them has an English sentence, heading or reason left in it.
 ['ratio']
 >>> english_leaks("Mức nâng chỉ tiêu: +20 điểm % (uplift.city=0.2); tệp scenarios/ha_giang.yaml, --set, /tmp/brief/hg")
 []
+>>> english_leaks("mã 'chairman' của hình thức khen thưởng")   # quoted: verbatim
+[]
 >>> english_leaks("kết quả passed/failed")
 ['passed', 'failed']
 """
@@ -24,7 +26,7 @@ import unicodedata
 
 from . import catalogue
 
-__all__ = ["english_vocabulary", "english_leaks", "words_of"]
+__all__ = ["english_vocabulary", "english_leaks", "words_of", "is_syllable"]
 
 # Words both languages write alike in our outputs although no Vietnamese message happens to
 # hold them: file formats, product and method names, units.
@@ -38,6 +40,21 @@ _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 _QUOTED = re.compile(r"https?://\S+|(?<![\w/])(?:~|\.{1,2})?/[\w./~-]+|--?[a-z][a-z-]*|[\w./\\-]+\.(?:csv|xlsx|xls|yaml|yml|json|md|png|pdf|html|ipynb)\b"
                      r"|\b[A-Za-z_][\w]*(?:\.[\w]+)+(?:=[^\s,;)]*)?|\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b")
 _WORD = re.compile(r"[^\W\d_]+")
+# An ids-in-quotes segment ('chairman', `min_met`) is verbatim: what the user must type, or the data.
+_VERBATIM = re.compile(r"'[^'\n]{1,60}'|`[^`\n]{1,60}`")
+# A word written without diacritics that could still be one Vietnamese syllable ("theo", "trong",
+# "cho"); "commune", "plan" or "and" cannot, so a Vietnamese text that shows such an id does not
+# make it Vietnamese.
+_SYLLABLE = re.compile(r"(?:ngh|ng|nh|ch|gh|gi|kh|ph|qu|th|tr|[bcdghklmnprstvx])?[aeiouy]{1,3}(?:ch|ng|nh|[cmnpt])?")
+
+
+def is_syllable(word: str) -> bool:
+    """Whether ``word`` could be one Vietnamese syllable written without its marks.
+
+    >>> [w for w in ("theo", "trong", "nghieng", "commune", "plan", "and") if is_syllable(w)]
+    ['theo', 'trong', 'nghieng']
+    """
+    return bool(_SYLLABLE.fullmatch(word))
 
 
 def words_of(text: str) -> list[str]:
@@ -56,7 +73,8 @@ def english_vocabulary() -> frozenset[str]:
     vietnamese: set[str] = set()
     for texts in catalogue().values():
         english.update(words_of(_PLACEHOLDER.sub(" ", texts.get("en", ""))))
-        vietnamese.update(words_of(_PLACEHOLDER.sub(" ", texts.get("vi", ""))))
+        vi = _VERBATIM.sub(" ", _PLACEHOLDER.sub(" ", texts.get("vi", "")))
+        vietnamese.update(w for w in words_of(vi) if not w.isascii() or is_syllable(w))
     return frozenset(w for w in english - vietnamese - _SHARED if len(w) >= 3 and w.isascii())
 
 
@@ -65,7 +83,7 @@ def english_leaks(text: str, allow: set[str] | frozenset[str] = frozenset()) -> 
     e.g. a locality's name, that happen to look English)."""
     vocabulary = english_vocabulary()
     seen: dict[str, None] = {}
-    for w in words_of(_QUOTED.sub(" ", text)):
+    for w in words_of(_QUOTED.sub(" ", _VERBATIM.sub(" ", text))):
         if w in vocabulary and w not in allow:
             seen.setdefault(w, None)
     return list(seen)
