@@ -132,7 +132,8 @@ class _Reader:
         """Check ``value`` (of ``node[key]``) with the one rule for ``field`` (:mod:`emusim.validate`)."""
         msg = field_problem(field, value, **rule)
         if msg is not None:
-            self.problem(Message("loader.field_problem", what=what, name=key, problem=msg), node, key)
+            label = _m(f"key_{key}") if f"loader.key_{key}" in catalogue() else _m("key_other", name=key)
+            self.problem(Message("loader.field_problem", what=what, name=label, problem=msg), node, key)
             return False
         return True
 
