@@ -99,7 +99,7 @@ PLAN_CASES = {
                           "'min_met' chỉ dùng cho bộ tiêu chuẩn"),
     "issued_month_13": (edit("issued: 2023-06-01", 'issued: "2023-13-45"'), 1, "'issued' phải là một ngày có thật"),
     "impossible_date": (edit("issued: 2023-06-01", "issued: 2023-02-30"), 1, "'2023-02-30' không phải là một ngày có thật"),
-    "quota_fraction": (edit("quota: 3,", "quota: 2.5,"), L_TIER, "'quota': phải là số nguyên từ 0"),
+    "quota_fraction": (edit("quota: 3,", "quota: 2.5,"), L_TIER, "'quota' (số lượng khen thưởng tối đa): phải là số nguyên từ 0"),
     "unhashable_key": (PLAN + "notes: {[a, b]: 1}\n", 23, "khóa của ánh xạ phải là một giá trị đơn"),
     "yaml_bomb_in_notes": (PLAN.replace("plan: {id: t,", "plan: {id: t, notes: &a0 [x, x, x, x, x, x, x, x, x],", 1)
                            + "".join(f"x{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 9))
