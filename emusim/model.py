@@ -95,10 +95,13 @@ class Source:
     def cited(self) -> bool:
         return bool(self.ref and self.text) or bool(self.assumption)
 
-    def short(self) -> str:
+    def short(self, lang: str | None = None) -> str:
+        """The reference, or "giả định" (assumption) where the plan is silent."""
+        from .i18n import t
+
         if self.ref:
-            return self.ref + (" (giả định)" if self.assumption else "")
-        return "giả định / assumption" if self.assumption else "—"
+            return t("model.ref_assumed", lang, ref=self.ref) if self.assumption else self.ref
+        return t("model.assumption", lang) if self.assumption else "—"
 
 
 @dataclass(frozen=True)
