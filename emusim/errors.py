@@ -97,8 +97,8 @@ class Bilingual(Message):
     """A placeholder value already written in each language (a list of ids with their labels).
 
     >>> from emusim.i18n import t
-    >>> t("model.no_level", "en", plan="p", level="x", levels=Bilingual("xã", "commune"))
-    "plan 'p' has no level 'x'; levels: commune"
+    >>> t("model.no_level", "en", plan="p", level="x", levels=Bilingual("commune (cấp xã)", "commune"))
+    "plan 'p' has no level 'x'; the levels it defines: commune"
     """
 
     __slots__ = ("vi", "en")

@@ -320,10 +320,10 @@ def test_lint_finds_gates_that_cannot_fail_and_targets_nobody_reaches(tmp_path, 
     path = tmp_path / "never_fails.yaml"
     path.write_text(text, encoding="utf-8")
     rc, out, _ = cli(capsys, "lint", path)
-    assert rc == 0 and f"{path}:{L_G1} [commune G1]: warning:" in out and "không bao giờ trượt" in out
+    assert rc == 0 and f"{path}:{L_G1} [cấp xã G1]: cảnh báo:" in out and "không bao giờ trượt" in out
     path.write_text(edit('op: ">=", target: 0.5,', 'op: ">", target: 1.0,'), encoding="utf-8")  # above 100 %
     rc, out, _ = cli(capsys, "lint", path)
-    assert rc == 2 and f"{path}:{L_G1} [commune G1]: error:" in out and "không đơn vị nào đạt được" in out
+    assert rc == 2 and f"{path}:{L_G1} [cấp xã G1]: lỗi:" in out and "không đơn vị nào đạt được" in out
 
 
 def test_api_raises_input_error_where_it_promised(tmp_path):
