@@ -129,6 +129,16 @@ def lint(plan: Plan, catalog: Catalog | None = None) -> list[Finding]:
     return sorted(out.findings, key=lambda f: order[f.level])
 
 
+def summary(file: str, findings, lang: str | None = None) -> str:
+    """The count line after a file's findings: "x.yaml: 0 lỗi, 8 cảnh báo, 21 ghi chú".
+
+    >>> summary("x.yaml", [], "en")
+    'x.yaml: 0 errors, 0 warnings, 0 notes'
+    """
+    counts = {lvl: sum(1 for f in findings if f.level == lvl) for lvl in LEVELS}
+    return t("lint.summary", lang, file=file, errors=counts["error"], warnings=counts["warning"], notes=counts["info"])
+
+
 def findings_frame(findings):
     """Findings as a pandas DataFrame (for notebooks)."""
     import pandas as pd
