@@ -295,10 +295,21 @@ def read_text(path: str | Path, what: str = "file") -> str:
     except FileNotFoundError:
         raise InputError([Problem(Message("yamlio.not_found"), file=str(path))]) from None
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(Message("yamlio.not_utf8", reason=exc.reason), file=str(path))]) from None
+        byte = exc.object[exc.start:exc.start + 1].hex() if exc.object else "?"
+        reason = Message("yamlio.bad_byte", byte=byte, pos=str(exc.start))
+        raise InputError([Problem(Message("yamlio.not_utf8", reason=reason), file=str(path))]) from None
     except OSError as exc:  # permission denied, a device, a name too long …
-        raise InputError([Problem(Message("yamlio.unreadable", reason=exc.strerror or type(exc).__name__),
-                                  file=str(path))]) from None
+        raise InputError([Problem(Message("yamlio.unreadable", reason=_os_reason(exc)), file=str(path))]) from None
+
+
+def _os_reason(exc: OSError) -> Message:
+    import errno
+
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return Message("yamlio.no_permission")
+    if exc.errno == errno.ENAMETOOLONG:
+        return Message("yamlio.name_too_long")
+    return Message("yamlio.os_error", code=str(exc.errno))
 
 
 def load_yaml(path: str | Path):
