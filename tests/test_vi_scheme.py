@@ -182,3 +182,39 @@ def test_explain_text_has_no_english_in_vietnamese(hg_plan, hg_registry):
     words = {w for name in hg_registry["name"].dropna() for w in name.split()}
     assert "tổng điểm" in text and english_leaks(text, allow={w.lower() for w in words}) == []
     assert "total" in explain_text(s, values, hg_registry, "00715", lang="en")
+
+
+def test_unreadable_files_say_why(tmp_path):
+    latin = tmp_path / "latin.yaml"
+    latin.write_bytes("plan: {id: x, title: Hà Giang}\n".encode("cp1258"))
+    folder = tmp_path / "folder.yaml"
+    folder.mkdir()
+    cases = [(latin, "không phải văn bản UTF-8 (byte 0x", "not UTF-8 text (byte 0x"),
+             (folder, "đây là một thư mục", "this is a folder"),
+             (tmp_path / "nope.yaml", "không tìm thấy tệp", "file not found")]
+    for path, vi, en in cases:
+        err = _problems(path)
+        assert vi in str(err) and english_leaks(str(err)) == [], str(err)
+        assert en in err.problems[0].text("en")
+
+
+def test_pyyaml_words_in_vietnamese():
+    from emusim.yamlio import yaml_words
+
+    said = {"while parsing a flow mapping": "khi đọc một ánh xạ trong ngoặc { },",
+            "mapping values are not allowed here": "không được viết 'khóa: giá trị' ở chỗ này",
+            "found character '\\t' that cannot start any token": "không dùng phím tab",
+            "expected <block end>, but found '<block sequence start>'": "cần chỗ hết khối",
+            "could not find expected ':'": "không thấy dấu ':'"}
+    for english, vi in said.items():
+        msg = yaml_words(english)
+        assert vi in msg.text("vi") and english_leaks(msg.text("vi")) == [], msg.text("vi")
+        assert msg.text("en") == english
+    assert yaml_words("something new") == "something new"  # unknown wording is kept
+
+
+def test_lint_summary_line():
+    from emusim.lint import summary
+
+    assert summary("a.yaml", []) == "a.yaml: 0 lỗi, 0 cảnh báo, 0 ghi chú"
+    assert summary("a.yaml", [], "en") == "a.yaml: 0 errors, 0 warnings, 0 notes"
