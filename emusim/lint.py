@@ -97,8 +97,9 @@ def _m(which: str, **values) -> Message:
     return Message(f"lint.{which}", **values)
 
 
-def _g(x: float) -> str:
-    return f"{x:g}"
+def _g(x: float) -> float:
+    """A number for a message: written the reader's way when rendered (7,5 in Vietnamese)."""
+    return float(x)
 
 
 def lint(plan: Plan, catalog: Catalog | None = None) -> list[Finding]:
