@@ -42,13 +42,15 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any, Mapping
 
+import difflib
 import numbers
 
-from .errors import AdjustError, Problem
+from .errors import AdjustError, Bilingual, Problem
 from .i18n import Message
 from .validate import field_problem, indicator_unit
 from .yamlio import load_scalar
-from .model import ALL_URBAN_CLASSES, BASES, GATE_MODES, GATE_OFF, NOMINATION_GROUPS, OPS, URBAN_CLASSES, Awards, Scheme, Source, UpliftEntry
+from .model import (ALL_URBAN_CLASSES, BASES, GATE_MODES, GATE_OFF, NOMINATION_GROUPS, OPS, URBAN_CLASSES, Awards, Scheme,
+                    Source, UpliftEntry, _short, labelled)
 
 _CRIT_FIELDS = {"target", "max", "points", "unit", "op", "uplift", "basis"}
 _GATE_FIELDS = {"mode", "target", "op", "uplift"}
@@ -79,27 +81,28 @@ def _check_value(field: str, value, obj=None, scheme: Scheme | None = None):
         if field == "target" and obj is not None:
             rule = {"unit": indicator_unit(getattr(obj, "indicator", None)), "rule": getattr(obj, "rule", None)}
         return field_problem(_RULE_OF[field], value, **rule)
-    if field == "op":
-        if value not in OPS:
-            return f"must be one of {', '.join(OPS)}, not {value!r}"
-    elif field in ("uplift", "allocate", "deadline_scoring", "standards.count_repeated"):
+    if field in ("uplift", "allocate", "deadline_scoring", "standards.count_repeated"):
         if not isinstance(value, bool):
-            return f"must be true or false, not {value!r}"
-    elif field in ("basis", "proportional_basis"):
-        if value not in BASES:
-            return f"must be one of {', '.join(BASES)}, not {value!r}"
-    elif field == "group":
-        if value not in NOMINATION_GROUPS:
-            return f"must be one of {', '.join(NOMINATION_GROUPS)}, not {value!r}"
-    elif field == "missing":
-        from .missing import POLICIES
-
-        if value not in POLICIES:
-            return f"must be one of {', '.join(POLICIES)}, not {value!r}"
-    elif field == "mode":
-        if value not in GATE_MODES + (GATE_OFF,):
-            return f"must be one of {', '.join(GATE_MODES + (GATE_OFF,))}, not {value!r}"
+            return Message("adjust.not_bool", value=repr(value))
+        return None
+    choices = _CHOICES_OF.get(field)
+    if choices is not None:
+        allowed, name = choices()
+        if value not in allowed:
+            return Message("adjust.not_one_of", choices=Message(f"loader.choices_{name}"), value=repr(value))
     return None
+
+
+def _policies():
+    from .missing import POLICIES
+
+    return POLICIES, "missing"
+
+
+#: fields with a fixed set of values → (the values, their catalogue list ``loader.choices_<name>``)
+_CHOICES_OF = {"op": lambda: (OPS, "op"), "basis": lambda: (BASES, "basis"),
+               "proportional_basis": lambda: (BASES, "basis"), "group": lambda: (NOMINATION_GROUPS, "nomination_group"),
+               "missing": _policies, "mode": lambda: (GATE_MODES + (GATE_OFF,), "mode")}
 
 
 def _check_min_met(scheme: Scheme, value):
@@ -109,9 +112,27 @@ def _check_min_met(scheme: Scheme, value):
     return _check_value("min_met", value)
 
 
-def _named(obj) -> str:
-    label = getattr(obj, "label_en", "") or getattr(obj, "label", "")
-    return f" ({label})" if label else ""
+def _named(obj) -> "Bilingual | str":
+    """" (its label)" after an id, the label in the reader's language."""
+    vi, en = getattr(obj, "label", "") or "", getattr(obj, "label_en", "") or ""
+    if not (vi or en):
+        return ""
+    return Bilingual(f" ({_short(vi or en, 60)})", f" ({en or vi})")
+
+
+class _PathLabel(Message):
+    """The readable name of an adjust path (:func:`emusim.i18n.paths.path_label`), in the reader's language."""
+
+    __slots__ = ("path", "scheme")
+
+    def __init__(self, path: str, scheme: Scheme):
+        super().__init__("adjust.labelled")
+        self.path, self.scheme = path, scheme
+
+    def text(self, lang: str | None = None) -> str:
+        from .i18n.paths import path_label
+
+        return path_label(self.path, self.scheme, lang)
 
 
 def _split(path: str, prefix: str) -> tuple[str, str]:
@@ -123,29 +144,36 @@ def _split(path: str, prefix: str) -> tuple[str, str]:
 def _collections(scheme: Scheme) -> dict[str, tuple[str, dict, set[str]]]:
     """Path prefix → (what it is called, objects by id, adjustable fields)."""
     return {
-        "criteria": ("criterion", {c.id: c for c in scheme.criteria}, _CRIT_FIELDS),
-        "groups": ("group", {g.id: g for g in scheme.groups}, {"max"}),
-        "gates": ("gate", {g.id: g for g in scheme.gates + scheme.gates_off}, _GATE_FIELDS),
-        "awards": ("tier", {t.id: t for t in scheme.awards.tiers}, _TIER_FIELDS),
+        "criteria": (Message("adjust.what_criterion"), {c.id: c for c in scheme.criteria}, _CRIT_FIELDS),
+        "groups": (Message("adjust.what_group"), {g.id: g for g in scheme.groups}, {"max"}),
+        "gates": (Message("adjust.what_gate"), {g.id: g for g in scheme.gates + scheme.gates_off}, _GATE_FIELDS),
+        "awards": (Message("adjust.what_tier"), {t.id: t for t in scheme.awards.tiers}, _TIER_FIELDS),
     }
 
 
-def _check_item(scheme: Scheme, path: str, value, collections) -> str | None:
+def _check_item(scheme: Scheme, path: str, value, collections) -> Message | None:
     """The problem with one ``<collection>.<id>.<field>`` change, or None."""
     prefix = path.split(".", 1)[0]
     what, objects, fields = collections[prefix]
     ident, field = _split(path, prefix)
     obj = objects.get(ident)
     if obj is None:
-        return f"no {what} '{ident}' in {scheme.name} ({prefix}: {', '.join(objects) or 'none'})"
+        known = labelled(objects.values()) if prefix == "awards" else labelled(objects)
+        return Message("adjust.no_item", what=what, id=ident, scheme=scheme.name, prefix=prefix, known=known)
     if field not in fields:
-        return f"{what} '{ident}'{_named(obj)} has no adjustable field '{field}' (fields: {', '.join(sorted(fields))})"
+        return Message("adjust.no_field", what=what, id=ident, named=_named(obj), field=field,
+                       fields=Message(f"adjust.fields_{prefix}"))
     msg = _check_value("group_max" if prefix == "groups" else field, value, obj)
     if msg:
         return Message("adjust.item_problem", what=what, id=ident, named=_named(obj), problem=msg)
     if prefix == "groups" and not obj.max:
-        return f"group '{ident}' has no stated maximum to rescale"
+        return Message("adjust.no_max", id=ident)
     return None
+
+
+def _hint(path: str, scheme: Scheme) -> "Message | str":
+    guess = difflib.get_close_matches(path, list(parameters(scheme)), n=1, cutoff=0.75)
+    return Message("adjust.did_you_mean", guess=guess[0]) if guess else ""
 
 
 def validate(scheme: Scheme, changes: Mapping[str, Any]) -> list[Problem]:
@@ -155,31 +183,35 @@ def validate(scheme: Scheme, changes: Mapping[str, Any]) -> list[Problem]:
     for path, value in changes.items():
         msg = None
         if not isinstance(path, str):
-            msg, path = "a path must be a string such as 'uplift.city'", str(path)
+            msg, path = Message("adjust.path_not_text"), str(path)
         elif path == "min_met":
             msg = _check_min_met(scheme, value)
         elif path in _TOP_PATHS:
-            msg = _check_value(path, value)
+            msg = _labelled(path, scheme, _check_value(path, value))
         elif path.startswith("uplift."):
             cls = path.split(".", 1)[1]
-            msg = (f"unknown urban class '{cls}' (known: {', '.join(ALL_URBAN_CLASSES)})" if cls not in ALL_URBAN_CLASSES
-                   else _check_value("uplift_value", value))
+            msg = (Message("adjust.unknown_class", cls=cls, classes=Message("loader.choices_urban"), hint=_hint(path, scheme))
+                   if cls not in ALL_URBAN_CLASSES else _labelled(path, scheme, _check_value("uplift_value", value)))
         elif path.startswith("awards.nomination."):
             field = path.rsplit(".", 1)[1]
             if scheme.awards.nomination is None:
-                msg = f"{scheme.name} has no nomination rule"
+                msg = Message("adjust.no_nomination", scheme=scheme.name)
             elif field not in _NOM_FIELDS:
-                msg = f"nomination has no adjustable field '{field}' (fields: {', '.join(sorted(_NOM_FIELDS))})"
+                msg = Message("adjust.no_nomination_field", field=field, fields=Message("adjust.fields_nomination"))
             else:
                 msg = _check_value(field, value)
         elif path.split(".", 1)[0] in collections and "." in path:
             msg = _check_item(scheme, path, value, collections)
         else:
-            msg = ("unknown path (known prefixes: uplift., criteria., groups., gates., awards., "
-                   "proportional_basis, min_met, tolerance, deadline_scoring, standards.count_repeated, missing)")
+            msg = Message("adjust.unknown_path", hint=_hint(path, scheme))
         if msg:
             problems.append(Problem(msg, path=path, file=scheme.file))
     return problems
+
+
+def _labelled(path: str, scheme: Scheme, problem):
+    """A value problem of a scheme-wide path, after the plan's wording of the path."""
+    return Message("adjust.labelled", label=_PathLabel(path, scheme), problem=problem) if problem else None
 
 
 def adjust_scheme(scheme: Scheme, changes: Mapping[str, Any]) -> Scheme:
@@ -310,7 +342,7 @@ def parse_set(option: str) -> tuple[str, Any]:
     """
     path, sep, raw = option.partition("=")
     if not sep or not path.strip():
-        raise AdjustError([Problem(f"--set expects PATH=VALUE, got {option!r}")])
+        raise AdjustError([Problem(Message("adjust.bad_set", option=repr(option)))])
     raw = raw.strip()
     if raw.endswith("%"):
         try:

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .errors import InputError, Problem
+from .i18n import Message
 from .yamlio import load_yaml, line_of
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
@@ -67,15 +68,17 @@ class Catalog:
         return ind.label_en if lang == "en" else ind.label
 
     def _repr_html_(self) -> str:
+        from .i18n import t
+
         rows = "".join(
             f"<tr><td><code>{i.id}</code></td><td>{i.label}</td><td>{i.label_en}</td>"
             f"<td>{i.unit}</td><td>{'✓' if i.cumulative else ''}</td></tr>"
             for i in self
         )
+        heads = "".join(f"<th>{t('catalog.' + k)}</th>" for k in ("col_label", "col_label_en", "col_unit", "col_cumulative"))
         return (
-            f"<table><caption>Indicator catalog ({len(self)})</caption><thead><tr><th>id</th>"
-            "<th>nhãn</th><th>label</th><th>unit</th><th>cumulative</th></tr></thead>"
-            f"<tbody>{rows}</tbody></table>"
+            f"<table><caption>{t('catalog.caption', n=len(self))}</caption><thead><tr><th>id</th>"
+            f"{heads}</tr></thead><tbody>{rows}</tbody></table>"
         )
 
 
@@ -114,21 +117,23 @@ def _read_into(catalog: Catalog, path: Path, problems: list[Problem]) -> None:
     doc = load_yaml(path)
     items = doc.get("indicators") if isinstance(doc, dict) else None
     if not isinstance(items, list):
-        problems.append(Problem("expected a top-level 'indicators:' list", file=str(path), line=1))
+        problems.append(Problem(Message("catalog.no_list"), file=str(path), line=1))
         return
     for item in items:
         line = line_of(item)
         if not isinstance(item, dict) or "id" not in item:
-            problems.append(Problem("each indicator needs an 'id'", file=str(path), line=line))
+            problems.append(Problem(Message("catalog.needs_id"), file=str(path), line=line))
             continue
         unknown = set(item) - _KEYS
         for key in sorted(unknown):
-            problems.append(Problem(f"indicator '{item['id']}': unknown key '{key}'", file=str(path), line=line_of(item, key)))
+            problems.append(Problem(Message("catalog.unknown_key", id=item["id"], name=key), file=str(path),
+                                    line=line_of(item, key)))
         unit = item.get("unit")
         if unit not in UNITS:
-            problems.append(Problem(f"indicator '{item['id']}': unit must be one of {', '.join(UNITS)}, not {unit!r}", file=str(path), line=line_of(item, "unit")))
+            problems.append(Problem(Message("catalog.bad_unit", id=item["id"], value=repr(unit)), file=str(path),
+                                    line=line_of(item, "unit")))
         if item["id"] in catalog.indicators:
-            problems.append(Problem(f"indicator '{item['id']}' is defined twice", file=str(path), line=line))
+            problems.append(Problem(Message("catalog.defined_twice", id=item["id"]), file=str(path), line=line))
         catalog.indicators[item["id"]] = Indicator(
             id=str(item["id"]),
             label=str(item.get("label", item["id"])),

@@ -80,3 +80,42 @@ class InputError(EmusimError, ValueError):
 
 class AdjustError(InputError):
     """One or more bad paths or values given to ``Scheme.adjust``; nothing was changed."""
+
+
+class NotFoundError(EmusimError, KeyError):
+    """A lookup by id that found nothing (``plan.scheme("hamlet")``, ``scheme.criterion("x")``).
+
+    Still a :class:`KeyError`; ``args[0]`` is the :class:`~emusim.i18n.Message` and ``str()``
+    renders it in the current language (a plain KeyError would show its quoted repr).
+    """
+
+    def __str__(self) -> str:
+        return str(self.args[0]) if self.args else ""
+
+
+class Bilingual(Message):
+    """A placeholder value already written in each language (a list of ids with their labels).
+
+    >>> from emusim.i18n import t
+    >>> t("model.no_level", "en", plan="p", level="x", levels=Bilingual("commune (cấp xã)", "commune"))
+    "plan 'p' has no level 'x'; the levels it defines: commune"
+    """
+
+    __slots__ = ("vi", "en")
+
+    def __init__(self, vi: str, en: str):
+        super().__init__("common.none")
+        self.vi, self.en = vi, en
+
+    def text(self, lang: str | None = None) -> str:
+        from .i18n import check_lang
+
+        return self.en if check_lang(lang) == "en" else self.vi
+
+    def __repr__(self) -> str:
+        return f"Bilingual({self.vi!r}, {self.en!r})"
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Bilingual) and (self.vi, self.en) == (other.vi, other.en)
+
+    __hash__ = Message.__hash__

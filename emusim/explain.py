@@ -21,7 +21,7 @@ def explain(scheme: Scheme, values: pd.DataFrame, registry: pd.DataFrame | None,
 
     def fmt_target(op, target, indicator):
         unit = catalog[indicator].unit if indicator in catalog else "ratio"
-        return f"{op} {fmt_pct(target) if unit == 'ratio' else fmt_num(target)}"
+        return f"{op} {fmt_pct(target, lang) if unit == 'ratio' else fmt_num(target, lang)}"
 
     table = score(scheme, values, registry, history=history)  # history: dated rows (emusim.deadlines)
     if locality not in table.index:
@@ -30,7 +30,7 @@ def explain(scheme: Scheme, values: pd.DataFrame, registry: pd.DataFrame | None,
     vals = values.set_axis(values.index.astype(str)).loc[locality]
     rows = []
     for c in scheme.criteria:
-        value = "; ".join(f"{e.indicator}={fmt_num(float(vals.get(e.indicator, 0)))}" for e in c.events) if c.events \
+        value = "; ".join(f"{e.indicator}={fmt_num(float(vals.get(e.indicator, 0)), lang)}" for e in c.events) if c.events \
             else vals.get(c.indicator)
         target = row.get(f"target.{c.id}")
         rows.append({

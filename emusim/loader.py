@@ -12,13 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import Catalog, load_catalog
-from .errors import InputError, Problem
-from .i18n import Message
+import difflib
+
+from .errors import Bilingual, InputError, Problem
+from .i18n import Message, catalogue, t as _t
 from .validate import field_problem, indicator_unit
 from .model import (
     ALL_URBAN_CLASSES, BASES, GATE_MODES, GATE_OFF, KINDS, NOMINATION_GROUPS, OPS, RULES, UNIT_LEVELS, URBAN_CLASSES,
     AwardTotal, Awards, Criterion, Event, Gate, Group, Nomination, Plan, ReportingEntry,
-    Scheme, Source, Target, Task, Tier, TimelineEntry, UpliftEntry,
+    Scheme, Source, Target, Task, Tier, TimelineEntry, UpliftEntry, level_label,
 )
 from .yamlio import LineDict, line_of, load_yaml
 
@@ -57,6 +59,42 @@ _STANDARDS_KEYS = {"count_repeated", "notes"} | _SOURCE_KEYS
 _TOTAL_KEYS = {"tier", "collectives", "individuals", "notes"} | _SOURCE_KEYS
 
 
+#: the allowed values of a key → their catalogue message (the words written with their meaning)
+_CHOICE_NAMES = {KINDS: "kind", UNIT_LEVELS: "unit_level", BASES: "basis", OPS: "op",
+                 GATE_MODES + (GATE_OFF,): "mode", NOMINATION_GROUPS: "nomination_group",
+                 ("zero", "exclude", "previous", "median"): "missing", ("A", "B", "C"): "part",
+                 ("exclude", "met"): "not_applicable", ALL_URBAN_CLASSES: "urban", RULES: "rule"}
+
+
+def _m(which: str, **values) -> Message:
+    return Message(f"loader.{which}", **values)
+
+
+def _w(which: str, **values) -> Message:
+    """A place in the file ("tiêu chí 'A.I.4'" / "criterion 'A.I.4'")."""
+    return Message(f"loader.w_{which}", **values)
+
+
+def _sub(outer, inner) -> Message:
+    """A place inside a place: "cấp xã, tiêu chí 'A.I.4'" / "level 'commune' criterion 'A.I.4'"."""
+    return Message("loader.sub", outer=outer, inner=inner)
+
+
+def _key(name: str) -> Message:
+    return _w("key", name=name)
+
+
+def _type_of(value) -> Message:
+    name = type(value).__name__
+    key = f"loader.type_{name}"
+    return Message(key) if key in catalogue() else _m("type_other", name=name)
+
+
+def _choices(choices) -> "Message | str":
+    name = _CHOICE_NAMES.get(tuple(choices))
+    return _m(f"choices_{name}") if name else ", ".join(map(str, choices))
+
+
 class _Reader:
     """Collects problems while converting the YAML tree; raises them all at the end."""
 
@@ -66,23 +104,26 @@ class _Reader:
         self.problems: list[Problem] = []
 
     # --- reporting -------------------------------------------------------------------
-    def problem(self, message: str, node=None, key=None) -> None:
+    def problem(self, message: Message, node=None, key=None) -> None:
         self.problems.append(Problem(message, file=self.file, line=line_of(node, key)))
 
-    def mapping(self, node, what: str, allowed: set[str], parent=None, key=None) -> dict:
+    def mapping(self, node, what: Message, allowed: set[str], parent=None, key=None) -> dict:
         if not isinstance(node, dict):
-            self.problem(f"{what}: expected a mapping, got {type(node).__name__}", parent, key)
+            self.problem(_m("not_mapping", what=what, got=_type_of(node)), parent, key)
             return {}
         for k in node:
             if k not in allowed:
-                self.problem(f"{what}: unknown key '{k}' (allowed: {', '.join(sorted(allowed))})", node, k)
+                guess = difflib.get_close_matches(str(k), sorted(allowed), n=1)
+                listed = Bilingual(_t("loader.keys_see_readme", "vi"), ", ".join(sorted(allowed)))
+                self.problem(_m("unknown_key", what=what, name=k, allowed=listed,
+                                hint=_m("did_you_mean", guess=guess[0]) if guess else ""), node, k)
         return node
 
-    def items(self, node, what: str, parent=None, key=None) -> list:
+    def items(self, node, what: Message, parent=None, key=None) -> list:
         if node is None:
             return []
         if not isinstance(node, list):
-            self.problem(f"{what}: expected a list", parent, key)
+            self.problem(_m("not_list", what=what), parent, key)
             return []
         return node
 
@@ -91,7 +132,8 @@ class _Reader:
         """Check ``value`` (of ``node[key]``) with the one rule for ``field`` (:mod:`emusim.validate`)."""
         msg = field_problem(field, value, **rule)
         if msg is not None:
-            self.problem(Message("loader.field_problem", what=what, name=key, problem=msg), node, key)
+            label = _m(f"key_{key}") if f"loader.key_{key}" in catalogue() else _m("key_other", name=key)
+            self.problem(Message("loader.field_problem", what=what, name=label, problem=msg), node, key)
             return False
         return True
 
@@ -124,14 +166,14 @@ class _Reader:
         if value is None:
             return default
         if value not in choices:
-            self.problem(f"{what}: '{key}' must be one of {', '.join(map(str, choices))}, not {value!r}", node, key)
+            self.problem(_m("not_one_of", what=what, name=key, choices=_choices(choices), value=repr(value)), node, key)
             return default
         return value
 
     def flag(self, node, key, what, default=False) -> bool:
         value = node.get(key, default)
         if not isinstance(value, bool):
-            self.problem(f"{what}: '{key}' must be true or false, not {value!r}", node, key)
+            self.problem(_m("not_bool", what=what, name=key, value=repr(value)), node, key)
             return default
         return value
 
@@ -162,7 +204,7 @@ class _Reader:
             return None
         value = str(value)
         if self.catalog is not None and value not in self.catalog:
-            self.problem(f"{what}: indicator '{value}' is not in the catalog (data/indicators.yaml)", node, key)
+            self.problem(_m("not_in_catalog", what=what, value=value), node, key)
         return value
 
 
@@ -180,25 +222,25 @@ def load_plan(path: str | Path, catalog: Catalog | None = None, *, check_indicat
     doc = load_yaml(path)
     r = _Reader(str(path), catalog if check_indicators else None)
     if not isinstance(doc, dict):
-        raise InputError([Problem("a scenario file must be a mapping with 'plan' and 'levels'", file=str(path), line=1)])
-    r.mapping(doc, "top level", _TOP_KEYS)
-    meta = r.mapping(doc.get("plan", LineDict()), "plan", _PLAN_KEYS, doc, "plan")
+        raise InputError([Problem(_m("file_not_mapping"), file=str(path), line=1)])
+    r.mapping(doc, _w("top"), _TOP_KEYS)
+    meta = r.mapping(doc.get("plan", LineDict()), _w("plan"), _PLAN_KEYS, doc, "plan")
     if "plan" not in doc:
-        r.problem("missing 'plan:' block", doc)
+        r.problem(_m("missing_plan"), doc)
     plan_id = str(meta.get("id") or path.stem)
 
-    timeline = tuple(_timeline_entry(r, t) for t in r.items(doc.get("timeline"), "timeline", doc, "timeline"))
-    totals = tuple(_award_total(r, t) for t in r.items(doc.get("award_totals"), "award_totals", doc, "award_totals"))
+    timeline = tuple(_timeline_entry(r, t) for t in r.items(doc.get("timeline"), _key("timeline"), doc, "timeline"))
+    totals = tuple(_award_total(r, t) for t in r.items(doc.get("award_totals"), _key("award_totals"), doc, "award_totals"))
 
     levels_node = doc.get("levels")
     schemes: dict[str, Scheme] = {}
     if not isinstance(levels_node, dict) or not levels_node:
-        r.problem("'levels' must be a non-empty mapping of level name to scheme", doc, "levels")
+        r.problem(_m("bad_levels"), doc, "levels")
     else:
         for level, node in levels_node.items():
             schemes[str(level)] = _scheme(r, str(level), node, levels_node, plan_id)
 
-    issued = r.date(meta, "issued", "plan") if meta else None  # checked before the raise: never dropped
+    issued = r.date(meta, "issued", _w("plan")) if meta else None  # checked before the raise: never dropped
     if r.problems:
         raise InputError(r.problems)
     return Plan(
@@ -221,8 +263,8 @@ def load_plan(path: str | Path, catalog: Catalog | None = None, *, check_indicat
 
 # --- sections ----------------------------------------------------------------------------
 def _timeline_entry(r: _Reader, node) -> TimelineEntry:
-    node = r.mapping(node, "timeline entry", _TIMELINE_KEYS)
-    what = f"timeline '{node.get('id')}'"
+    node = r.mapping(node, _w("timeline_entry"), _TIMELINE_KEYS)
+    what = _w("timeline", id=node.get("id"))
     return TimelineEntry(id=r.text(node, "id"), date=r.date(node, "date", what),
                          label=r.text(node, "label"), label_en=r.text(node, "label_en"),
                          inclusive=r.flag(node, "inclusive", what, default=True), source=r.source(node))
@@ -232,8 +274,8 @@ def _basis(r: _Reader, node, what) -> tuple[str, Source]:
     """``proportional_basis: attainment`` or ``{value: attainment, ref, text, assumption}``."""
     value = node.get("proportional_basis")
     if isinstance(value, dict):
-        entry = r.mapping(value, f"{what} proportional_basis", _BASIS_KEYS, node, "proportional_basis")
-        return r.choice(entry, "value", f"{what} proportional_basis", BASES, default="attainment"), r.source(entry)
+        entry = r.mapping(value, _sub(what, _key("proportional_basis")), _BASIS_KEYS, node, "proportional_basis")
+        return r.choice(entry, "value", _sub(what, _key("proportional_basis")), BASES, default="attainment"), r.source(entry)
     return r.choice(node, "proportional_basis", what, BASES, default="attainment"), Source()
 
 
@@ -242,66 +284,66 @@ def _standards_options(r: _Reader, node, what) -> bool:
     value = node.get("standards")
     if value is None:
         return False
-    entry = r.mapping(value, f"{what} standards", _STANDARDS_KEYS, node, "standards")
-    return r.flag(entry, "count_repeated", f"{what} standards", default=False) if entry else False
+    entry = r.mapping(value, _sub(what, _key("standards")), _STANDARDS_KEYS, node, "standards")
+    return r.flag(entry, "count_repeated", _sub(what, _key("standards")), default=False) if entry else False
 
 
 def _award_total(r: _Reader, node) -> AwardTotal:
-    node = r.mapping(node, "award_totals entry", _TOTAL_KEYS)
-    what = f"award_totals '{node.get('tier')}'"
+    node = r.mapping(node, _w("total_entry"), _TOTAL_KEYS)
+    what = _w("total", id=node.get("tier"))
     return AwardTotal(tier=r.text(node, "tier"), collectives=r.count(node, "collectives", what, field="collectives"),
                       individuals=r.count(node, "individuals", what, field="individuals"), source=r.source(node), line=line_of(node))
 
 
 def _scheme(r: _Reader, level: str, node, parent, plan_id: str) -> Scheme:
-    what = f"level '{level}'"
+    what = _w("level", name=level_label(level))
     node = r.mapping(node, what, _SCHEME_KEYS, parent, level)
     kind = r.choice(node, "kind", what, KINDS, default=None)
     if "kind" not in node:
-        r.problem(f"{what}: 'kind' is required (points, standards or tasks)", node)
+        r.problem(_m("kind_required", what=what, kinds=_choices(KINDS)), node)
     unit_level = r.choice(node, "unit_level", what, UNIT_LEVELS, default=level if level in UNIT_LEVELS else "agency")
 
     uplift: dict[str, UpliftEntry] = {}
     up_node = node.get("uplift") or {}
     if not isinstance(up_node, dict):
-        r.problem(f"{what}: 'uplift' must be a mapping of urban class to {{value, ref, text}}", node, "uplift")
+        r.problem(_m("uplift_not_mapping", what=what), node, "uplift")
         up_node = {}
     for cls, entry in up_node.items():
         if cls not in ALL_URBAN_CLASSES:
-            r.problem(f"{what}: uplift class '{cls}' is not one of {', '.join(ALL_URBAN_CLASSES)}", up_node, cls)
+            r.problem(_m("uplift_class", what=what, cls=cls, classes=_choices(ALL_URBAN_CLASSES)), up_node, cls)
             continue
         if isinstance(entry, (int, float)) and not isinstance(entry, bool):
             entry = LineDict(value=entry)
             entry.line, entry.key_lines = line_of(up_node, cls), {}
-        entry = r.mapping(entry, f"{what} uplift '{cls}'", _UPLIFT_KEYS, up_node, cls)
-        value = r.number(entry, "value", f"{what} uplift '{cls}'", "uplift", allow_none=False)
+        entry = r.mapping(entry, _sub(what, _w("uplift", id=cls)), _UPLIFT_KEYS, up_node, cls)
+        value = r.number(entry, "value", _sub(what, _w("uplift", id=cls)), "uplift", allow_none=False)
         uplift[cls] = UpliftEntry(cls, value or 0.0, r.source(entry), line_of(up_node, cls))
 
-    groups = tuple(_group(r, g, what) for g in r.items(node.get("groups"), f"{what} groups", node, "groups"))
+    groups = tuple(_group(r, g, what) for g in r.items(node.get("groups"), _sub(what, _key("groups")), node, "groups"))
     group_ids = {g.id for g in groups}
     criteria = []
-    for c in r.items(node.get("criteria"), f"{what} criteria", node, "criteria"):
+    for c in r.items(node.get("criteria"), _sub(what, _key("criteria")), node, "criteria"):
         crit = _criterion(r, c, what, kind, group_ids)
         if crit is not None:
             criteria.append(crit)
     seen: set[str] = set()
     for c in criteria:
         if c.id in seen:
-            r.problem(f"{what}: criterion id '{c.id}' is used twice", None)
+            r.problem(_m("criterion_twice", what=what, id=c.id), None)
         seen.add(c.id)
-    gates = tuple(_gate(r, g, what) for g in r.items(node.get("gates"), f"{what} gates", node, "gates"))
+    gates = tuple(_gate(r, g, what) for g in r.items(node.get("gates"), _sub(what, _key("gates")), node, "gates"))
 
     awards = _awards(r, node.get("awards"), what, node)
     _unique_ids(r, what, "gate", gates)
     _unique_ids(r, what, "tier", awards.tiers)
     _unique_ids(r, what, "group", groups)
-    tasks = tuple(_task(r, t, what) for t in r.items(node.get("tasks"), f"{what} tasks", node, "tasks"))
-    reporting = tuple(_reporting(r, e, what) for e in r.items(node.get("reporting"), f"{what} reporting", node, "reporting"))
-    targets = tuple(_target(r, t, what) for t in r.items(node.get("targets"), f"{what} targets", node, "targets"))
+    tasks = tuple(_task(r, t, what) for t in r.items(node.get("tasks"), _sub(what, _key("tasks")), node, "tasks"))
+    reporting = tuple(_reporting(r, e, what) for e in r.items(node.get("reporting"), _sub(what, _key("reporting")), node, "reporting"))
+    targets = tuple(_target(r, t, what) for t in r.items(node.get("targets"), _sub(what, _key("targets")), node, "targets"))
     if kind == "tasks" and not tasks:
-        r.problem(f"{what}: a tasks scheme needs a 'tasks' list", node)
+        r.problem(_m("needs_tasks", what=what), node)
     if kind in ("points", "standards") and not node.get("criteria"):
-        r.problem(f"{what}: a {kind} scheme needs a 'criteria' list", node)
+        r.problem(_m("needs_criteria", what=what, kind=kind), node)
 
     basis, basis_source = _basis(r, node, what)
     return Scheme(
@@ -363,64 +405,67 @@ def _min_met(r: _Reader, node, what: str, kind, criteria) -> int | None:
 
 
 def _group(r: _Reader, node, what) -> Group:
-    node = r.mapping(node, f"{what} group", _GROUP_KEYS)
+    node = r.mapping(node, _sub(what, _w("group")), _GROUP_KEYS)
     gid = r.text(node, "id")
     if not gid:
-        r.problem(f"{what}: a group needs an 'id'", node)
+        r.problem(_m("needs_id", what=what, item=_m("item_group")), node)
+    gw = _sub(what, _w("group_id", id=gid))
     return Group(id=gid, label=r.text(node, "label"), label_en=r.text(node, "label_en"),
-                 max=r.number(node, "max", f"{what} group '{gid}'", "group_max"),
-                 part=r.choice(node, "part", f"{what} group '{gid}'", ("A", "B", "C"), default="A"),
+                 max=r.number(node, "max", gw, "group_max"),
+                 part=r.choice(node, "part", gw, ("A", "B", "C"), default="A"),
                  source=r.source(node), line=line_of(node))
 
 
 def _criterion(r: _Reader, node, what, kind, group_ids) -> Criterion | None:
-    node = r.mapping(node, f"{what} criterion", _CRIT_KEYS)
+    node = r.mapping(node, _sub(what, _w("criterion")), _CRIT_KEYS)
     if not node:
         return None
     cid = r.text(node, "id")
-    cw = f"{what} criterion '{cid}'"
+    cw = _sub(what, _w("criterion_id", id=cid))
     if not cid:
-        r.problem(f"{what}: a criterion needs an 'id'", node)
+        r.problem(_m("needs_id", what=what, item=_m("item_criterion")), node)
     rule = node.get("rule")
     if rule not in RULES:
-        r.problem(f"{cw}: unknown rule {rule!r} (known: {', '.join(RULES)})", node, "rule" if "rule" in node else None)
+        r.problem(_m("unknown_rule", what=cw, rule=repr(rule), rules=_choices(RULES)), node, "rule" if "rule" in node else None)
         return None
     if kind == "standards" and rule != "standard":
-        r.problem(f"{cw}: a standards scheme takes rule 'standard', not '{rule}'", node, "rule")
+        r.problem(_m("standards_rule", what=cw, rule=rule), node, "rule")
     if kind == "points" and rule == "standard":
-        r.problem(f"{cw}: rule 'standard' belongs to standards schemes", node, "rule")
+        r.problem(_m("standard_in_points", what=cw), node, "rule")
     group = node.get("group")
     if group is not None and group_ids and str(group) not in group_ids:
-        r.problem(f"{cw}: group '{group}' is not among the scheme's groups", node, "group")
+        r.problem(_m("unknown_group", what=cw, group=group), node, "group")
+    rule_name = _m(f"rule_{rule}") if rule in ("bonus", "deduction") else rule
     events = []
-    for e in r.items(node.get("events"), f"{cw} events", node, "events"):
-        e = r.mapping(e, f"{cw} event", _EVENT_KEYS)
-        ind = r.indicator(e, "indicator", f"{cw} event")
-        pts = r.number(e, "points", f"{cw} event", "event_points", allow_none=False)
+    ew = _sub(cw, _w("event"))
+    for e in r.items(node.get("events"), _sub(cw, _w("events")), node, "events"):
+        e = r.mapping(e, ew, _EVENT_KEYS)
+        ind = r.indicator(e, "indicator", ew)
+        pts = r.number(e, "points", ew, "event_points", allow_none=False)
         if ind and pts is not None:
             if rule == "deduction" and pts > 0:
-                r.problem(f"{cw}: deduction points must be negative, not {pts}", e, "points")
+                r.problem(_m("deduction_positive", what=cw, points=pts), e, "points")
             events.append(Event(ind, pts, r.text(e, "label"), r.text(e, "label_en")))
     indicator = r.indicator(node, "indicator", cw)
     if rule in ("bonus", "deduction"):
         if not events and indicator is None:
-            r.problem(f"{cw}: a {rule} row needs 'events' (indicator and points per event)", node)
+            r.problem(_m("needs_events", what=cw, rule_name=rule_name), node)
     elif indicator is None:
-        r.problem(f"{cw}: 'indicator' is required for rule '{rule}'", node)
+        r.problem(_m("required_for_rule", what=cw, name="indicator", rule=rule), node)
     mx = r.number(node, "max", cw, "max")
     if rule in ("proportional", "binary", "per_unit") and mx is None:
-        r.problem(f"{cw}: 'max' is required for rule '{rule}'", node)
+        r.problem(_m("required_for_rule", what=cw, name="max", rule=rule), node)
     points = r.number(node, "points", cw, "points")
     if rule == "binary" and points is None:
         points = mx
     unit = r.number(node, "unit", cw, "unit")
     if rule == "per_unit" and unit is None:
-        r.problem(f"{cw}: 'unit' (points per count) is required for rule 'per_unit'", node)
+        r.problem(_m("unit_required", what=cw), node)
     target = r.number(node, "target", cw, "target", unit=r.unit_of(indicator), rule=rule)
     if rule == "standard" and target is None:
-        r.problem(f"{cw}: 'target' is required for a standard", node)
+        r.problem(_m("target_required", what=cw), node)
     if node.get("deadline") is not None and rule in ("bonus", "deduction"):
-        r.problem(f"{cw}: a {rule} row counts events and cannot carry a 'deadline'", node, "deadline")
+        r.problem(_m("events_no_deadline", what=cw, rule_name=rule_name), node, "deadline")
     return Criterion(
         id=cid, rule=rule, group=str(group) if group is not None else None,
         label=r.text(node, "label"), label_en=r.text(node, "label_en"),
@@ -436,12 +481,12 @@ def _criterion(r: _Reader, node, what, kind, group_ids) -> Criterion | None:
 
 
 def _gate(r: _Reader, node, what) -> Gate:
-    node = r.mapping(node, f"{what} gate", _GATE_KEYS)
+    node = r.mapping(node, _sub(what, _w("gate")), _GATE_KEYS)
     gid = r.text(node, "id")
-    gw = f"{what} gate '{gid}'"
+    gw = _sub(what, _w("gate_id", id=gid))
     indicator = r.indicator(node, "indicator", gw)
     if indicator is None:
-        r.problem(f"{gw}: 'indicator' is required", node)
+        r.problem(Message("loader.required", what=gw, name="indicator"), node)
     return Gate(id=gid, indicator=indicator or "", op=r.choice(node, "op", gw, OPS, default=">="),
                 target=_or_default(r.number(node, "target", gw, "target", default=1.0, unit=r.unit_of(indicator)), 0.0),
                 uplift=r.flag(node, "uplift", gw), mode=r.choice(node, "mode", gw, GATE_MODES + (GATE_OFF,), default="hard"),
@@ -452,30 +497,31 @@ def _gate(r: _Reader, node, what) -> Gate:
 def _awards(r: _Reader, node, what, parent) -> Awards:
     if node is None:
         return Awards()
-    node = r.mapping(node, f"{what} awards", _AWARDS_KEYS, parent, "awards")
+    node = r.mapping(node, _sub(what, _key("awards")), _AWARDS_KEYS, parent, "awards")
     tiers = []
-    for t in r.items(node.get("tiers"), f"{what} award tiers", node, "tiers"):
-        t = r.mapping(t, f"{what} tier", _TIER_KEYS)
+    for t in r.items(node.get("tiers"), _sub(what, _w("award_tiers")), node, "tiers"):
+        t = r.mapping(t, _sub(what, _w("tier")), _TIER_KEYS)
         tid = r.text(t, "id")
-        tw = f"{what} tier '{tid}'"
+        tw = _sub(what, _w("tier_id", id=tid))
         tiers.append(Tier(id=tid, label=r.text(t, "label"), label_en=r.text(t, "label_en"),
                           quota=r.count(t, "quota", tw), quota_individuals=r.count(t, "quota_individuals", tw, field="quota_individuals"),
                           pool=t.get("pool"), allocate=r.flag(t, "allocate", tw, default=True),
                           level_scope=t.get("level_scope"), source=r.source(t), line=line_of(t)))
     nomination = None
     if node.get("nomination") is not None:
-        n = r.mapping(node["nomination"], f"{what} nomination", _NOM_KEYS, node, "nomination")
-        nw = f"{what} nomination"
-        extra = r.mapping(n.get("extra") or {}, f"{nw} extra", _EXTRA_KEYS, n, "extra")
+        nw = _sub(what, _w("nomination"))
+        n = r.mapping(node["nomination"], nw, _NOM_KEYS, node, "nomination")
+        xw = _sub(nw, _w("extra"))
+        extra = r.mapping(n.get("extra") or {}, xw, _EXTRA_KEYS, n, "extra")
         parent_level = r.choice(n, "parent_level", nw, UNIT_LEVELS, default="district")
         nomination = Nomination(
             parent_level=parent_level,
             per_parent=r.count(n, "per_parent", nw, default=1, field="per_parent") or 0,
             group=r.choice(n, "group", nw, NOMINATION_GROUPS, default="parent"),
             individuals_per_parent=r.count(n, "individuals_per_parent", nw, field="individuals_per_parent"),
-            extra_per_parent=(r.count(extra, "per_parent", f"{nw} extra", default=0, field="extra_per_parent") or 0)
+            extra_per_parent=(r.count(extra, "per_parent", xw, default=0, field="extra_per_parent") or 0)
             if extra else 0,
-            extra_min_children=r.count(extra, "min_children", f"{nw} extra", field="extra_min_children")
+            extra_min_children=r.count(extra, "min_children", xw, field="extra_min_children")
             if extra else None,
             extra_source=r.source(extra) if extra else Source(),
             source=r.source(n), line=line_of(n),
@@ -492,7 +538,7 @@ def _deadline(r: _Reader, node, what):
     try:
         return _dt.date.fromisoformat(str(value))
     except ValueError:
-        r.problem(f"{what}: 'deadline' must be a date, 'recurring' or null, not {value!r}", node, "deadline")
+        r.problem(_m("bad_deadline", what=what, value=repr(value)), node, "deadline")
         return None
 
 
@@ -505,19 +551,20 @@ def _names(value) -> tuple[str, ...]:
 
 
 def _task(r: _Reader, node, what) -> Task:
-    node = r.mapping(node, f"{what} task", _TASK_KEYS)
+    node = r.mapping(node, _sub(what, _w("task")), _TASK_KEYS)
     tid = r.text(node, "id")
+    tw = _sub(what, _w("task_id", id=tid))
     return Task(id=tid, group=str(node["group"]) if node.get("group") is not None else None,
                 label=r.text(node, "label"), label_en=r.text(node, "label_en"),
                 lead=_names(node.get("lead")), partners=_names(node.get("partners")),
-                result=r.text(node, "result"), deadline=_deadline(r, node, f"{what} task '{tid}'"),
-                deadline_text=r.text(node, "deadline_text"), maintain=r.flag(node, "maintain", f"{what} task '{tid}'"),
+                result=r.text(node, "result"), deadline=_deadline(r, node, tw),
+                deadline_text=r.text(node, "deadline_text"), maintain=r.flag(node, "maintain", tw),
                 source=r.source(node), line=line_of(node))
 
 
 def _reporting(r: _Reader, node, what) -> ReportingEntry:
-    node = r.mapping(node, f"{what} reporting entry", _REPORT_KEYS)
-    ew = f"{what} reporting '{node.get('id')}'"
+    node = r.mapping(node, _sub(what, _w("reporting_entry")), _REPORT_KEYS)
+    ew = _sub(what, _w("reporting_id", id=node.get("id")))
     day = lambda k: (int(node[k]) if isinstance(node.get(k), int) else None)  # noqa: E731
     return ReportingEntry(id=r.text(node, "id"), day=day("day"), window_start_day=day("window_start_day"),
                           window_end_day=day("window_end_day"), date=r.date(node, "date", ew),
@@ -526,8 +573,8 @@ def _reporting(r: _Reader, node, what) -> ReportingEntry:
 
 
 def _target(r: _Reader, node, what) -> Target:
-    node = r.mapping(node, f"{what} target", _TARGET_KEYS)
-    tw = f"{what} target '{node.get('id')}'"
+    node = r.mapping(node, _sub(what, _w("target")), _TARGET_KEYS)
+    tw = _sub(what, _w("target_id", id=node.get("id")))
     return Target(id=r.text(node, "id"), indicator=r.indicator(node, "indicator", tw),
                   op=r.choice(node, "op", tw, OPS, default=">="), target=r.number(node, "target", tw, "target", unit=r.unit_of(node.get("indicator"))),
                   deadline=r.date(node, "deadline", tw), label=r.text(node, "label"),

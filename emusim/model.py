@@ -29,6 +29,58 @@ ALL_URBAN_CLASSES = URBAN_CLASSES + TWO_LEVEL_CLASSES
 NOMINATION_GROUPS = ("parent", "cluster", "former_district", "province")
 UNIT_LEVELS = ("province", "agency", "district", "commune", "village", "enterprise")
 DEFAULT_TOLERANCE = 1e-9
+#: level names with their own words in the catalogue (emusim/i18n/messages/model.yaml)
+_NAMED_LEVELS = UNIT_LEVELS + ("tasks", "agency_tasks")
+
+
+def level_label(level: str):
+    """The level's name as officials say it ("cấp xã" for ``commune``), a :class:`~emusim.i18n.Message`.
+
+    >>> level_label("commune").text("vi"), level_label("commune").text("en")
+    ('cấp xã', 'commune')
+    >>> level_label("hamlet").text("vi")
+    "cấp 'hamlet'"
+    """
+    from .i18n import Message
+
+    if level in _NAMED_LEVELS:
+        return Message(f"model.level_{level}")
+    return Message("model.level_other", level=level)
+
+
+def labelled(items, labels=None):
+    """Ids to type, each with its name in the reader's language: "chairman (Bằng khen của Chủ tịch …)".
+
+    ``items`` are ids or objects with ``id`` and ``label``; ``labels(item)`` may give the name
+    instead. English shows the ids alone (they are English words already).
+    """
+    from .errors import Bilingual
+    from .i18n import Message
+
+    items = list(items)
+    if not items:
+        return Message("model.none")
+    vi, en = [], []
+    for item in items:
+        ident = getattr(item, "id", item)
+        lv = _short(labels(item) if labels else (getattr(item, "label", "") or ""))
+        vi.append(f"{ident} ({lv})" if lv and lv != ident else str(ident))
+        en.append(str(ident))
+    return Bilingual(", ".join(vi), ", ".join(en))
+
+
+def _short(text: str, n: int = 48) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip() + "…"
+
+
+def _not_found(key: str, known, **values):
+    """A KeyError whose text is the catalogue's (rendered in the reader's language)."""
+    from .errors import NotFoundError
+    from .i18n import Message
+
+    known = list(known)
+    text = ", ".join(known) if known else Message("model.none")
+    return NotFoundError(Message(key, known=text, **values))
 
 
 @dataclass(frozen=True)
@@ -43,10 +95,13 @@ class Source:
     def cited(self) -> bool:
         return bool(self.ref and self.text) or bool(self.assumption)
 
-    def short(self) -> str:
+    def short(self, lang: str | None = None) -> str:
+        """The reference, or "giả định" (assumption) where the plan is silent."""
+        from .i18n import t
+
         if self.ref:
-            return self.ref + (" (giả định)" if self.assumption else "")
-        return "giả định / assumption" if self.assumption else "—"
+            return t("model.ref_assumed", lang, ref=self.ref) if self.assumption else self.ref
+        return t("model.assumption", lang) if self.assumption else "—"
 
 
 @dataclass(frozen=True)
@@ -206,7 +261,10 @@ class Awards:
         for t in self.tiers:
             if t.id == tier_id:
                 return t
-        raise KeyError(tier_id)
+        from .errors import NotFoundError
+        from .i18n import Message
+
+        raise NotFoundError(Message("model.no_tier", id=tier_id, known=labelled(self.tiers)))
 
 
 @dataclass(frozen=True)
@@ -335,19 +393,19 @@ class Scheme:
         for c in self.criteria:
             if c.id == criterion_id:
                 return c
-        raise KeyError(criterion_id)
+        raise _not_found("model.no_criterion", [c.id for c in self.criteria], id=criterion_id, scheme=self.name)
 
     def gate(self, gate_id: str) -> Gate:
         for g in self.gates + self.gates_off:
             if g.id == gate_id:
                 return g
-        raise KeyError(gate_id)
+        raise _not_found("model.no_gate", [g.id for g in self.gates + self.gates_off], id=gate_id, scheme=self.name)
 
     def group(self, group_id: str) -> Group:
         for g in self.groups:
             if g.id == group_id:
                 return g
-        raise KeyError(group_id)
+        raise _not_found("model.no_group", [g.id for g in self.groups], id=group_id, scheme=self.name)
 
     def uplift_value(self, urban_class: str) -> float:
         """The additive uplift for an urban class (0 for a class the plan does not name)."""
@@ -437,9 +495,11 @@ class Plan:
         try:
             return self.schemes[level]
         except KeyError:
-            raise KeyError(
-                f"plan {self.id!r} has no level {level!r}; levels: {', '.join(self.levels)}"
-            ) from None
+            from .errors import NotFoundError
+            from .i18n import Message
+
+            names = labelled(self.levels, lambda lv: level_label(lv).text("vi"))
+            raise NotFoundError(Message("model.no_level", plan=self.id, level=level, levels=names)) from None
 
     def _repr_html_(self) -> str:
         from .render import plan_html

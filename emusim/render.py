@@ -1,9 +1,14 @@
-"""Notebook display of plans and schemes as the plan's own tables (``_repr_html_``)."""
+"""Notebook display of plans and schemes as the plan's own tables (``_repr_html_``).
+
+Headings and formulas come from the catalogue (``emusim/i18n/messages/render.yaml``):
+Vietnamese by default, English with ``lang="en"`` or :func:`emusim.i18n.using_lang`.
+"""
 from __future__ import annotations
 
 from html import escape
 
-from .model import Criterion, Plan, Scheme
+from .i18n import check_lang, t
+from .model import Criterion, Plan, Scheme, level_label
 
 _STYLE = (
     "<style>.emusim-t{border-collapse:collapse;font-size:12px;font-family:'DejaVu Sans',Arial,sans-serif}"
@@ -14,81 +19,120 @@ _STYLE = (
 )
 
 
-def fmt_pct(x: float | None) -> str:
-    """A fraction as a Vietnamese-style percentage.
+def fmt_pct(x: float | None, lang: str | None = None) -> str:
+    """A fraction as a percentage, the language's way.
 
-    >>> fmt_pct(0.75), fmt_pct(0.855), fmt_pct(None)
-    ('75%', '85,5%', '')
+    >>> fmt_pct(0.75, "vi"), fmt_pct(0.855, "vi"), fmt_pct(None), fmt_pct(0.855, "en")
+    ('75%', '85,5%', '', '85.5%')
     """
     if x is None:
         return ""
     s = f"{x * 100:.1f}".rstrip("0").rstrip(".")
-    return s.replace(".", ",") + "%"
+    return (s if check_lang(lang) == "en" else s.replace(".", ",")) + "%"
 
 
-def fmt_num(x: float | None) -> str:
-    """>>> fmt_num(5.0), fmt_num(0.5), fmt_num(None)
-    ('5', '0,5', '')
+def fmt_num(x: float | None, lang: str | None = None) -> str:
+    """>>> fmt_num(5.0, "vi"), fmt_num(0.5, "vi"), fmt_num(None), fmt_num(0.5, "en")
+    ('5', '0,5', '', '0.5')
     """
     if x is None:
         return ""
-    return f"{x:g}".replace(".", ",")
+    s = f"{x:g}"
+    return s if check_lang(lang) == "en" else s.replace(".", ",")
 
 
-def formula(c: Criterion, scheme: Scheme, lang: str = "vi") -> str:
-    """The scoring formula of a criterion in words, e.g. ``Điểm = tỷ lệ/70% × 20``."""
-    mx = fmt_num(c.max)
+def formula(c: Criterion, scheme: Scheme, lang: str | None = None) -> str:
+    """The scoring formula of a criterion in words, e.g. ``min(tỷ lệ / 70%, 1) × 20``."""
+    lang = check_lang(lang)
+    mx = fmt_num(c.max, lang)
     if c.rule == "proportional":
         basis = scheme.effective_basis(c)
-        if basis == "attainment":
-            tgt = fmt_pct(c.target)
-            return (f"min(tỷ lệ / {tgt}, 1) × {mx}" if lang == "vi" else f"min(rate / {tgt}, 1) × {mx}") if c.target not in (None, 1.0) else (f"tỷ lệ × {mx}" if lang == "vi" else f"rate × {mx}")
-        if basis == "rate":
-            return f"tỷ lệ × {mx}" if lang == "vi" else f"rate × {mx}"
-        return f"{mx} nếu tỷ lệ {c.op} {fmt_pct(c.target)}" if lang == "vi" else f"{mx} if rate {c.op} {fmt_pct(c.target)}"
+        if basis == "attainment" and c.target not in (None, 1.0):
+            return t("render.f_attainment", lang, target=fmt_pct(c.target, lang), max=mx)
+        if basis in ("attainment", "rate"):
+            return t("render.f_rate", lang, max=mx)
+        return t("render.f_threshold", lang, max=mx, op=c.op, target=fmt_pct(c.target, lang))
     if c.rule == "binary":
-        return f"Có: {fmt_num(c.points)}đ; không: 0" if lang == "vi" else f"yes: {fmt_num(c.points)} pts; no: 0"
+        return t("render.f_binary", lang, points=fmt_num(c.points, lang))
     if c.rule == "per_unit":
-        return f"min(số lượng × {fmt_num(c.unit)}, {mx})" if lang == "vi" else f"min(count × {fmt_num(c.unit)}, {mx})"
+        return t("render.f_per_unit", lang, unit=fmt_num(c.unit, lang), max=mx)
     if c.rule in ("bonus", "deduction"):
-        parts = [f"{fmt_num(e.points)}/{e.label or e.indicator}" for e in c.events]
-        cap = (f" (tối đa {mx})" if lang == "vi" else f" (max {mx})") if c.max is not None else (" (không hạn chế)" if lang == "vi" else " (uncapped)")
+        parts = [f"{fmt_num(e.points, lang)}/{(e.label_en if lang == 'en' else e.label) or e.label or e.indicator}"
+                 for e in c.events]
+        cap = t("render.f_cap", lang, max=mx) if c.max is not None else t("render.f_uncapped", lang)
         return "; ".join(parts) + cap
     if c.rule == "standard":
-        return f"đạt khi {c.op} {fmt_pct(c.target) if c.target is not None and c.target <= 1 else fmt_num(c.target)}" if lang == "vi" else f"met when {c.op} {fmt_pct(c.target)}"
+        target = fmt_pct(c.target, lang) if c.target is not None and c.target <= 1 else fmt_num(c.target, lang)
+        return t("render.f_standard", lang, op=c.op, target=target)
     return c.rule
 
 
-def _uplift_note(scheme: Scheme, flagged: bool) -> str:
+def _label(obj, lang: str) -> str:
+    vi, en = getattr(obj, "label", "") or "", getattr(obj, "label_en", "") or ""
+    return (en or vi) if lang == "en" else (vi or en)
+
+
+def _second(obj, lang: str) -> str:
+    """The other language's label, shown in italics under the first."""
+    other = obj.label if lang == "en" else obj.label_en
+    return f"<br><i>{escape(other)}</i>" if other and other != _label(obj, lang) else ""
+
+
+def _urban(cls: str, lang: str) -> str:
+    try:
+        return t(f"render.urban_{cls}", lang)
+    except KeyError:
+        return cls
+
+
+def _uplift_note(scheme: Scheme, flagged: bool, lang: str) -> str:
     if not flagged:
         return ""
-    parts = [f"{cls} +{fmt_pct(e.value)}" for cls, e in scheme.uplift.items() if e.value]
+    parts = [f"{_urban(cls, lang)} +{fmt_pct(e.value, lang)}" for cls, e in scheme.uplift.items() if e.value]
     return ", ".join(parts) or "✓"
 
 
-def scheme_html(scheme: Scheme) -> str:
+def _heads(*keys: str, lang: str) -> str:
+    return "<tr>" + "".join(f"<th>{t('render.col_' + k, lang)}</th>" for k in keys) + "</tr>"
+
+
+def _choice(value: str, lang: str) -> str:
+    try:
+        return t(f"paths.choice_{value}", lang)
+    except KeyError:
+        return value
+
+
+def scheme_html(scheme: Scheme, lang: str | None = None) -> str:
+    lang = check_lang(lang)
     changed = {p.split(".", 1)[1].rsplit(".", 1)[0] for p, _ in scheme.changes if p.startswith("criteria.")}
     changed_groups = {p.split(".")[1] for p, _ in scheme.changes if p.startswith("groups.")}
-    head = (f"<caption>{escape(scheme.label)} — {escape(scheme.label_en)} "
-            f"<small>({escape(scheme.name)}, {scheme.kind}, basis: {scheme.proportional_basis})</small></caption>")
+    head = "<caption>" + t("render.caption", lang, label=escape(_label(scheme, lang)), name=escape(scheme.name),
+                           kind=t(f"render.kind_{scheme.kind}", lang),
+                           basis=_choice(scheme.proportional_basis, lang)) + "</caption>"
     out = [_STYLE, "<table class='emusim-t'>", head]
     if scheme.kind == "tasks":
-        out.append("<tr><th>TT</th><th>Nhiệm vụ</th><th>Chủ trì</th><th>Phối hợp</th><th>Kết quả</th><th>Thời hạn</th></tr>")
+        out.append(_heads("no", "task", "lead", "partners", "result", "deadline", lang=lang))
         groups = {g.id: g for g in scheme.task_groups}
         current = None
-        for t in scheme.tasks:
-            if t.group != current:
-                current = t.group
+        for task in scheme.tasks:
+            if task.group != current:
+                current = task.group
                 g = groups.get(current)
-                out.append(f"<tr class='grp'><td>{escape(str(current))}</td><td colspan=5>{escape(g.label if g else '')}</td></tr>")
-            dl = t.deadline.isoformat() if hasattr(t.deadline, "isoformat") else ("thường xuyên" if t.recurring else "—")
-            out.append(f"<tr><td>{escape(t.id)}</td><td>{escape(t.label)}</td><td>{escape(', '.join(t.lead))}</td>"
-                       f"<td>{escape(', '.join(t.partners))}</td><td>{escape(t.result)}</td>"
-                       f"<td title='{escape(t.deadline_text)}'>{dl}</td></tr>")
+                out.append(f"<tr class='grp'><td>{escape(str(current))}</td><td colspan=5>"
+                           f"{escape(_label(g, lang) if g else '')}</td></tr>")
+            if hasattr(task.deadline, "isoformat"):
+                from .i18n import fmt_date
+
+                dl = fmt_date(task.deadline, lang)
+            else:
+                dl = t("render.recurring", lang) if task.recurring else "—"
+            out.append(f"<tr><td>{escape(task.id)}</td><td>{escape(_label(task, lang))}</td><td>{escape(', '.join(task.lead))}</td>"
+                       f"<td>{escape(', '.join(task.partners))}</td><td>{escape(task.result)}</td>"
+                       f"<td title='{escape(task.deadline_text)}'>{dl}</td></tr>")
         out.append("</table>")
         return "".join(out)
-    out.append("<tr><th>TT</th><th>Chỉ tiêu, nhiệm vụ</th><th>Điểm tối đa</th><th>Cách tính điểm</th>"
-               "<th>Chỉ tiêu</th><th>Tăng thêm</th><th>Nguồn</th></tr>")
+    out.append(_heads("no", "criterion", "max", "formula", "target", "uplift", "source", lang=lang))
     groups = {g.id: g for g in scheme.groups}
     current = object()
     for c in scheme.criteria:
@@ -97,52 +141,65 @@ def scheme_html(scheme: Scheme) -> str:
             g = groups.get(c.group) if c.group is not None else None
             if g is not None:
                 cls = "grp changed" if g.id in changed_groups else "grp"
-                out.append(f"<tr class='{cls}'><td>{escape(g.id)}</td><td>{escape(g.label)}<br><i>{escape(g.label_en)}</i></td>"
-                           f"<td class='num'>{fmt_num(g.max)}</td><td colspan=4></td></tr>")
-        target = f"{c.op} {fmt_pct(c.target)}" if c.has_target and c.target is not None else ""
+                out.append(f"<tr class='{cls}'><td>{escape(g.id)}</td><td>{escape(_label(g, lang))}{_second(g, lang)}</td>"
+                           f"<td class='num'>{fmt_num(g.max, lang)}</td><td colspan=4></td></tr>")
+        target = f"{c.op} {fmt_pct(c.target, lang)}" if c.has_target and c.target is not None else ""
         row_cls = " class='changed'" if c.id in changed else ""
         out.append(
-            f"<tr{row_cls}><td>{escape(c.id)}</td><td>{escape(c.label)}<br><i>{escape(c.label_en)}</i></td>"
-            f"<td class='num'>{fmt_num(c.max)}</td><td>{escape(formula(c, scheme))}</td><td>{escape(target)}</td>"
-            f"<td>{escape(_uplift_note(scheme, c.uplift))}</td>"
-            f"<td title='{escape(c.source.text or c.source.assumption or '')}'>{escape(c.source.short())}</td></tr>"
+            f"<tr{row_cls}><td>{escape(c.id)}</td><td>{escape(_label(c, lang))}{_second(c, lang)}</td>"
+            f"<td class='num'>{fmt_num(c.max, lang)}</td><td>{escape(formula(c, scheme, lang))}</td><td>{escape(target)}</td>"
+            f"<td>{escape(_uplift_note(scheme, c.uplift, lang))}</td>"
+            f"<td title='{escape(c.source.text or c.source.assumption or '')}'>{escape(c.source.short(lang))}</td></tr>"
         )
     if scheme.base_max is not None:
-        out.append(f"<tr class='grp'><td>A</td><td>Điểm cơ bản / base points</td><td class='num'>{fmt_num(scheme.base_max)}</td><td colspan=4></td></tr>")
+        out.append(f"<tr class='grp'><td>A</td><td>{t('render.base_points', lang)}</td>"
+                   f"<td class='num'>{fmt_num(scheme.base_max, lang)}</td><td colspan=4></td></tr>")
     out.append("</table>")
     if scheme.gates:
-        out.append("<table class='emusim-t'><caption>Chỉ tiêu bắt buộc (gates)</caption><tr><th>id</th><th>Chỉ tiêu</th>"
-                   "<th>Ngưỡng</th><th>Tăng thêm</th><th>Loại</th><th>Nguồn</th></tr>")
+        out.append(f"<table class='emusim-t'><caption>{t('render.gates_caption', lang)}</caption>"
+                   + _heads("id", "target", "threshold", "uplift", "mode", "source", lang=lang))
         for g in scheme.gates:
-            out.append(f"<tr><td>{escape(g.id)}</td><td>{escape(g.label)}<br><i>{escape(g.label_en)}</i></td>"
-                       f"<td>{g.op} {fmt_pct(g.target)}</td><td>{escape(_uplift_note(scheme, g.uplift))}</td>"
-                       f"<td>{g.mode}</td><td title='{escape(g.source.text or '')}'>{escape(g.source.short())}</td></tr>")
+            out.append(f"<tr><td>{escape(g.id)}</td><td>{escape(_label(g, lang))}{_second(g, lang)}</td>"
+                       f"<td>{g.op} {fmt_pct(g.target, lang)}</td><td>{escape(_uplift_note(scheme, g.uplift, lang))}</td>"
+                       f"<td>{_choice(g.mode, lang)}</td><td title='{escape(g.source.text or '')}'>"
+                       f"{escape(g.source.short(lang))}</td></tr>")
         out.append("</table>")
     if scheme.awards.tiers:
-        out.append("<table class='emusim-t'><caption>Khen thưởng (awards)</caption><tr><th>id</th><th>Hình thức</th>"
-                   "<th>Tập thể</th><th>Cá nhân</th><th>Nguồn</th></tr>")
-        for t in scheme.awards.tiers:
-            q = "theo thẩm quyền" if t.quota is None else f"≤ {t.quota}"
-            if not t.allocate:
-                q = "(không xét theo tiêu chí này)"
-            out.append(f"<tr><td>{escape(t.id)}</td><td>{escape(t.label)}<br><i>{escape(t.label_en)}</i></td><td>{q}</td>"
-                       f"<td>{'' if t.quota_individuals is None else t.quota_individuals}</td><td>{escape(t.source.short())}</td></tr>")
+        out.append(f"<table class='emusim-t'><caption>{t('render.awards_caption', lang)}</caption>"
+                   + _heads("id", "tier", "collectives", "individuals", "source", lang=lang))
+        for tier in scheme.awards.tiers:
+            q = t("render.discretion", lang) if tier.quota is None else f"≤ {tier.quota}"
+            if not tier.allocate:
+                q = t("render.not_allocated", lang)
+            out.append(f"<tr><td>{escape(tier.id)}</td><td>{escape(_label(tier, lang))}{_second(tier, lang)}</td><td>{q}</td>"
+                       f"<td>{'' if tier.quota_individuals is None else tier.quota_individuals}</td>"
+                       f"<td>{escape(tier.source.short(lang))}</td></tr>")
         n = scheme.awards.nomination
         if n is not None:
-            extra = f"; +{n.extra_per_parent} nếu ≥ {n.extra_min_children} đơn vị" if n.extra_per_parent else ""
-            out.append(f"<tr><td colspan=5>Đề cử: mỗi {n.parent_level} {n.per_parent}{extra} ({escape(n.source.short())})</td></tr>")
+            extra = (t("render.nomination_extra", lang, n=n.extra_per_parent, m=n.extra_min_children)
+                     if n.extra_per_parent else "")
+            parent = level_label(n.parent_level).text(lang).replace("cấp ", "")
+            out.append("<tr><td colspan=5>" + t("render.nomination", lang, parent=parent, n=n.per_parent, extra=extra,
+                                                 source=escape(n.source.short(lang))) + "</td></tr>")
         out.append("</table>")
     return "".join(out)
 
 
-def plan_html(plan: Plan) -> str:
+def plan_html(plan: Plan, lang: str | None = None) -> str:
+    lang = check_lang(lang)
     rows = "".join(
-        f"<tr><td>{escape(level)}</td><td>{s.kind}</td><td>{escape(s.label)}</td>"
+        f"<tr><td>{escape(level_label(level).text(lang))}</td><td>{t(f'render.kind_{s.kind}', lang)}</td>"
+        f"<td>{escape(_label(s, lang))}</td>"
         f"<td class='num'>{len(s.tasks) if s.kind == 'tasks' else len(s.criteria)}</td><td class='num'>{len(s.gates)}</td>"
-        f"<td>{escape(', '.join(f'{t.id} ≤ {t.quota}' if t.quota is not None else t.id for t in s.awards.allocated_tiers))}</td></tr>"
+        f"<td>{escape(', '.join(f'{_label(tier, lang) or tier.id} ≤ {tier.quota}' if tier.quota is not None else (_label(tier, lang) or tier.id) for tier in s.awards.allocated_tiers))}</td></tr>"
         for level, s in plan.schemes.items()
     )
-    return (f"{_STYLE}<table class='emusim-t'><caption>{escape(plan.document)} — {escape(plan.title)}<br>"
-            f"<i>{escape(plan.title_en)}</i> ({escape(plan.province)}, {plan.issued})</caption>"
-            "<tr><th>level</th><th>kind</th><th>đối tượng</th><th>items</th><th>gates</th><th>awards</th></tr>"
-            f"{rows}</table>")
+    from .i18n import fmt_date
+
+    issued = fmt_date(plan.issued, lang) if plan.issued else ""
+    title = plan.title_en if lang == "en" and plan.title_en else plan.title
+    other = plan.title if lang == "en" else plan.title_en
+    return (f"{_STYLE}<table class='emusim-t'><caption>{escape(plan.document)} — {escape(title)}<br>"
+            f"<i>{escape(other)}</i> ({escape(plan.province)}, {issued})</caption>"
+            + _heads("level", "kind", "scheme", "items", "gates", "awards", lang=lang)
+            + f"{rows}</table>")

@@ -274,7 +274,7 @@ def reach_findings(scheme, catalog=None) -> list[tuple[str, str, Message, str, i
             shown = targets[never[0]]
             out.append(("warning" if some else "error", "target-unreachable",
                         Message("validate.unreachable", target=_show(shown), **values,
-                                classes=Message("validate.for_classes", classes=", ".join(never)) if some else ""),
+                                classes=Message("validate.for_classes", classes=_class_names(never)) if some else ""),
                         item.id, item.line))
         elif what == "what_gate" and all(_always(item.op, t, lo, hi, tol) for t in targets.values()):
             out.append(("warning", "gate-never-fails", Message("validate.always_met", target=_show(item.target),
@@ -283,3 +283,17 @@ def reach_findings(scheme, catalog=None) -> list[tuple[str, str, Message, str, i
         out.append(("error", "min-met-unreachable", Message("validate.min_met_unreachable", value=scheme.min_met,
                                                              n=len(scheme.criteria)), "min_met", scheme.line))
     return out
+
+
+def _class_names(classes) -> Message:
+    """Urban classes by their Vietnamese names ("thành phố, thị xã"), their ids in English."""
+    from .errors import Bilingual
+    from .i18n import t
+
+    def vi(cls: str) -> str:
+        try:
+            return t(f"render.urban_{cls}", "vi")
+        except KeyError:
+            return cls
+
+    return Bilingual(", ".join(vi(c) for c in classes), ", ".join(classes))

@@ -182,6 +182,73 @@ def _message_text(value) -> str:
     return value.text() if isinstance(value, Message) else str(value)
 
 
+class _Joined(Message):
+    """Several messages as one placeholder value, each rendered in the reader's language."""
+
+    __slots__ = ("parts",)
+
+    def __init__(self, parts):
+        super().__init__("yamlio.other")
+        self.parts = list(parts)
+
+    def text(self, lang: str | None = None) -> str:
+        return " ".join(p.text(lang) if isinstance(p, Message) else str(p) for p in self.parts)
+
+
+_THINGS = ("flow sequence", "flow mapping", "block mapping", "block collection", "block node", "flow node",
+           "simple key", "quoted scalar", "plain scalar", "block scalar", "alias", "anchor", "tag")
+_TOKENS = {"<block end>": "block_end", "<stream end>": "stream_end", "<document start>": "document_start",
+           "'<block sequence start>'": "block_sequence_start", "'<block mapping start>'": "block_mapping_start",
+           "'<scalar>'": "scalar", "the node content": "node_content", "a comment or a line break": "comment"}
+_FIXED = {"could not find expected ':'": "no_colon", "mapping values are not allowed here": "mapping_not_allowed",
+          "found unexpected end of stream": "unexpected_end", "did not find expected key": "no_key",
+          "did not find expected node content": "no_node", "did not find expected '-' indicator": "no_dash"}
+_WHILE = re.compile(r"^while (?:parsing|scanning|constructing) an? (?P<thing>.+)$")
+_EXPECTED = re.compile(r"^expected (?P<expected>.+?), but (?:found|got) (?P<found>.+)$")
+_FOUND = re.compile(r"^found (?:character (?P<char>.+) that cannot start any token|undefined alias (?P<alias>.+)"
+                    r"|unknown escape character (?P<escape>.+))$")
+
+
+def _token(text: str):
+    text = text.strip()
+    if text in _TOKENS:
+        return Message(f"yamlio.token_{_TOKENS[text]}")
+    either = re.fullmatch(r"(.+?) or (.+)", text)
+    if either:
+        return Message("yamlio.or", a=_token(either.group(1)), b=_token(either.group(2)))
+    return text
+
+
+def yaml_words(text) -> "Message | str":
+    """PyYAML's English context or problem ("while parsing a flow sequence", "expected ',' or ']',
+    but got ':'") as a catalogue message; unknown wording is kept as it is.
+
+    >>> yaml_words("expected ',' or ']', but got ':'").text("vi")
+    "cần ',' hoặc ']' nhưng gặp ':'"
+    >>> yaml_words("while parsing a block mapping").text("en")
+    'while parsing a block mapping'
+    """
+    if isinstance(text, Message):
+        return text
+    text = str(text).strip()
+    if text in _FIXED:
+        return Message(f"yamlio.{_FIXED[text]}")
+    m = _WHILE.match(text)
+    if m and m.group("thing") in _THINGS:
+        return Message("yamlio.while", thing=Message("yamlio.thing_" + m.group("thing").replace(" ", "_")))
+    m = _EXPECTED.match(text)
+    if m:
+        return Message("yamlio.expected_but", expected=_token(m.group("expected")), found=_token(m.group("found")))
+    m = _FOUND.match(text)
+    if m:
+        if m.group("char"):
+            return Message("yamlio.bad_character", char=m.group("char"))
+        if m.group("alias"):
+            return Message("yamlio.undefined_alias", name=m.group("alias"))
+        return Message("yamlio.bad_escape", char=m.group("escape"))
+    return text
+
+
 def loads_yaml(text: str, filename: str = "<string>"):
     """Parse YAML text safely; any problem becomes an ``InputError`` with file:line."""
     if len(text) > limits.MAX_YAML_BYTES:
@@ -198,10 +265,13 @@ def loads_yaml(text: str, filename: str = "<string>"):
         # an unclosed bracket is detected lines later: point at where it was opened
         mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 if mark else None
-        msg = " ".join(_message_text(x) for x in (exc.context, exc.problem) if x) or str(exc)
+        if isinstance(exc.problem, Message) and not exc.context:  # ours: a bad date, a duplicate key
+            raise InputError([Problem(exc.problem, file=filename, line=line)]) from None
+        parts = [yaml_words(x) for x in (exc.context, exc.problem) if x]
         if exc.context_mark and exc.problem_mark and exc.problem_mark.line != exc.context_mark.line:
-            msg += " " + Message("yamlio.noticed_at", line=str(exc.problem_mark.line + 1)).text()
-        raise InputError([Problem(Message("yamlio.malformed", detail=msg), file=filename, line=line)]) from None
+            parts.append(Message("yamlio.noticed_at", line=str(exc.problem_mark.line + 1)))
+        detail = Message("yamlio.other", detail=_Joined(parts)) if parts else str(exc)
+        raise InputError([Problem(Message("yamlio.malformed", detail=detail), file=filename, line=line)]) from None
     except yaml.YAMLError as exc:
         raise InputError([Problem(Message("yamlio.malformed", detail=str(exc)), file=filename)]) from None
     except RecursionError:  # pragma: no cover - the depth bound comes first
@@ -225,10 +295,21 @@ def read_text(path: str | Path, what: str = "file") -> str:
     except FileNotFoundError:
         raise InputError([Problem(Message("yamlio.not_found"), file=str(path))]) from None
     except UnicodeDecodeError as exc:
-        raise InputError([Problem(Message("yamlio.not_utf8", reason=exc.reason), file=str(path))]) from None
+        byte = exc.object[exc.start:exc.start + 1].hex() if exc.object else "?"
+        reason = Message("yamlio.bad_byte", byte=byte, pos=str(exc.start))
+        raise InputError([Problem(Message("yamlio.not_utf8", reason=reason), file=str(path))]) from None
     except OSError as exc:  # permission denied, a device, a name too long …
-        raise InputError([Problem(Message("yamlio.unreadable", reason=exc.strerror or type(exc).__name__),
-                                  file=str(path))]) from None
+        raise InputError([Problem(Message("yamlio.unreadable", reason=_os_reason(exc)), file=str(path))]) from None
+
+
+def _os_reason(exc: OSError) -> Message:
+    import errno
+
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return Message("yamlio.no_permission")
+    if exc.errno == errno.ENAMETOOLONG:
+        return Message("yamlio.name_too_long")
+    return Message("yamlio.os_error", code=str(exc.errno))
 
 
 def load_yaml(path: str | Path):

@@ -163,7 +163,7 @@ def test_alternatives_name_each_option_and_count_award_changes_with_diff(tiny):
     assert tab.loc["drop:A.III.1", "award_changes"] == 0 and tab.loc["drop:A.III.1", "spearman"] == pytest.approx(1.0)
     assert tab.loc["drop:A.III.1", "mean_abs_rank_shift"] == 0
     assert tab.loc["no_bonus_cap", "kind"] == "extra"
-    with pytest.raises(es.InputError, match="'bad'.*unknown path"):
+    with pytest.raises(es.InputError, match="'bad'.*đường dẫn không có"):
         alternatives(scheme, values, extra={"bad": {"nonsense.path": 1}})
 
 

@@ -21,12 +21,12 @@ levels:
 
 CASES = {
     "malformed": (GOOD.replace("kind: points", "kind: [points"), "YAML sai cú pháp", 4),
-    "unknown_key": (GOOD.replace("max: 5,", "maxx: 5, max: 5,"), "unknown key 'maxx'", 6),
-    "unknown_rule": (GOOD.replace("rule: binary", "rule: quadratic"), "unknown rule 'quadratic'", 6),
+    "unknown_key": (GOOD.replace("max: 5,", "maxx: 5, max: 5,"), "khóa 'maxx' không thuộc định dạng kịch bản", 6),
+    "unknown_rule": (GOOD.replace("rule: binary", "rule: quadratic"), "quy tắc chấm 'quadratic' không có", 6),
     "unknown_indicator": (GOOD.replace("indicator: emulation_registered", "indicator: moon_phase"),
-                          "indicator 'moon_phase' is not in the catalog", 6),
-    "negative_quota": (GOOD.replace("quota: 3", "quota: -3"), "'quota': phải là số nguyên từ 0", 9),
-    "fractional_quota": (GOOD.replace("quota: 3", "quota: 2.5"), "'quota': phải là số nguyên từ 0", 9),
+                          "chỉ tiêu 'moon_phase' không có trong danh mục chỉ tiêu", 6),
+    "negative_quota": (GOOD.replace("quota: 3", "quota: -3"), "'quota' (số lượng khen thưởng tối đa): phải là số nguyên từ 0", 9),
+    "fractional_quota": (GOOD.replace("quota: 3", "quota: 2.5"), "'quota' (số lượng khen thưởng tối đa): phải là số nguyên từ 0", 9),
     "duplicate_key": (GOOD.replace("kind: points", "kind: points\n    kind: standards"), "khóa 'kind' xuất hiện hai lần", 5),
 }
 

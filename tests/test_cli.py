@@ -20,10 +20,10 @@ def test_lint_all_scenarios():
     proc = run("lint", *files)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
-    assert "ha_giang_186_2023.yaml" in out and "[commune A.I.4]" in out and "maximum is 6 but the formula gives 5" in out
-    assert "[commune A.VI]" in out and "[commune A.VII]" in out
-    assert "lao_cai_cds_2022.yaml" in out and "standard repeats a.3" in out
-    assert "add up to the stated 300" in out and "18 collectives" in out
+    assert "ha_giang_186_2023.yaml" in out and "[cấp xã A.I.4]: cảnh báo: điểm tối đa là 6 nhưng cách tính cho 5 điểm" in out
+    assert "[cấp xã A.VI]" in out and "[cấp xã A.VII]" in out
+    assert "lao_cai_cds_2022.yaml" in out and "tiêu chuẩn lặp lại a.3" in out
+    assert "cộng lại đúng bằng 300" in out and "18 tập thể" in out
 
 
 def test_help_lists_commands():
@@ -43,7 +43,7 @@ def test_score_refuses_to_overwrite_and_bad_set(tmp_path):
                "--set", "uplift.city=2", "--out", str(tmp_path / "t.csv"))
     assert proc.returncode == 2 and "uplift.city" in proc.stderr and "Traceback" not in proc.stderr
     proc = run("score", "--plan", "scenarios/ha_giang_186_2023.yaml", "--level", "hamlet", "--seed", "1")
-    assert proc.returncode == 2 and "no level 'hamlet'" in proc.stderr
+    assert proc.returncode == 2 and "không có cấp 'hamlet'" in proc.stderr
 
 
 def test_score_and_award_on_sample_files(tmp_path):

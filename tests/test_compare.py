@@ -93,7 +93,7 @@ def test_three_schemes_and_scheme_objects(hg_values, hg_registry, hg_plan):
 def test_bad_inputs(hg_values, hg_registry):
     with pytest.raises(InputError, match="at least two"):
         compare([("ha_giang_186_2023", "commune")], hg_values, hg_registry)
-    with pytest.raises(InputError, match="no level 'ward'"):
+    with pytest.raises(InputError, match="không có cấp 'ward'"):
         compare([("ha_giang_186_2023", "commune"), ("tuyen_quang_da06_2022", "ward")], hg_values, hg_registry)
     with pytest.raises(InputError, match="dossier_digitisation_rate"):
         compare([("ha_giang_186_2023", "commune"), ("tuyen_quang_da06_2022", "commune")],

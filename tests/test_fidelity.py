@@ -245,7 +245,7 @@ def test_lao_cai_standard_printed_twice_counts_once():
         assert ref["n_met"].tolist() == table["n_met"].tolist()
         assert np.allclose(ref["margin"].to_numpy(dtype=float), table["margin"].to_numpy(dtype=float))
     dup = [f for f in es.lint(es.load_plan("lao_cai_cds_2022")) if f.code == "duplicate-standard"]
-    assert len(dup) == 1 and "counted once" in dup[0].message
+    assert len(dup) == 1 and "counted once" in dup[0].text("en")
 
 
 # --------------------------------------------------------------------------- readings

@@ -99,7 +99,7 @@ PLAN_CASES = {
                           "'min_met' chỉ dùng cho bộ tiêu chuẩn"),
     "issued_month_13": (edit("issued: 2023-06-01", 'issued: "2023-13-45"'), 1, "'issued' phải là một ngày có thật"),
     "impossible_date": (edit("issued: 2023-06-01", "issued: 2023-02-30"), 1, "'2023-02-30' không phải là một ngày có thật"),
-    "quota_fraction": (edit("quota: 3,", "quota: 2.5,"), L_TIER, "'quota': phải là số nguyên từ 0"),
+    "quota_fraction": (edit("quota: 3,", "quota: 2.5,"), L_TIER, "'quota' (số lượng khen thưởng tối đa): phải là số nguyên từ 0"),
     "unhashable_key": (PLAN + "notes: {[a, b]: 1}\n", 23, "khóa của ánh xạ phải là một giá trị đơn"),
     "yaml_bomb_in_notes": (PLAN.replace("plan: {id: t,", "plan: {id: t, notes: &a0 [x, x, x, x, x, x, x, x, x],", 1)
                            + "".join(f"x{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]\n" for i in range(1, 9))
@@ -320,10 +320,10 @@ def test_lint_finds_gates_that_cannot_fail_and_targets_nobody_reaches(tmp_path, 
     path = tmp_path / "never_fails.yaml"
     path.write_text(text, encoding="utf-8")
     rc, out, _ = cli(capsys, "lint", path)
-    assert rc == 0 and f"{path}:{L_G1} [commune G1]: warning:" in out and "không bao giờ trượt" in out
+    assert rc == 0 and f"{path}:{L_G1} [cấp xã G1]: cảnh báo:" in out and "không bao giờ trượt" in out
     path.write_text(edit('op: ">=", target: 0.5,', 'op: ">", target: 1.0,'), encoding="utf-8")  # above 100 %
     rc, out, _ = cli(capsys, "lint", path)
-    assert rc == 2 and f"{path}:{L_G1} [commune G1]: error:" in out and "không đơn vị nào đạt được" in out
+    assert rc == 2 and f"{path}:{L_G1} [cấp xã G1]: lỗi:" in out and "không đơn vị nào đạt được" in out
 
 
 def test_api_raises_input_error_where_it_promised(tmp_path):

@@ -58,8 +58,9 @@ def test_sweep_validates_every_value(hg, hg_registry):
     with pytest.raises(InputError) as err:
         sweep(scheme, values, "uplift.city", [0.1, 1.5, -2], hg_registry)
     assert str(err.value).count("uplift.city") == 2
-    with pytest.raises(InputError, match="unknown path"):
+    with pytest.raises(InputError, match="đường dẫn không có") as info:
         sweep(scheme, values, "uplift_city", [0.1], hg_registry)
+    assert "unknown path" in info.value.problems[0].text("en") and "uplift.city" in str(info.value)  # did you mean
 
 
 def test_tornado_ranks_quota_and_uplift_effects(hg, hg_registry):

@@ -126,7 +126,7 @@ def test_bad_values_raise_and_change_nothing(ex):
     aw0 = ex.award_table.copy()
     with pytest.raises(es.AdjustError, match="nằm ngoài"):  # the number rules' words (emusim/validate.py)
         ex.set("uplift.city", 3)
-    with pytest.raises(es.AdjustError, match="no criterion"):
+    with pytest.raises(es.AdjustError, match="không có tiêu chí"):
         ex.set("criteria.NOPE.target", 0.5)
     with pytest.raises(es.AdjustError, match="outside the panel"):
         ex.set("period", "1999-01")
