@@ -22,13 +22,13 @@ def add_scheme_options(p: argparse.ArgumentParser, data_required: bool = False) 
     src.add_argument("--seed", type=int, help=t("cli.help_seed"))
     add_sheet_option(p)
     p.add_argument("--registry", help=t("cli.help_registry"))
-    p.add_argument("--period", help=t("cli.help_period"))
+    p.add_argument("--period", metavar="YYYY-MM", help=t("cli.help_period"))
     p.add_argument("--clusters", metavar="CSV", help=t("cli.help_clusters"))
     p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help=t("cli.help_set"))
 
 
 def add_sheet_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--sheet", help=t("cli.help_sheet"))
+    p.add_argument("--sheet", metavar=t("cli.metavar_sheet"), help=t("cli.help_sheet"))
 
 
 def add_lang_option(p: argparse.ArgumentParser, default=argparse.SUPPRESS) -> None:
@@ -124,8 +124,8 @@ def _build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("simulate", help=t("cli.help_simulate"), description=t("cli.help_simulate"))
     p.add_argument("--registry", required=True, help=t("cli.help_sim_registry"))
-    p.add_argument("--start", default="2022-01", help=t("cli.help_start"))
-    p.add_argument("--end", default=None, help=t("cli.help_end"))
+    p.add_argument("--start", default="2022-01", metavar="YYYY-MM", help=t("cli.help_start"))
+    p.add_argument("--end", default=None, metavar="YYYY-MM", help=t("cli.help_end"))
     p.add_argument("--seed", type=int, default=0, help=t("cli.help_seed_sim"))
     p.add_argument("--out", required=True, help=t("cli.help_sim_out"))
     p.add_argument("--force", action="store_true", help=t("cli.help_force"))

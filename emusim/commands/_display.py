@@ -130,3 +130,21 @@ def values_shown(df, lang: str | None = None):
             out["indicator"] = [s if len(s) <= 48 else s[:47] + "…" for s in map(str, shown)]
         out = out.drop(columns=labels)
     return out
+
+
+def path_shown(path: str, scheme=None, lang: str | None = None) -> str:
+    """An adjust path with its plan wording (:func:`emusim.i18n.paths.path_label`): "wording
+    (path)"; in Vietnamese a path that is one English word pair (``proportional_basis``, no dot)
+    is shown by its wording alone."""
+    lang = check_lang(lang)
+    try:
+        from ..i18n.paths import path_label
+
+        label = path_label(str(path), scheme, lang)
+    except Exception:  # noqa: BLE001 - a path the wording does not know is shown as is
+        return str(path)
+    if not label or label == path:
+        return str(path)
+    if lang == "vi" and "." not in str(path):
+        return label
+    return f"{label} ({path})"

@@ -31,7 +31,7 @@ def register(subparsers) -> None:
     from ..cli import add_scheme_options
 
     add_scheme_options(p, data_required=True)
-    p.add_argument("--self-scores", help=t("commands.help_self_scores"))
+    p.add_argument("--self-scores", metavar=t("commands.metavar_file"), help=t("commands.help_self_scores"))
     p.add_argument("--out", help=t("commands.help_verify_out"))
     p.add_argument("--force", action="store_true", help=t("cli.help_force"))
     p.set_defaults(handler=run_verify)

@@ -32,9 +32,9 @@ def register(subparsers) -> None:
     p.add_argument("--factors", required=True, metavar="FACTORS.yaml", help=t("commands.help_factors"))
     p.add_argument("--n", type=int, default=2000, help=t("commands.help_n"))
     p.add_argument("--mc-seed", type=int, default=0, help=t("commands.help_mc_seed"))
-    p.add_argument("--chunk-size", type=int, default=None, help=t("commands.help_chunk_size"))
+    p.add_argument("--chunk-size", type=int, default=None, metavar="N", help=t("commands.help_chunk_size"))
     p.add_argument("--sobol", type=int, metavar="N", default=None, help=t("commands.help_sobol"))
-    p.add_argument("--outcome", default="overlap", help=t("commands.help_outcome"))
+    p.add_argument("--outcome", default="overlap", metavar=t("commands.metavar_outcome"), help=t("commands.help_outcome"))
     p.add_argument("--out", required=True, help=t("cli.help_out_table"))
     p.add_argument("--force", action="store_true", help=t("cli.help_force"))
     p.add_argument("--progress", action="store_true", help=t("commands.help_progress"))
@@ -87,7 +87,7 @@ def run(args) -> int:
     import sys
 
     from ..i18n import t
-    from ._display import show, tier_label
+    from ._display import path_shown, show, tier_label
 
     L = args.lang
     print(t("commands.unc_heading", L, scheme=scheme.name, period=period, n=mc.n, factors=len(mc.factors),
@@ -100,7 +100,9 @@ def run(args) -> int:
         print(show(summary, L, scheme, digits=3, index_labels=rows))
         if indices is not None:
             print("\n" + t("commands.unc_sobol_heading", L, outcome=args.outcome, n=args.sobol))
-            print(show(indices.drop(columns="distribution"), L, scheme, digits=3, index=False))
+            shown = indices.drop(columns="distribution")
+            shown["factor"] = [path_shown(f, scheme, L) for f in shown["factor"]]
+            print(show(shown, L, scheme, digits=3, index=False))
 
     warnings = list(mc.warnings) + [w for w in (indices.warnings if indices is not None else []) if w not in mc.warnings]
     if warnings:

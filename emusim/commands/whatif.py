@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..i18n import Message, catalogue, t
-from ._display import show, value_text, values_shown
+from ._display import path_shown as _path_shown, show, value_text, values_shown
 
 
 def _common(p, out_required: bool) -> None:
@@ -59,19 +59,6 @@ def _prepare(args):
     plan, scheme = load_scheme(args)
     registry, values, period = load_values(args, plan, scheme)
     return scheme, registry, values, period
-
-
-def _path_shown(path: str, scheme, with_path: bool = True) -> str:
-    """An adjust path with its plan wording (``emusim.i18n.paths``) beside it."""
-    try:
-        from ..i18n.paths import path_label
-
-        label = path_label(path, scheme)
-    except Exception:  # noqa: BLE001 - a path the wording does not know is shown as is
-        return path
-    if not label or label == path:
-        return path
-    return f"{label} ({path})" if with_path else label
 
 
 def _value_shown(path: str, value):
@@ -133,7 +120,7 @@ def run_tornado(args) -> int:
     for col in ("nominal", "low", "high"):
         if col in shown:
             shown[col] = [_value_shown(p, v) for p, v in zip(shown["path"], shown[col])]
-    shown.insert(1, "setting", [_path_shown(p, scheme, with_path=False) for p in shown["path"]])
+    shown["path"] = [_path_shown(p, scheme) for p in shown["path"]]
     with pd.option_context("display.width", 200, "display.max_colwidth", 60):
         print(show(shown, scheme=scheme, index=False))
     return 0
