@@ -2,6 +2,12 @@
 
 Exit status 0 on success, 2 on bad input (the message on stderr, no traceback), 1 on an
 internal error. Set ``EMUSIM_DEBUG=1`` to see tracebacks.
+
+Every text it prints is Vietnamese by default and English with ``--lang en`` (before the
+command, ``emusim --lang en award …``, or after it, ``emusim award … --lang en``) or
+``EMUSIM_LANG=en``: the help, argparse's own usage errors, headings, printed tables (headers
+from ``messages/cli.yaml``, tiers by their plan label, có/không, 370,16), summaries and the
+error lines. Files written with ``--out`` keep their machine column names.
 """
 from __future__ import annotations
 
