@@ -297,10 +297,10 @@ def cmd_score(args, award: bool = False) -> int:
     else:
         import pandas as pd
 
-        from .commands._display import show
+        from .commands._display import period_text, show
 
         cols = [c for c in ("name", "award", "rank", "total", "eligible", "reason") if c in table.columns]
-        print(t("cli.score_heading", scheme=scheme.name, period=period, units=len(table),
+        print(t("cli.score_heading", scheme=scheme.name, period=period_text(period), units=len(table),
                 eligible=int(table["eligible"].sum())))
         with pd.option_context("display.width", 200, "display.max_colwidth", 70):
             print(show(table.sort_values("total", ascending=False)[cols].head(25), scheme=scheme))

@@ -88,7 +88,7 @@ def test_argparse_errors_follow_the_language(capsys, monkeypatch):
 def test_award_table_in_vietnamese_and_english(capsys):
     rc, out, _ = cli(capsys, "award", *HG)
     assert rc == 0
-    assert "ha_giang_186_2023:commune tại kỳ 2023-11: 193 đơn vị, 37 đủ điều kiện" in out
+    assert "ha_giang_186_2023:commune tại kỳ 11/2023: 193 đơn vị, 37 đủ điều kiện" in out
     header = next(line for line in out.splitlines() if "Tên đơn vị" in line)
     for word in ("Khen thưởng", "Hạng", "Tổng điểm", "Đủ điều kiện", "Lý do"):
         assert word in header

@@ -148,3 +148,18 @@ def path_shown(path: str, scheme=None, lang: str | None = None) -> str:
     if lang == "vi" and "." not in str(path):
         return label
     return f"{label} ({path})"
+
+
+def period_text(period, lang: str | None = None) -> str:
+    """An evaluation month the language's way: "11/2023" in Vietnamese, "2023-11" in English.
+
+    >>> period_text("2023-11", "vi"), period_text("2023-11", "en")
+    ('11/2023', '2023-11')
+    """
+    import re
+
+    text = str(period)
+    match = re.fullmatch(r"(\d{4})-(\d{2})", text)
+    if check_lang(lang) == "vi" and match:
+        return f"{match.group(2)}/{match.group(1)}"
+    return text

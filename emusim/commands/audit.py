@@ -35,6 +35,7 @@ def run(args) -> int:
     from ..cli import load_scheme, load_values
     from ..i18n import t
     from ..io import check_output, write_sheets
+    from ._display import period_text, show, values_shown
 
     out = check_output(args.out, args.force, suffixes=(".xlsx",)) if args.out else None
     plan, scheme = load_scheme(args)
@@ -43,14 +44,13 @@ def run(args) -> int:
     g = gaming_risk(scheme, values, registry)
     alts = None if args.no_alternatives else alternatives(scheme, values, registry)
     L = args.lang
-    print(f"{scheme.name} — {period}")
+    print(f"{scheme.name} — {period_text(period, L)}")
     for title, lines in ((t("brief.audit_heading", L), a.summary(L)), (t("brief.gaming_heading", L), g.summary(L)),
                          (t("brief.alternatives_heading", L), alts.summary(L) if alts is not None else [])):
         if lines:
             print(f"\n{title}")
             for line in lines:
                 print(f"  • {line}")
-    from ._display import show, values_shown
 
     with pd.option_context("display.width", 200, "display.max_colwidth", 50):
         print(f"\n{t('commands.audit_shares_heading', L)}")

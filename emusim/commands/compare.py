@@ -29,6 +29,7 @@ import argparse
 
 from ..errors import InputError, Problem
 from ..i18n import Message, t
+from ._display import period_text
 
 
 def register(subparsers) -> None:
@@ -140,8 +141,8 @@ def run(args: argparse.Namespace) -> int:
                      no_index=("pairs", "differences", "notes"))
     else:
         write_table(result.units, out, force=args.force, sheet_name="compare")
-    print(t("commands.compare_heading", schemes=t("commands.compare_vs").join(result.schemes), period=period,
-            units=len(result.units)))
+    print(t("commands.compare_heading", schemes=t("commands.compare_vs").join(result.schemes),
+            period=period_text(period), units=len(result.units)))
     for note in result.notes:
         print(t("commands.compare_note", note=note))
     print(result.summary())

@@ -60,6 +60,7 @@ def run(args) -> int:
     from ..engine import score
     from ..i18n import set_lang, t
     from ..io import check_output, write_sheets, write_table
+    from ._display import period_text
 
     set_lang(args.lang)
     out = check_output(args.out, args.force)
@@ -89,7 +90,8 @@ def run(args) -> int:
         from ..charts.design import design_tradeoff
 
         save(design_tradeoff(result, scheme=scheme, lang=args.lang), args.chart, formats=(Path(args.chart).suffix[1:],))
-    print(t("commands.design_heading", args.lang, scheme=scheme.name, period=period, summary=result.summary(args.lang)))
+    print(t("commands.design_heading", args.lang, scheme=scheme.name, period=period_text(period, args.lang),
+            summary=result.summary(args.lang)))
     best = result.proposal
     if best:
         base_aw = allocate(score(scheme, values, registry), scheme, registry)

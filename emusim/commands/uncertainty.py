@@ -87,10 +87,10 @@ def run(args) -> int:
     import sys
 
     from ..i18n import t
-    from ._display import path_shown, show, tier_label
+    from ._display import path_shown, period_text, show, tier_label
 
     L = args.lang
-    print(t("commands.unc_heading", L, scheme=scheme.name, period=period, n=mc.n, factors=len(mc.factors),
+    print(t("commands.unc_heading", L, scheme=scheme.name, period=period_text(period), n=mc.n, factors=len(mc.factors),
             seed=args.mc_seed))
     rows = {"overlap with nominal awards": t("commands.unc_overlap", L), "urban share of awards": t("commands.unc_urban", L),
             "units with p_any ≥ 0.5": t("commands.unc_fair", L), "units with p_any > 0": t("commands.unc_any", L)}

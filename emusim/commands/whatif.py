@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..i18n import Message, catalogue, t
-from ._display import path_shown as _path_shown, show, value_text, values_shown
+from ._display import path_shown as _path_shown, period_text, show, value_text, values_shown
 
 
 def _common(p, out_required: bool) -> None:
@@ -84,7 +84,7 @@ def run_sweep(args) -> int:
     table = sweep(scheme, values, args.path, [_scalar(g) for g in args.grid], registry)
     write_table(table.set_index("locality_id"), args.out, force=args.force, sheet_name="sweep")
     changes = award_changes(table)
-    print(t("commands.sweep_heading", scheme=scheme.name, period=period, path=_path_shown(args.path, scheme),
+    print(t("commands.sweep_heading", scheme=scheme.name, period=period_text(period), path=_path_shown(args.path, scheme),
             grid=", ".join(args.grid), n=len(table), out=str(args.out)))
     with pd.option_context("display.width", 200, "display.max_colwidth", 60):
         print(show(values_shown(changes), scheme=scheme, index=False) if len(changes)
@@ -115,7 +115,7 @@ def run_tornado(args) -> int:
     table = tornado(scheme, values, ranges, registry)
     write_table(table.set_index("path"), args.out, force=args.force, sheet_name="tornado")
     cols = [c for c in ("path", "nominal", "low", "high", "changed_low", "changed_high", "effect") if c in table]
-    print(t("commands.tornado_heading", scheme=scheme.name, period=period, n=len(table), out=str(args.out)))
+    print(t("commands.tornado_heading", scheme=scheme.name, period=period_text(period), n=len(table), out=str(args.out)))
     shown = table[cols].head(15).copy()
     for col in ("nominal", "low", "high"):
         if col in shown:
@@ -132,7 +132,7 @@ def run_improve(args) -> int:
 
     scheme, registry, values, period = _prepare(args)
     result = min_improvement(scheme, values, args.unit, registry=registry, target_tier=args.tier)
-    print(t("commands.improve_heading", unit=result.name or result.unit, scheme=scheme.name, period=period,
+    print(t("commands.improve_heading", unit=result.name or result.unit, scheme=scheme.name, period=period_text(period),
             status=t(f"commands.status_{result.status}")))
     print(result.sentence(args.lang) or result.message)
     if len(result.changes):
@@ -154,7 +154,7 @@ def run_equity(args) -> int:
     with pd.option_context("display.width", 160):
         for key in result:
             by = t(f"commands.by_{key}") if f"commands.by_{key}" in catalogue() else key
-            print("\n" + t("commands.equity_heading", scheme=scheme.name, period=period, by=by))
+            print("\n" + t("commands.equity_heading", scheme=scheme.name, period=period_text(period), by=by))
             shown = result[key].copy()
             if shown.index.name == "urban_class":
                 shown.index = pd.Index([value_text("urban_class", v) for v in shown.index], name="urban_class")
