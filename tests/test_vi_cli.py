@@ -183,3 +183,31 @@ def test_tasks_template_simulate(capsys, tmp_path):
     rc, out, _ = cli(capsys, "simulate", "--registry", "lao_cai_2023", "--start", "2025-01", "--end", "2025-02",
                      "--out", tmp_path / "sim2.csv", "--lang", "en")
     assert rc == 0 and "observations" in out and "localities" in out
+
+
+def test_option_errors_of_the_commands(capsys, tmp_path, monkeypatch):
+    rc, _, err = cli(capsys, "compare", "--plans", "ha_giang_186_2023", "--seed", "1", "--out", tmp_path / "c.csv")
+    assert rc == 2 and "--plans cần dạng FILE:LEVEL" in err and english_leaks(err) == []
+    rc, _, err = cli(capsys, "compare", "--seed", "1", "--lang", "en")
+    assert rc == 2 and "compare needs --plans" in err
+    tasks = ["tasks", "--plan", "scenarios/tuyen_quang_kh21_2025.yaml", "--status",
+             "data/samples/tuyen_quang_kh21_status.csv", "--at", "2025-12-01", "--days", "-1"]
+    rc, _, err = cli(capsys, *tasks)
+    assert rc == 2 and "--days phải từ 0 trở lên" in err and english_leaks(err) == []
+    rc, _, err = cli(capsys, *tasks, "--lang", "en")
+    assert rc == 2 and "--days must be 0 or more" in err
+    rc, _, err = cli(capsys, "brief", *HG, "--out", tmp_path / "b", "--formats", "gif")
+    assert rc == 2 and "định dạng không hỗ trợ gif" in err
+    monkeypatch.setenv("EMUSIM_LANG", "fr")
+    rc, _, err = cli(capsys, "lint", "scenarios/lao_cai_cds_2022.yaml", "--min-level", "error")
+    assert rc == 0 and "EMUSIM_LANG=fr không hợp lệ" in err
+
+
+def test_audit_tables(capsys):
+    rc, out, _ = cli(capsys, "audit", *HG, "--no-alternatives")
+    assert rc == 0 and "ha_giang_186_2023:commune — 11/2023" in out
+    assert "Tỷ trọng phương sai" in out and "Điểm cộng" in out and "Điểm rẻ nhất" in out and "có/không" in out
+    own = [line for line in out.splitlines() if not line.startswith("  • ")]   # the findings are emusim.analysis's
+    assert english_leaks("\n".join(own)) == []
+    rc, out, _ = cli(capsys, "audit", *HG, "--no-alternatives", "--lang", "en")
+    assert rc == 0 and "Variance share" in out and "Bonus" in out and "yes/no" in out
