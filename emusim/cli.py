@@ -2,64 +2,150 @@
 
 Exit status 0 on success, 2 on bad input (the message on stderr, no traceback), 1 on an
 internal error. Set ``EMUSIM_DEBUG=1`` to see tracebacks.
+
+Every text it prints is Vietnamese by default and English with ``--lang en`` (before the
+command, ``emusim --lang en award …``, or after it, ``emusim award … --lang en``) or
+``EMUSIM_LANG=en``: the help, argparse's own usage errors, headings, printed tables (headers
+from ``messages/cli.yaml``, tiers by their plan label, có/không, 370,16), summaries and the
+error lines. Files written with ``--out`` keep their machine column names.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 
 from .errors import InputError, Problem
+from .i18n import DEFAULT_LANG, LANGS, Message, t
 
 
 def add_scheme_options(p: argparse.ArgumentParser, data_required: bool = False) -> None:
-    p.add_argument("--plan", required=True, help="scenario file (scenarios/*.yaml) or plan id")
-    p.add_argument("--level", required=True, help="level of the plan to score (district, commune, …)")
+    p.add_argument("--plan", required=True, help=t("cli.help_plan"))
+    p.add_argument("--level", required=True, help=t("cli.help_level"))
     src = p.add_mutually_exclusive_group(required=data_required)
-    src.add_argument("--data", help="observations file (CSV or XLSX, long or wide)")
-    src.add_argument("--seed", type=int, help="score simulated data with this seed instead of --data")
+    src.add_argument("--data", help=t("cli.help_data"))
+    src.add_argument("--seed", type=int, help=t("cli.help_seed"))
     add_sheet_option(p)
-    p.add_argument("--registry", help="registry name or CSV (default: the plan's)")
-    p.add_argument("--period", help="evaluation month YYYY-MM (default: the plan's evaluation period)")
-    p.add_argument("--clusters", metavar="CSV", help="emulation clusters (locality_id,cluster): registry column "
-                   "'cluster' for --set awards.nomination.group=cluster")
-    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
-                   help="adjust the scheme, e.g. --set uplift.city=0.2 (repeatable)")
+    p.add_argument("--registry", help=t("cli.help_registry"))
+    p.add_argument("--period", metavar="YYYY-MM", help=t("cli.help_period"))
+    p.add_argument("--clusters", metavar="CSV", help=t("cli.help_clusters"))
+    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help=t("cli.help_set"))
 
 
 def add_sheet_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--sheet", help="the sheet of an XLSX --data file to read (default: the first)")
+    p.add_argument("--sheet", metavar=t("cli.metavar_sheet"), help=t("cli.help_sheet"))
 
 
-def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="emusim", description="Simulate, score and award Vietnamese provincial emulation movements.")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+def add_lang_option(p: argparse.ArgumentParser, default=argparse.SUPPRESS) -> None:
+    """``--lang vi|en`` on ``p``; on a sub-command it leaves the value given before it alone."""
+    p.add_argument("--lang", choices=LANGS, default=default, help=t("cli.help_lang"))
 
-    p = sub.add_parser("lint", help="check scenario files: sums, sources, numbering, quotas")
-    p.add_argument("files", nargs="+", metavar="FILE")
-    p.add_argument("--min-level", choices=("error", "warning", "info"), default="info",
-                   help="show findings of this level and above (default: all)")
-    p.add_argument("--registry", help="also check each scheme against this registry (urban classes, nomination groups)")
-    p.add_argument("--clusters", metavar="CSV", help="emulation clusters for --registry")
 
-    p = sub.add_parser("simulate", help="simulate monthly indicator trajectories for a registry")
-    p.add_argument("--registry", required=True)
-    p.add_argument("--start", default="2022-01")
-    p.add_argument("--end", default=None, help="last month (default: 2026-12 for a registry still in force, "
-                                               "e.g. the merged provinces; 2025-12 otherwise)")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", required=True, help="long observations table (.csv or .xlsx)")
-    p.add_argument("--force", action="store_true")
+def argv_lang(argv) -> str:
+    """The language ``argv`` asks for (``--lang X`` or ``--lang=X`` anywhere before ``--``), else
+    ``EMUSIM_LANG``, else Vietnamese: read before the parser is built, so that its help and its
+    own error messages are in that language too.
 
-    for name, helptext in (("score", "score localities against a plan's scheme"),
-                           ("award", "score and allocate the awards")):
-        p = sub.add_parser(name, help=helptext)
+    >>> argv_lang(["award", "--plan", "p", "--lang", "en"]), argv_lang(["--lang=vi", "lint", "f"])
+    ('en', 'vi')
+    """
+    lang = env_lang()
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGS:
+            lang = argv[i + 1]
+        elif arg.startswith("--lang=") and arg[7:] in LANGS:
+            lang = arg[7:]
+    return lang
+
+
+def env_lang() -> str:
+    value = os.environ.get("EMUSIM_LANG", "").strip().lower()
+    return value if value in LANGS else DEFAULT_LANG
+
+
+# Python's argparse texts (its gettext msgids) and their catalogue keys
+_ARGPARSE = {
+    "usage: ": "usage", "positional arguments": "positionals", "options": "options",
+    "show this help message and exit": "help", "%(prog)s: error: %(message)s\n": "error",
+    "the following arguments are required: %s": "required", "unrecognized arguments: %s": "unrecognized",
+    "argument %(argument_name)s: %(message)s": "argument",
+    "invalid choice: %(value)r (choose from %(choices)s)": "invalid_choice",
+    "invalid %(type)s value: %(value)r": "invalid_value", "expected one argument": "expected_one",
+    "expected at least one argument": "expected_at_least_one", "expected at most one argument": "expected_at_most_one",
+    "not allowed with argument %s": "not_allowed_with", "one of the arguments %s is required": "one_of_required",
+    "ambiguous option: %(option)s could match %(matches)s": "ambiguous",
+    "ignored explicit argument %r": "ignored_explicit",
+    "unknown parser %(parser_name)r (choices: %(choices)s)": "unknown_parser",
+    "expected %s argument": "expected_1", "expected %s arguments": "expected_n",
+}
+
+
+@contextlib.contextmanager
+def argparse_in(lang: str):
+    """argparse's own texts (usage, "the following arguments are required" …) in ``lang``."""
+    if lang == "en":
+        yield
+        return
+
+    def gettext(msg):
+        key = _ARGPARSE.get(msg)
+        return t(f"cli.argparse_{key}", lang) if key else msg
+
+    old = argparse._, argparse.ngettext
+    argparse._ = gettext
+    argparse.ngettext = lambda singular, plural, n: gettext(singular if n == 1 else plural)
+    try:
+        yield
+    finally:
+        argparse._, argparse.ngettext = old
+
+
+def build_parser(lang: str | None = None) -> argparse.ArgumentParser:
+    """The parser, its help in ``lang`` (default: the current language)."""
+    from .i18n import using_lang
+
+    with using_lang(lang), argparse_in(lang or _current_lang()):
+        return _build_parser()
+
+
+def _current_lang() -> str:
+    from .i18n import get_lang
+
+    return get_lang()
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="emusim", description=t("cli.description"))
+    add_lang_option(parser, default=_current_lang())
+    sub = parser.add_subparsers(dest="command", metavar=t("cli.metavar_command"), title=t("cli.commands_title"))
+
+    p = sub.add_parser("lint", help=t("cli.help_lint"), description=t("cli.help_lint"))
+    p.add_argument("files", nargs="+", metavar="FILE", help=t("cli.help_lint_files"))
+    p.add_argument("--min-level", choices=("error", "warning", "info"), default="info", help=t("cli.help_min_level"))
+    p.add_argument("--registry", help=t("cli.help_lint_registry"))
+    p.add_argument("--clusters", metavar="CSV", help=t("cli.help_lint_clusters"))
+
+    p = sub.add_parser("simulate", help=t("cli.help_simulate"), description=t("cli.help_simulate"))
+    p.add_argument("--registry", required=True, help=t("cli.help_sim_registry"))
+    p.add_argument("--start", default="2022-01", metavar="YYYY-MM", help=t("cli.help_start"))
+    p.add_argument("--end", default=None, metavar="YYYY-MM", help=t("cli.help_end"))
+    p.add_argument("--seed", type=int, default=0, help=t("cli.help_seed_sim"))
+    p.add_argument("--out", required=True, help=t("cli.help_sim_out"))
+    p.add_argument("--force", action="store_true", help=t("cli.help_force"))
+
+    for name in ("score", "award"):
+        p = sub.add_parser(name, help=t(f"cli.help_{name}"), description=t(f"cli.help_{name}"))
         add_scheme_options(p)
-        p.add_argument("--out", help="result table (.csv or .xlsx); without it, print a summary")
-        p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
-        p.add_argument("--explain", metavar="LOCALITY", help="print one unit's score line by line")
-        p.add_argument("--lang", choices=("vi", "en"), default="vi")
+        p.add_argument("--out", help=t("cli.help_score_out"))
+        p.add_argument("--force", action="store_true", help=t("cli.help_force"))
+        p.add_argument("--explain", metavar="LOCALITY", help=t("cli.help_explain"))
     _register_plugins(sub)
+    for p in sub.choices.values():   # every command takes --lang, after its name too
+        if not any("--lang" in a.option_strings for a in p._actions):
+            add_lang_option(p)
     return parser
 
 
@@ -72,6 +158,8 @@ def _register_plugins(sub) -> None:
     from . import commands
 
     for info in sorted(pkgutil.iter_modules(commands.__path__), key=lambda m: m.name):
+        if info.name.startswith("_"):   # helpers, not commands
+            continue
         module = importlib.import_module(f"{commands.__name__}.{info.name}")
         module.register(sub)
 
@@ -93,14 +181,14 @@ def load_scheme(args):
     return plan, scheme
 
 
-def load_panel(args, registry_name, period, scheme=None, owner: str = "the plan"):
+def load_panel(args, registry_name, period, scheme=None, owner: str | None = None):
     """(registry, panel, evaluation month) from ``--data`` (observations, checked against
     ``scheme`` when given) or ``--seed`` (simulated). The month defaults to the panel's last."""
     from .io import note_input
     from .registry import load_registry
 
     if not registry_name:
-        raise InputError(f"no registry: give --registry ({owner} names none)")
+        raise InputError([Problem(Message("cli.no_registry", owner=owner or Message("cli.owner_plan")))])
     note_input(registry_name)
     registry = load_registry(registry_name, as_of=period, fallback=True)   # the units in force that month
     if getattr(args, "clusters", None):
@@ -140,7 +228,7 @@ def cmd_lint(args) -> int:
         except InputError as exc:
             bad_input = True
             for p in exc.problems:
-                print(f"{p.where() or f}: error: {p.text()}", file=sys.stderr)
+                print(t("cli.lint_load_error", where=p.where() or f, text=p.text()), file=sys.stderr)
             continue
         findings = lint(plan)
         if args.registry:
@@ -151,7 +239,7 @@ def cmd_lint(args) -> int:
         for x in findings:
             if x.level in show:
                 print(x)
-        print(f"{f}: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes")
+        print(t("cli.lint_counts", file=f, errors=counts["error"], warnings=counts["warning"], notes=counts["info"]))
         bad_input = bad_input or counts["error"] > 0  # a lint that found errors is not a success
     return 2 if bad_input else 0
 
@@ -165,8 +253,8 @@ def cmd_simulate(args) -> int:
     panel = simulate(load_registry(args.registry), start=args.start, end=args.end, seed=args.seed)
     long = panel.to_long()
     write_table(long.set_index("locality_id"), out, force=args.force, sheet_name="observations")
-    print(f"wrote {len(long):,} observations ({len(panel.localities)} localities × {len(panel.periods)} months × "
-          f"{len(panel.indicators)} indicators) to {out}")
+    print(t("cli.simulate_wrote", rows=len(long), units=len(panel.localities), months=len(panel.periods),
+            indicators=len(panel.indicators), path=str(out)))
     return 0
 
 
@@ -205,23 +293,36 @@ def cmd_score(args, award: bool = False) -> int:
         table = table.sort_values("rank")
     if args.out:
         write_table(table, args.out, force=args.force, sheet_name=f"{scheme.level} {period}")
-        print(f"wrote {len(table)} rows to {args.out}")
+        print(t("cli.wrote_rows", n=len(table), path=str(args.out)))
     else:
-        cols = [c for c in ("name", "award", "rank", "total", "eligible", "reason") if c in table.columns]
-        print(f"{scheme.name} at {period}: {len(table)} units, {int(table['eligible'].sum())} eligible")
         import pandas as pd
 
+        from .commands._display import period_text, show
+
+        cols = [c for c in ("name", "award", "rank", "total", "eligible", "reason") if c in table.columns]
+        print(t("cli.score_heading", scheme=scheme.name, period=period_text(period), units=len(table),
+                eligible=int(table["eligible"].sum())))
         with pd.option_context("display.width", 200, "display.max_colwidth", 70):
-            print(table.sort_values("total", ascending=False)[cols].head(25).to_string())
+            print(show(table.sort_values("total", ascending=False)[cols].head(25), scheme=scheme))
     return 0
 
 
 def main(argv=None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    if not args.command:
-        parser.print_help()
-        return 0
+    from .i18n import using_lang
+    from .io import guarding_inputs, inputs_of
+
+    argv = [str(a) for a in (sys.argv[1:] if argv is None else argv)]
+    lang = argv_lang(argv)
+    with using_lang(lang), argparse_in(lang):   # argparse's errors (SystemExit 2) in that language too
+        bad_env = os.environ.get("EMUSIM_LANG", "").strip()
+        if bad_env and bad_env.lower() not in LANGS:
+            print(f"emusim: {t('cli.bad_env_lang', value=bad_env)}", file=sys.stderr)
+        parser = build_parser(lang)
+        args = parser.parse_args(argv)
+        if not args.command:
+            parser.print_help()
+            return 0
+    lang = args.lang
     handlers = {
         "lint": cmd_lint,
         "simulate": cmd_simulate,
@@ -229,29 +330,25 @@ def main(argv=None) -> int:
         "award": lambda a: cmd_score(a, award=True),
     }
     handler = getattr(args, "handler", None) or handlers[args.command]
-    from .i18n import using_lang
-    from .io import guarding_inputs, inputs_of
-
-    lang = getattr(args, "lang", None)
-    try:
-        # an output is never one of the inputs the arguments name (emusim.io.inputs)
-        with using_lang(lang), guarding_inputs(inputs_of(args)):
-            return handler(args)
-    except InputError as exc:
-        with using_lang(lang):
+    with using_lang(lang):
+        try:
+            # an output is never one of the inputs the arguments name (emusim.io.inputs)
+            with guarding_inputs(inputs_of(args)):
+                return handler(args)
+        except InputError as exc:
             print(f"emusim {args.command}: {exc}", file=sys.stderr)
-        return 2
-    except KeyboardInterrupt:  # pragma: no cover
-        return 130
-    except BrokenPipeError:  # output piped into `head`: not an error
-        sys.stderr.close()
-        return 0
-    except Exception as exc:  # noqa: BLE001 - last-resort report for an internal error
-        if os.environ.get("EMUSIM_DEBUG"):
-            raise
-        print(f"emusim {args.command}: internal error: {type(exc).__name__}: {exc}\n"
-              "(set EMUSIM_DEBUG=1 for the traceback; please report it)", file=sys.stderr)
-        return 1
+            return 2
+        except KeyboardInterrupt:  # pragma: no cover
+            return 130
+        except BrokenPipeError:  # output piped into `head`: not an error
+            sys.stderr.close()
+            return 0
+        except Exception as exc:  # noqa: BLE001 - last-resort report for an internal error
+            if os.environ.get("EMUSIM_DEBUG"):
+                raise
+            print(f"emusim {args.command}: {t('cli.internal_error', error=f'{type(exc).__name__}: {exc}')}\n"
+                  f"{t('cli.internal_error_hint')}", file=sys.stderr)
+            return 1
 
 
 if __name__ == "__main__":  # pragma: no cover

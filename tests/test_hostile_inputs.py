@@ -312,7 +312,7 @@ def test_lint_exits_2_when_it_reports_errors(tmp_path, capsys):
     path = tmp_path / "sum.yaml"
     path.write_text(edit("{id: I, max: 10,", "{id: I, max: 12,"), encoding="utf-8")  # items add up to 10
     rc, out, _ = cli(capsys, "lint", path)
-    assert rc == 2 and "1 errors" in out
+    assert rc == 2 and "1 lỗi" in out
 
 
 def test_lint_finds_gates_that_cannot_fail_and_targets_nobody_reaches(tmp_path, capsys):

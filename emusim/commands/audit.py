@@ -18,14 +18,13 @@ from __future__ import annotations
 
 def register(subparsers) -> None:
     from ..cli import add_scheme_options
+    from ..i18n import t
 
-    p = subparsers.add_parser("audit", help="statistical audit of a scheme on data: variance shares, saturated "
-                                            "criteria, gaming risk, structural alternatives")
+    p = subparsers.add_parser("audit", help=t("commands.help_audit"), description=t("commands.help_audit"))
     add_scheme_options(p)
-    p.add_argument("--out", help="workbook of the tables (.xlsx); without it, print the findings")
-    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
-    p.add_argument("--no-alternatives", action="store_true", help="skip the structural alternatives")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.add_argument("--out", help=t("commands.help_audit_out"))
+    p.add_argument("--force", action="store_true", help=t("cli.help_force"))
+    p.add_argument("--no-alternatives", action="store_true", help=t("commands.help_no_alternatives"))
     p.set_defaults(handler=run)
 
 
@@ -36,6 +35,7 @@ def run(args) -> int:
     from ..cli import load_scheme, load_values
     from ..i18n import t
     from ..io import check_output, write_sheets
+    from ._display import period_text, show, values_shown
 
     out = check_output(args.out, args.force, suffixes=(".xlsx",)) if args.out else None
     plan, scheme = load_scheme(args)
@@ -44,18 +44,21 @@ def run(args) -> int:
     g = gaming_risk(scheme, values, registry)
     alts = None if args.no_alternatives else alternatives(scheme, values, registry)
     L = args.lang
-    print(f"{scheme.name} — {period}")
+    print(f"{scheme.name} — {period_text(period, L)}")
     for title, lines in ((t("brief.audit_heading", L), a.summary(L)), (t("brief.gaming_heading", L), g.summary(L)),
                          (t("brief.alternatives_heading", L), alts.summary(L) if alts is not None else [])):
         if lines:
             print(f"\n{title}")
             for line in lines:
                 print(f"  • {line}")
-    with pd.option_context("display.width", 160):
-        print()
-        print(a.shares[["nominal_share", "variance_share"]].round(3).to_string())
-        print()
-        print(g.cheapest.drop(columns=["label", "label_en"]).head(10).round(3).to_string(index=False))
+
+    with pd.option_context("display.width", 200, "display.max_colwidth", 50):
+        print(f"\n{t('commands.audit_shares_heading', L)}")
+        print(show(a.shares[["nominal_share", "variance_share"]], L, scheme, digits=3,
+                   index_labels={"bonus": t("commands.row_bonus", L), "deduction": t("commands.row_deduction", L)}))
+        cheapest = values_shown(g.cheapest.head(10), L)
+        print(f"\n{t('commands.audit_cheapest_heading', L)}")
+        print(show(cheapest, L, scheme, digits=3, index=False))
     warnings = a.warnings + g.warnings + (alts.warnings if alts is not None else [])
     if warnings:
         import sys
@@ -69,5 +72,5 @@ def run(args) -> int:
         if alts is not None:
             sheets["alternatives"] = alts.table
         write_sheets(sheets, out, force=args.force, no_index=("correlated_pairs", "cheapest_points"))
-        print(f"\nwrote {out}")
+        print(f"\n{t('cli.wrote_file', L, path=str(out))}")
     return 0

@@ -21,26 +21,23 @@ from pathlib import Path
 
 
 def register(subparsers) -> None:
-    from ..cli import add_scheme_options
+    from ..cli import add_lang_option, add_scheme_options
+    from ..i18n import t
 
-    p = subparsers.add_parser("brief", help="write a briefing folder: charts (PNG, PDF), award list (XLSX), summary")
+    p = subparsers.add_parser("brief", help=t("commands.help_brief"), description=t("commands.help_brief"))
     add_scheme_options(p, data_required=True)
-    p.add_argument("--out", required=True, help="output folder (refused if it exists and is not empty, unless --force)")
-    p.add_argument("--force", action="store_true", help="replace an existing output folder")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the charts (the summary has both)")
-    p.add_argument("--whatif", action="append", default=[], metavar="PATH=VALUE",
-                   help="the reform the option section tries, on top of the scheme as given (default: with --set, "
-                        "the adjusted scheme against the plan as written; else +5 pp city uplift, or the least-met "
-                        "target −5 pp)")
-    p.add_argument("--mc", type=int, default=200, metavar="N", help="Monte Carlo replications (0: skip; default 200)")
-    p.add_argument("--formats", default="png,pdf", help="chart formats, comma-separated (default: png,pdf)")
-    p.add_argument("--no-checks", action="store_true", help="leave out the audit, gaming-risk and alternatives sections")
-    p.add_argument("--goals", metavar="GOALS.yaml", help="add the 'phương án đề xuất' section: the reform closest to the "
-                   "plan that meets these goals (see emusim design, data/samples/design_ha_giang.yaml)")
-    p.add_argument("--goals-budget", type=int, default=None, help="candidates the proposal search may try (default: the file's)")
-    p.add_argument("--calibration", action="store_true", help="add the calibration annex (simulated data vs published anchors)")
-    p.add_argument("--grouping", action="store_true", help="add the nomination-grouping study (former district, cluster, "
-                   "province); on by default for a registry without districts (merged provinces)")
+    p.add_argument("--out", required=True, help=t("commands.help_brief_out"))
+    p.add_argument("--force", action="store_true", help=t("commands.help_brief_force"))
+    add_lang_option(p)
+    p._actions[-1].help = t("commands.help_brief_lang")
+    p.add_argument("--whatif", action="append", default=[], metavar="PATH=VALUE", help=t("commands.help_whatif"))
+    p.add_argument("--mc", type=int, default=200, metavar="N", help=t("commands.help_mc"))
+    p.add_argument("--formats", default="png,pdf", help=t("commands.help_formats"))
+    p.add_argument("--no-checks", action="store_true", help=t("commands.help_no_checks"))
+    p.add_argument("--goals", metavar="GOALS.yaml", help=t("commands.help_goals"))
+    p.add_argument("--goals-budget", type=int, default=None, help=t("commands.help_goals_budget"))
+    p.add_argument("--calibration", action="store_true", help=t("commands.help_brief_calibration"))
+    p.add_argument("--grouping", action="store_true", help=t("commands.help_grouping"))
     p.set_defaults(handler=run)
 
 
@@ -48,7 +45,8 @@ def run(args) -> int:
     from ..adjust import parse_set
     from ..brief import check_out_dir, make_brief
     from ..cli import load_panel, load_scheme
-    from ..errors import InputError
+    from ..errors import InputError, Problem
+    from ..i18n import Message, t
 
     protect = [args.data] if args.data else []
     plan, scheme = load_scheme(args)
@@ -61,7 +59,7 @@ def run(args) -> int:
     formats = tuple(f.strip().lower() for f in args.formats.split(",") if f.strip())
     bad = [f for f in formats if f not in ("png", "pdf", "svg")]
     if bad or not formats:
-        raise InputError(f"--formats: unknown format(s) {', '.join(bad) or '(none)'} (png, pdf, svg)")
+        raise InputError([Problem(Message("commands.bad_formats", formats=", ".join(bad) or t("commands.formats_none")))])
     # one panel gives both the evaluation month and, when simulated, the history for trajectories
     registry, panel, period = load_panel(args, args.registry or plan.registry, args.period or plan.evaluation_period,
                                          scheme)
@@ -80,11 +78,11 @@ def run(args) -> int:
         and scheme.kind != "tasks" else None
     b = make_brief(plan, scheme, values, registry, Path(args.out), panel=panel, period=period,
                    seed=None if args.data else (0 if args.seed is None else args.seed),
-                   data_label=f"dữ liệu: {Path(args.data).name}" if args.data else None,
+                   data_label=t("commands.data_label", name=Path(args.data).name) if args.data else None,
                    lang=args.lang, force=args.force, whatif=whatif, changes=changes, mc_n=args.mc, protect=protect,
                    formats=formats, checks=not args.no_checks, goals=goals, goals_budget=args.goals_budget,
                    calibration=args.calibration, grouping=grouping)
-    print(f"wrote {len(b.files)} files to {b.out}/ in {b.seconds:.1f} s")
+    print(t("commands.brief_wrote", n=len(b.files), path=str(b.out), seconds=round(b.seconds, 1)))
     for h in b.headlines[args.lang]:
         print(f"  • {h}")
     return 0

@@ -17,15 +17,15 @@ from pathlib import Path
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("calibration", help="the simulated province means against every calibration "
-                                                  "anchor: residuals and a hold-out check")
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--calibration", help="calibration file (default data/calibration.yaml)")
-    p.add_argument("--out", help="the report table (.csv or .xlsx)")
-    p.add_argument("--chart", help="PNG file for the charts (a second one with -residuals)")
-    p.add_argument("--no-holdout", action="store_true", help="skip the hold-out fits (faster)")
-    p.add_argument("--force", action="store_true", help="overwrite --out / --chart if they exist")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    from ..i18n import t
+
+    p = subparsers.add_parser("calibration", help=t("commands.help_calibration"), description=t("commands.help_calibration"))
+    p.add_argument("--seed", type=int, default=0, help=t("cli.help_seed_sim"))
+    p.add_argument("--calibration", help=t("commands.help_calibration_file"))
+    p.add_argument("--out", help=t("commands.help_calibration_out"))
+    p.add_argument("--chart", help=t("commands.help_calibration_chart"))
+    p.add_argument("--no-holdout", action="store_true", help=t("commands.help_no_holdout"))
+    p.add_argument("--force", action="store_true", help=t("commands.help_force_out_chart"))
     p.set_defaults(handler=run)
 
 
@@ -34,7 +34,7 @@ def run(args) -> int:
 
     import pandas as pd
 
-    from ..i18n import using_lang
+    from ..i18n import t, using_lang
     from ..io import check_output, write_table
     from ..sim.report import calibration_report
 
@@ -59,7 +59,7 @@ def run(args) -> int:
             print(table[cols].to_string(index=False))
         if args.out:
             write_table(table.set_index(table.columns[0]), args.out, force=args.force, sheet_name="calibration")
-            print(f"\n{args.out}")
+            print(f"\n{t('cli.wrote_file', path=str(args.out))}")
         if charts:
             from ..charts import save
             from ..charts.calibration import calibration, calibration_residuals
@@ -67,5 +67,5 @@ def run(args) -> int:
             for fig, path in zip((calibration(report, lang=args.lang),
                                   calibration_residuals(report, lang=args.lang)), charts):
                 save(fig, path)
-                print(path)
+                print(t("cli.wrote_file", path=str(path)))
     return 0

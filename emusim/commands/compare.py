@@ -28,33 +28,28 @@ from __future__ import annotations
 import argparse
 
 from ..errors import InputError, Problem
+from ..i18n import Message, t
+from ._display import period_text
 
 
 def register(subparsers) -> None:
     from ..cli import add_sheet_option
 
-    p = subparsers.add_parser("compare", help="the same localities under several schemes: overlap, rank "
-                                              "correlation and the criteria that explain the differences")
-    p.add_argument("--plans", nargs="+", metavar="FILE:LEVEL",
-                   help="two or more schemes, e.g. scenarios/ha_giang_186_2023.yaml:commune")
-    p.add_argument("--readings", action="store_true",
-                   help="instead: one scheme (--plan, --level) under each recorded reading of the plan "
-                        "(emusim.readings): how many awards change")
-    p.add_argument("--plan", help="with --readings: scenario file or plan id")
-    p.add_argument("--level", help="with --readings: level of the plan")
-    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE",
-                   help="with --readings: adjust the scheme first (repeatable)")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p = subparsers.add_parser("compare", help=t("commands.help_compare"), description=t("commands.help_compare"))
+    p.add_argument("--plans", nargs="+", metavar="FILE:LEVEL", help=t("commands.help_plans"))
+    p.add_argument("--readings", action="store_true", help=t("commands.help_readings"))
+    p.add_argument("--plan", help=t("commands.help_compare_plan"))
+    p.add_argument("--level", help=t("commands.help_compare_level"))
+    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help=t("commands.help_compare_set"))
     src = p.add_mutually_exclusive_group(required=True)
-    src.add_argument("--data", help="observations file (CSV or XLSX, long or wide)")
-    src.add_argument("--seed", type=int, help="simulate the registry's indicators with this seed")
+    src.add_argument("--data", help=t("cli.help_data"))
+    src.add_argument("--seed", type=int, help=t("commands.help_compare_seed"))
     add_sheet_option(p)
-    p.add_argument("--registry", help="registry name or CSV (default: the first plan's)")
-    p.add_argument("--period", help="evaluation month YYYY-MM (default: the first plan's evaluation period)")
-    p.add_argument("--quota", action="append", default=[], metavar="[K:]TIER=N",
-                   help="quota for schemes lacking one (repeatable); K = plan id or 1-based position")
-    p.add_argument("--out", help="result (.xlsx: all tables; .csv: the units table); required without --readings")
-    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    p.add_argument("--registry", help=t("commands.help_compare_registry"))
+    p.add_argument("--period", help=t("commands.help_compare_period"))
+    p.add_argument("--quota", action="append", default=[], metavar="[K:]TIER=N", help=t("commands.help_quota"))
+    p.add_argument("--out", help=t("commands.help_compare_out"))
+    p.add_argument("--force", action="store_true", help=t("cli.help_force"))
     p.set_defaults(handler=run)
 
 
@@ -65,7 +60,7 @@ def _parse_plans(items: list[str]):
     for item in items:
         ref, sep, level = item.rpartition(":")
         if not sep or not ref or not level:
-            problems.append(Problem(f"--plans expects FILE:LEVEL, got {item!r}"))
+            problems.append(Problem(Message("commands.plans_format", item=item)))
             continue
         try:
             plan = load_plan(ref)
@@ -76,7 +71,7 @@ def _parse_plans(items: list[str]):
         except InputError as exc:
             problems.extend(exc.problems)
     if len(items) < 2 and not problems:
-        problems.append(Problem("--plans needs at least two FILE:LEVEL schemes"))
+        problems.append(Problem(Message("commands.plans_two")))
     if problems:
         raise InputError(problems)
     return plans, schemes
@@ -92,28 +87,27 @@ def _parse_quotas(options: list[str], plans, schemes) -> dict:
             if n < 0:
                 raise ValueError
         except ValueError:
-            problems.append(Problem(f"--quota expects [K:]TIER=N with N a non-negative integer, got {opt!r}"))
+            problems.append(Problem(Message("commands.quota_number", opt=opt)))
             continue
         who, colon, tier = left.rpartition(":")
         if not sep or not tier:
-            problems.append(Problem(f"--quota expects [K:]TIER=N, got {opt!r}"))
+            problems.append(Problem(Message("commands.quota_format", opt=opt)))
             continue
         if colon:
             targets = [k for k, p in enumerate(plans) if p.id == who or str(k + 1) == who]
             if not targets:
-                problems.append(Problem(f"--quota {opt!r}: no scheme '{who}' among --plans (plan id or 1-based "
-                                        "position)"))
+                problems.append(Problem(Message("commands.quota_no_scheme", opt=opt, who=who)))
                 continue
         else:
             targets = [k for k, s in enumerate(schemes)
-                       if any(t.id == tier and t.quota is None for t in s.awards.allocated_tiers)]
+                       if any(tr.id == tier and tr.quota is None for tr in s.awards.allocated_tiers)]
             if not targets:
-                problems.append(Problem(f"--quota {opt!r}: no scheme has a tier '{tier}' without a quota"))
+                problems.append(Problem(Message("commands.quota_no_tier_without", opt=opt, tier=tier)))
                 continue
         for k in targets:
-            if tier not in {t.id for t in schemes[k].awards.tiers}:
-                problems.append(Problem(f"--quota {opt!r}: {schemes[k].name} has no tier '{tier}' (tiers: "
-                                        f"{', '.join(t.id for t in schemes[k].awards.tiers)})"))
+            if tier not in {tr.id for tr in schemes[k].awards.tiers}:
+                problems.append(Problem(Message("commands.quota_no_tier", opt=opt, scheme=schemes[k].name, tier=tier,
+                                                tiers=", ".join(tr.id for tr in schemes[k].awards.tiers))))
                 continue
             quotas.setdefault(k, {})[tier] = n
     if problems:
@@ -129,12 +123,13 @@ def run(args: argparse.Namespace) -> int:
     if args.readings:
         return run_readings(args)
     if not args.plans or not args.out:
-        raise InputError([Problem("compare needs --plans FILE:LEVEL … and --out (or --readings --plan F --level L)")])
+        raise InputError([Problem(Message("commands.compare_needs"))])
     out = check_output(args.out, args.force)
     plans, schemes = _parse_plans(args.plans)
     quotas = _parse_quotas(args.quota, plans, schemes)
     registry, panel, period = load_panel(args, args.registry or plans[0].registry,
-                                         args.period or plans[0].evaluation_period, owner="the first plan")
+                                         args.period or plans[0].evaluation_period,
+                                         owner=Message("cli.owner_first_plan"))
     values = panel.at(period)
     result = compare(schemes, values, registry, quotas=quotas or None)
 
@@ -146,15 +141,16 @@ def run(args: argparse.Namespace) -> int:
                      no_index=("pairs", "differences", "notes"))
     else:
         write_table(result.units, out, force=args.force, sheet_name="compare")
-    print(f"{' vs '.join(result.schemes)} at {period}: {len(result.units)} units")
+    print(t("commands.compare_heading", schemes=t("commands.compare_vs").join(result.schemes),
+            period=period_text(period), units=len(result.units)))
     for note in result.notes:
-        print(f"  note: {note}")
+        print(t("commands.compare_note", note=note))
     print(result.summary())
     for s in result.sentences[:10]:
         print(f"  - {s}")
     if len(result.sentences) > 10:
-        print(f"  … {len(result.sentences) - 10} more differences in {out}")
-    print(f"wrote {out}")
+        print(t("commands.compare_more", n=len(result.sentences) - 10, path=str(out)))
+    print(t("cli.wrote_file", path=str(out)))
     return 0
 
 
@@ -162,11 +158,11 @@ def run_readings(args: argparse.Namespace) -> int:
     """``emusim compare --readings --plan F --level L (--seed N | --data D)``: per reading of the
     plan (emusim.readings), how many awards change against the plan as read."""
     from ..cli import load_panel, load_scheme
-    from ..i18n import t, using_lang
+    from ..i18n import using_lang
     from ..readings import reading_effects
 
     if not args.plan or not args.level:
-        raise InputError([Problem("--readings needs --plan FILE and --level LEVEL")])
+        raise InputError([Problem(Message("commands.readings_needs"))])
     plan, scheme = load_scheme(args)
     registry, panel, period = load_panel(args, args.registry or plan.registry,
                                          args.period or plan.evaluation_period, scheme)
@@ -184,5 +180,5 @@ def run_readings(args: argparse.Namespace) -> int:
 
         check_output(args.out, args.force)
         write_table(effects.set_index("reading"), args.out, force=args.force, sheet_name="readings")
-        print(f"wrote {args.out}")
+        print(t("cli.wrote_file", path=str(args.out)))
     return 0

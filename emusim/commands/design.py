@@ -18,16 +18,16 @@ from pathlib import Path
 
 def register(subparsers) -> None:
     from ..cli import add_scheme_options
+    from ..i18n import t
 
-    p = subparsers.add_parser("design", help="find the reforms that meet stated goals (Pareto set)")
+    p = subparsers.add_parser("design", help=t("commands.help_design"), description=t("commands.help_design"))
     add_scheme_options(p)
-    p.add_argument("--goals", required=True, metavar="GOALS.yaml", help="free parameters and goals (see data/samples/design_ha_giang.yaml)")
-    p.add_argument("--budget", type=int, default=None, help="candidate schemes to evaluate (default: the file's, else 20000)")
-    p.add_argument("--design-seed", type=int, default=None, help="seed of the search (default: the file's, else 0)")
-    p.add_argument("--out", required=True, help="Pareto table (.xlsx or .csv)")
-    p.add_argument("--chart", help="also the trade-off chart (.png or .pdf)")
-    p.add_argument("--force", action="store_true", help="overwrite --out / --chart if they exist")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.add_argument("--goals", required=True, metavar="GOALS.yaml", help=t("commands.help_design_goals"))
+    p.add_argument("--budget", type=int, default=None, help=t("commands.help_budget"))
+    p.add_argument("--design-seed", type=int, default=None, help=t("commands.help_design_seed"))
+    p.add_argument("--out", required=True, help=t("commands.help_design_out"))
+    p.add_argument("--chart", help=t("commands.help_design_chart"))
+    p.add_argument("--force", action="store_true", help=t("commands.help_force_out_chart"))
     p.set_defaults(handler=run)
 
 
@@ -60,6 +60,7 @@ def run(args) -> int:
     from ..engine import score
     from ..i18n import set_lang, t
     from ..io import check_output, write_sheets, write_table
+    from ._display import period_text
 
     set_lang(args.lang)
     out = check_output(args.out, args.force)
@@ -89,7 +90,8 @@ def run(args) -> int:
         from ..charts.design import design_tradeoff
 
         save(design_tradeoff(result, scheme=scheme, lang=args.lang), args.chart, formats=(Path(args.chart).suffix[1:],))
-    print(f"{scheme.name} @ {period}: {result.summary(args.lang)}")
+    print(t("commands.design_heading", args.lang, scheme=scheme.name, period=period_text(period, args.lang),
+            summary=result.summary(args.lang)))
     best = result.proposal
     if best:
         base_aw = allocate(score(scheme, values, registry), scheme, registry)

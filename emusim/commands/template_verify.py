@@ -17,25 +17,23 @@ from ..i18n import Message, t
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("template", help="write the data-entry workbook for a plan's units (XLSX)")
-    p.add_argument("--plan", required=True)
-    p.add_argument("--level", required=True)
-    p.add_argument("--registry", help="registry name or CSV (default: the plan's)")
-    p.add_argument("--period", help="the month the sheet is for (YYYY-MM; written in its title)")
-    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE")
-    p.add_argument("--out", required=True, help="the workbook to write (.xlsx)")
-    p.add_argument("--force", action="store_true")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p = subparsers.add_parser("template", help=t("commands.help_template"), description=t("commands.help_template"))
+    p.add_argument("--plan", required=True, help=t("cli.help_plan"))
+    p.add_argument("--level", required=True, help=t("cli.help_level"))
+    p.add_argument("--registry", help=t("cli.help_registry"))
+    p.add_argument("--period", help=t("commands.help_template_period"))
+    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help=t("cli.help_set"))
+    p.add_argument("--out", required=True, help=t("commands.help_template_out"))
+    p.add_argument("--force", action="store_true", help=t("cli.help_force"))
     p.set_defaults(handler=run_template)
 
-    p = subparsers.add_parser("verify", help="compare the units' self-scores with the plan's scores")
+    p = subparsers.add_parser("verify", help=t("commands.help_verify"), description=t("commands.help_verify"))
     from ..cli import add_scheme_options
 
     add_scheme_options(p, data_required=True)
-    p.add_argument("--self-scores", help="file with the self-score columns (default: --data)")
-    p.add_argument("--out", help="discrepancies (.xlsx or .csv)")
-    p.add_argument("--force", action="store_true")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.add_argument("--self-scores", metavar=t("commands.metavar_file"), help=t("commands.help_self_scores"))
+    p.add_argument("--out", help=t("commands.help_verify_out"))
+    p.add_argument("--force", action="store_true", help=t("cli.help_force"))
     p.set_defaults(handler=run_verify)
 
 
@@ -48,7 +46,7 @@ def run_template(args) -> int:
     plan, scheme = load_scheme(args)
     registry = args.registry or plan.registry
     if not registry:
-        raise InputError("no registry: give --registry (the plan names none)")
+        raise InputError([Problem(Message("cli.no_registry", owner=Message("cli.owner_plan")))])
     out = write_template(scheme, registry, args.out, period=args.period or plan.evaluation_period, force=args.force)
     print(t("template.wrote", args.lang, path=str(out), scheme=scheme.name))
     return 0
@@ -76,7 +74,8 @@ def run_verify(args) -> int:
     print(t("verify.report", args.lang, scheme=scheme.name, units=s["units_checked"], gaps=s["gaps"],
             units_with_gaps=s["units_with_gaps"], over=s["over_claimed_points"]))
     for r in found.head(30).itertuples():
-        print(f"  {r.locality_id} {r.name}: {r.reason} ({r.self_score:g} → {r.plan_score:g})")
+        print(t("commands.verify_line", args.lang, id=r.locality_id, name=r.name, reason=r.reason,
+                self_score=float(r.self_score), plan_score=float(r.plan_score)))
     if args.out:
         write_table(found.set_index("locality_id"), args.out, force=args.force, sheet_name="tu_cham_diem")
         print(t("verify.wrote", args.lang, path=args.out, n=len(found)))

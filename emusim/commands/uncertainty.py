@@ -25,22 +25,19 @@ from pathlib import Path
 
 def register(subparsers) -> None:
     from ..cli import add_scheme_options
+    from ..i18n import t
 
-    p = subparsers.add_parser("uncertainty", help="Monte Carlo award probabilities and Sobol' indices under uncertain inputs")
+    p = subparsers.add_parser("uncertainty", help=t("commands.help_uncertainty"), description=t("commands.help_uncertainty"))
     add_scheme_options(p)
-    p.add_argument("--factors", required=True, metavar="FACTORS.yaml",
-                   help="uncertain inputs: {path: distribution} (see data/samples/factors_ha_giang.yaml)")
-    p.add_argument("--n", type=int, default=2000, help="Monte Carlo replications (default 2000)")
-    p.add_argument("--mc-seed", type=int, default=0, help="seed of the Monte Carlo draws (default 0)")
-    p.add_argument("--chunk-size", type=int, default=None, help="replications per chunk (default: by number of units)")
-    p.add_argument("--sobol", type=int, metavar="N", default=None,
-                   help="also Sobol' indices of the overlap with the nominal awards, N base samples (a power of 2)")
-    p.add_argument("--outcome", default="overlap",
-                   help="Sobol' outcome: overlap, urban_share, unit:<locality_id> or rank:<locality_id>")
-    p.add_argument("--out", required=True, help="result table (.csv or .xlsx)")
-    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
-    p.add_argument("--progress", action="store_true", help="show a progress bar")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the warnings (default vi)")
+    p.add_argument("--factors", required=True, metavar="FACTORS.yaml", help=t("commands.help_factors"))
+    p.add_argument("--n", type=int, default=2000, help=t("commands.help_n"))
+    p.add_argument("--mc-seed", type=int, default=0, help=t("commands.help_mc_seed"))
+    p.add_argument("--chunk-size", type=int, default=None, metavar="N", help=t("commands.help_chunk_size"))
+    p.add_argument("--sobol", type=int, metavar="N", default=None, help=t("commands.help_sobol"))
+    p.add_argument("--outcome", default="overlap", metavar=t("commands.metavar_outcome"), help=t("commands.help_outcome"))
+    p.add_argument("--out", required=True, help=t("cli.help_out_table"))
+    p.add_argument("--force", action="store_true", help=t("cli.help_force"))
+    p.add_argument("--progress", action="store_true", help=t("commands.help_progress"))
     p.set_defaults(handler=run)
 
 
@@ -87,21 +84,33 @@ def run(args) -> int:
         write_table(table, out, force=args.force)
         if indices is not None:
             write_table(indices.set_index("factor"), _sobol_path(out), force=args.force)
-    print(f"{scheme.name} at {period}: {mc.n:,} replications, {len(mc.factors)} factors, seed {args.mc_seed}")
-    with pd.option_context("display.width", 160):
-        print(summary.round(3).to_string())
-        if indices is not None:
-            print(f"\nSobol' indices of {args.outcome} (N = {args.sobol}):")
-            print(indices.drop(columns="distribution").round(3).to_string(index=False))
     import sys
 
     from ..i18n import t
+    from ._display import path_shown, period_text, show, tier_label
+
+    L = args.lang
+    print(t("commands.unc_heading", L, scheme=scheme.name, period=period_text(period), n=mc.n, factors=len(mc.factors),
+            seed=args.mc_seed))
+    rows = {"overlap with nominal awards": t("commands.unc_overlap", L), "urban share of awards": t("commands.unc_urban", L),
+            "units with p_any ≥ 0.5": t("commands.unc_fair", L), "units with p_any > 0": t("commands.unc_any", L)}
+    rows.update({f"awards: {tr.id}": t("commands.unc_awards", L, tier=tier_label(scheme, tr.id, L))
+                 for tr in scheme.awards.tiers})
+    with pd.option_context("display.width", 200, "display.max_colwidth", 60):
+        print(show(summary, L, scheme, digits=3, index_labels=rows))
+        if indices is not None:
+            print("\n" + t("commands.unc_sobol_heading", L, outcome=args.outcome, n=args.sobol))
+            shown = indices.drop(columns="distribution")
+            shown["factor"] = [path_shown(f, scheme, L) for f in shown["factor"]]
+            print(show(shown, L, scheme, digits=3, index=False))
 
     warnings = list(mc.warnings) + [w for w in (indices.warnings if indices is not None else []) if w not in mc.warnings]
     if warnings:
         print(f"\n⚠ {t('analysis.warnings_heading', args.lang)}:", file=sys.stderr)
         for w in warnings:
             print(f"  • {w.text(args.lang)}", file=sys.stderr)
-    print(f"wrote {len(table)} units to {out}" + (f" and Sobol' indices to {_sobol_path(out)}"
-                                                  if indices is not None and not xlsx else ""))
+    if indices is not None and not xlsx:
+        print(t("commands.unc_wrote_sobol", L, n=len(table), path=str(out), sobol=str(_sobol_path(out))))
+    else:
+        print(t("commands.unc_wrote", L, n=len(table), path=str(out)))
     return 0

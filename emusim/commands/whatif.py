@@ -15,38 +15,37 @@ from __future__ import annotations
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ..i18n import Message, catalogue, t
+from ._display import path_shown as _path_shown, period_text, show, value_text, values_shown
 
 
 def _common(p, out_required: bool) -> None:
     from ..cli import add_scheme_options
 
     add_scheme_options(p)
-    p.add_argument("--out", required=out_required, help="result table (.csv or .xlsx)")
-    p.add_argument("--force", action="store_true", help="overwrite --out if it exists")
+    p.add_argument("--out", required=out_required, help=t("cli.help_out_table"))
+    p.add_argument("--force", action="store_true", help=t("cli.help_force"))
 
 
 def register(subparsers) -> None:
-    p = subparsers.add_parser("sweep", help="awards and ranks as one adjust path varies over a grid")
+    p = subparsers.add_parser("sweep", help=t("commands.help_sweep"), description=t("commands.help_sweep"))
     _common(p, out_required=True)
-    p.add_argument("--path", required=True, help="adjust path, e.g. uplift.city or awards.chairman.quota")
-    p.add_argument("--grid", nargs="+", required=True, metavar="VALUE", help="values to try (YAML scalars: 0.2, 5, rate, soft)")
+    p.add_argument("--path", required=True, help=t("commands.help_path"))
+    p.add_argument("--grid", nargs="+", required=True, metavar="VALUE", help=t("commands.help_grid"))
     p.set_defaults(handler=run_sweep)
 
-    p = subparsers.add_parser("tornado", help="which parameters move the award set most between their low and high values")
+    p = subparsers.add_parser("tornado", help=t("commands.help_tornado"), description=t("commands.help_tornado"))
     _common(p, out_required=True)
-    p.add_argument("--range", action="append", default=[], metavar="PATH=LOW:HIGH",
-                   help="a parameter and its range (repeatable; PATH alone for a discrete choice); default: every "
-                        "uplift, gate target, group maximum, quota, basis and gate mode")
+    p.add_argument("--range", action="append", default=[], metavar="PATH=LOW:HIGH", help=t("commands.help_range"))
     p.set_defaults(handler=run_tornado)
 
-    p = subparsers.add_parser("improve", help="the smallest indicator changes that would win a unit an award")
+    p = subparsers.add_parser("improve", help=t("commands.help_improve"), description=t("commands.help_improve"))
     _common(p, out_required=False)
-    p.add_argument("--unit", required=True, metavar="LOCALITY", help="locality id")
-    p.add_argument("--tier", help="the award tier to aim for (default: the lowest that suffices)")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.add_argument("--unit", required=True, metavar="LOCALITY", help=t("commands.help_unit"))
+    p.add_argument("--tier", help=t("commands.help_tier"))
     p.set_defaults(handler=run_improve)
 
-    p = subparsers.add_parser("equity", help="award shares by urban class and parent unit vs their share of units and population")
+    p = subparsers.add_parser("equity", help=t("commands.help_equity"), description=t("commands.help_equity"))
     _common(p, out_required=False)
     p.set_defaults(handler=run_equity)
 
@@ -60,6 +59,14 @@ def _prepare(args):
     plan, scheme = load_scheme(args)
     registry, values, period = load_values(args, plan, scheme)
     return scheme, registry, values, period
+
+
+def _value_shown(path: str, value):
+    """A tornado value: a basis or gate mode by its wording, else the value."""
+    key = {"proportional_basis": "commands.basis_"}.get(path) or ("commands.mode_" if str(path).endswith(".mode") else None)
+    if key and isinstance(value, str) and f"{key}{value}" in catalogue():
+        return t(f"{key}{value}")
+    return value
 
 
 def _scalar(text: str):
@@ -77,9 +84,11 @@ def run_sweep(args) -> int:
     table = sweep(scheme, values, args.path, [_scalar(g) for g in args.grid], registry)
     write_table(table.set_index("locality_id"), args.out, force=args.force, sheet_name="sweep")
     changes = award_changes(table)
-    print(f"{scheme.name} at {period}: {args.path} over {', '.join(args.grid)} — wrote {len(table)} rows to {args.out}")
-    with pd.option_context("display.width", 160, "display.max_colwidth", 60):
-        print(changes.to_string() if len(changes) else "no award changes across the grid")
+    print(t("commands.sweep_heading", scheme=scheme.name, period=period_text(period), path=_path_shown(args.path, scheme),
+            grid=", ".join(args.grid), n=len(table), out=str(args.out)))
+    with pd.option_context("display.width", 200, "display.max_colwidth", 60):
+        print(show(values_shown(changes), scheme=scheme, index=False) if len(changes)
+              else t("commands.sweep_no_changes"))
     return 0
 
 
@@ -97,7 +106,7 @@ def run_tornado(args) -> int:
                 continue
             low, colon, high = rng.partition(":")
             if not colon:
-                problems.append(Problem(f"--range expects PATH=LOW:HIGH (or PATH alone), got {item!r}"))
+                problems.append(Problem(Message("commands.range_format", item=item)))
                 continue
             ranges[path.strip()] = (_scalar(low), _scalar(high))
         if problems:
@@ -106,9 +115,14 @@ def run_tornado(args) -> int:
     table = tornado(scheme, values, ranges, registry)
     write_table(table.set_index("path"), args.out, force=args.force, sheet_name="tornado")
     cols = [c for c in ("path", "nominal", "low", "high", "changed_low", "changed_high", "effect") if c in table]
-    print(f"{scheme.name} at {period}: wrote {len(table)} parameters to {args.out}")
-    with pd.option_context("display.width", 160):
-        print(table[cols].head(15).to_string(index=False))
+    print(t("commands.tornado_heading", scheme=scheme.name, period=period_text(period), n=len(table), out=str(args.out)))
+    shown = table[cols].head(15).copy()
+    for col in ("nominal", "low", "high"):
+        if col in shown:
+            shown[col] = [_value_shown(p, v) for p, v in zip(shown["path"], shown[col])]
+    shown["path"] = [_path_shown(p, scheme) for p in shown["path"]]
+    with pd.option_context("display.width", 200, "display.max_colwidth", 60):
+        print(show(shown, scheme=scheme, index=False))
     return 0
 
 
@@ -118,11 +132,12 @@ def run_improve(args) -> int:
 
     scheme, registry, values, period = _prepare(args)
     result = min_improvement(scheme, values, args.unit, registry=registry, target_tier=args.tier)
-    print(f"{result.name or result.unit} — {scheme.name} at {period}: {result.status}")
+    print(t("commands.improve_heading", unit=result.name or result.unit, scheme=scheme.name, period=period_text(period),
+            status=t(f"commands.status_{result.status}")))
     print(result.sentence(args.lang) or result.message)
     if len(result.changes):
-        with pd.option_context("display.width", 160, "display.max_colwidth", 60):
-            print(result.changes.to_string(index=False))
+        with pd.option_context("display.width", 200, "display.max_colwidth", 60):
+            print(show(values_shown(result.changes), scheme=scheme, index=False))
         if args.out:
             write_table(result.changes.set_index("indicator"), args.out, force=args.force, sheet_name="changes")
     return 0 if result.status != "unverified" else 1
@@ -138,13 +153,17 @@ def run_equity(args) -> int:
     result = equity(allocate(score(scheme, values, registry), scheme, registry), registry)
     with pd.option_context("display.width", 160):
         for key in result:
-            print(f"\n{scheme.name} at {period} — by {key}")
-            print(result[key].round(3).to_string())
+            by = t(f"commands.by_{key}") if f"commands.by_{key}" in catalogue() else key
+            print("\n" + t("commands.equity_heading", scheme=scheme.name, period=period_text(period), by=by))
+            shown = result[key].copy()
+            if shown.index.name == "urban_class":
+                shown.index = pd.Index([value_text("urban_class", v) for v in shown.index], name="urban_class")
+            print(show(shown, scheme=scheme, digits=3))
     if args.out:
         out = check_output(args.out, args.force)
         if out.suffix.lower() == ".xlsx":
             write_sheets({f"by {key}": result[key] for key in result}, out, force=args.force)
         else:
             write_table(pd.concat([result[key].assign(by=key) for key in result]), out, force=args.force)
-        print(f"wrote {args.out}")
+        print(t("cli.wrote_file", path=str(args.out)))
     return 0
