@@ -71,7 +71,7 @@ def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, 
     style.check_lang(lang)
     out = check_out_dir(out, force, protect)
     if scheme.kind == "tasks":
-        raise InputError([Problem(Message("brief.tasks_scheme", scheme=scheme.name))])
+        raise InputError([Problem(Message("brief.tasks_scheme", scheme=style.nfc(scheme.label or scheme.name)))])
     period = str(period) if period is not None else None
     st = score(scheme, values, registry)
     aw = allocate(st, scheme, registry)

@@ -107,57 +107,6 @@ def _normalise(path: str, value: Any, current: Any = None) -> Any:
     return value
 
 
-# --------------------------------------------------------------------------- reasons
-_REASONS = [
-    (re.compile(r"^(?P<tier>[\w.]+): (?P<k>\d+) of (?P<n>\d+) nominees$"),
-     lambda m, L: f"{L['tier'](m['tier'])}: thứ {m['k']}/{m['n']} đơn vị được đề cử"),
-    (re.compile(r"^not nominated by (?P<p>.+): ranked (?P<k>\d+) among its eligible units; it nominates (?P<s>\d+)$"),
-     lambda m, L: f"không được {m['p']} đề cử: xếp thứ {m['k']} trong các đơn vị đủ điều kiện; chỉ đề cử {m['s']}"),
-    (re.compile(r"^below cut-off by (?P<g>[\d.]+) points$"),
-     lambda m, L: f"thấp hơn ngưỡng {m['g'].replace('.', ',')} điểm"),
-    (re.compile(r"^below cut-off by (?P<g>[\d.]+) standards met$"),
-     lambda m, L: f"thấp hơn ngưỡng {m['g'].replace('.', ',')} tiêu chí đạt"),
-    (re.compile(r"^below cut-off on the tie-break chain \((?P<x>.*)\)$"),
-     lambda m, L: f"bằng điểm ở ngưỡng, xếp sau theo thứ tự phân định ({m['x']})"),
-    (re.compile(r"^no award left \(every quota is 0\)$"), lambda m, L: "hết số lượng khen thưởng (mọi hạn mức bằng 0)"),
-    (re.compile(r"^no award tier is allocated by this scheme$"), lambda m, L: "phương án không phân bổ khen thưởng"),
-    (re.compile(r"^not eligible$"), lambda m, L: "không đủ điều kiện"),
-]
-_PART_RE = [
-    (re.compile(r"^gate failed: (?P<x>.+)$"), "không đạt chỉ tiêu bắt buộc: {x}"),
-    (re.compile(r"^standards not met: (?P<x>.+)$"), "chưa đạt tiêu chí: {x}"),
-]
-
-
-def translate_reason(reason: str, lang: str = "vi", tier_label=None) -> str:
-    """The allocation reason in Vietnamese (``lang="vi"``), or as written (``"en"``).
-
-    >>> translate_reason("gate failed: G3, G.cadres")
-    'không đạt chỉ tiêu bắt buộc: G3, G.cadres'
-    >>> translate_reason("below cut-off by 3.5 points")
-    'thấp hơn ngưỡng 3,5 điểm'
-    >>> translate_reason("chairman: 2 of 14 nominees", tier_label={"chairman": "Bằng khen"}.get)
-    'Bằng khen: thứ 2/14 đơn vị được đề cử'
-    """
-    if lang == "en" or not reason or not isinstance(reason, str):
-        return reason if isinstance(reason, str) else ""
-    labels = {"tier": tier_label or (lambda x: x)}
-    for rx, fn in _REASONS:
-        m = rx.match(reason)
-        if m:
-            return fn(m, labels)
-    parts = []
-    for part in reason.split("; "):
-        for rx, fmt in _PART_RE:
-            m = rx.match(part)
-            if m:
-                parts.append(fmt.format(**m.groupdict()))
-                break
-        else:
-            parts.append(part)
-    return "; ".join(parts)
-
-
 def tier_short(tier, lang: str) -> str:
     """A short tier name for legends and badges ("Bằng khen CT UBND tỉnh")."""
     label = (tier.label_en if lang == "en" else tier.label) or tier.id
