@@ -136,7 +136,9 @@ def _one_brief(job) -> dict:
                    seed=seed, force=True, assumed=changes, assumptions=assumptions, lang=lang, **options)
     with using_lang(lang):
         label = (scheme.label_en if lang == "en" else scheme.label) or scheme.label or level
-        title = _d("brief_title", province=plan.province, scheme=label, period=period)
+        from .brief.xlsx import _period_text
+
+        title = _d("brief_title", province=plan.province, scheme=label, period=_period_text(period, lang))
     return {"folder": str(b.out), "files": len(b.files), "seconds": b.seconds, "headlines": b.headlines,
             "title": title, "notes": b.notes}
 

@@ -65,6 +65,18 @@ def fmt_points(x: float, lang: str = "vi", digits: int = 2) -> str:
     return s.replace(".", ",") if lang != "en" else s
 
 
+def fmt_month(period: str, lang: str = "vi") -> str:
+    """A month for reading: ``11/2023`` in Vietnamese, ``2023-11`` in English.
+
+    >>> fmt_month("2023-11"), fmt_month("2023-11", "en"), fmt_month("2025-12-01")
+    ('11/2023', '2023-11', '2025-12-01')
+    """
+    text = str(period)
+    if lang == "en" or not re.fullmatch(r"\d{4}-\d{2}", text):
+        return text
+    return f"{text[5:]}/{text[:4]}"
+
+
 def format_value(value: Any) -> str:
     """A value as it is written after ``--set PATH=`` (YAML scalars, as :func:`parse_set` reads).
 
