@@ -143,3 +143,14 @@ def test_every_message_of_the_dashboard_is_vietnamese_and_english():
         assert placeholders(texts_["vi"]) == placeholders(texts_["en"]), key
         vi = t(key, "vi", **{p: "X" for p in placeholders(texts_["vi"])})
         assert english_leaks(vi) == [], (key, vi)
+
+
+def test_vietnamese_text_is_never_set_in_a_monospace_face():
+    """DejaVu Sans Mono has no ố, ể, ề: Chromium draws their marks detached (the chips of the
+    adjustments, the failed-gates column and the import report are Vietnamese text)."""
+    from emusim.widgets.text import CSS
+
+    for rule in ("chip", "td.fail"):
+        css = next(line for line in CSS.splitlines() if rule in line and "{" in line)
+        block = CSS[CSS.index(css):].split("}")[0]
+        assert "Mono" not in block and "monospace" not in block, rule

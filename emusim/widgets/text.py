@@ -133,6 +133,8 @@ def tier_short(tier, lang: str) -> str:
 
 _tier_short = tier_short
 
+# Vietnamese text never goes in a monospace face: DejaVu Sans Mono has no precomposed Vietnamese
+# letters with two marks (ố, ể …), and Chromium then draws the marks detached from a fallback font.
 CSS = f"""
 <style>
 .emusim-x {{font-family: 'DejaVu Sans', 'Noto Sans', Arial, sans-serif; color:{INK}}}
@@ -148,7 +150,7 @@ CSS = f"""
 .emusim-x .gain {{color:{GAIN}; font-weight:bold}} .emusim-x .loss {{color:{LOSS}; font-weight:bold}}
 .emusim-x .tierc {{color:{TIER}; font-weight:bold}}
 .emusim-x .chip {{display:inline-block; background:#fff3c4; border:1px solid #e5cf73; border-radius:3px;
-                 padding:0 5px; margin:1px 2px; font-family:'DejaVu Sans Mono', monospace; font-size:12px}}
+                 padding:0 5px; margin:1px 2px; font-family:'DejaVu Sans', 'Noto Sans', Arial, sans-serif; font-size:12px}}
 .emusim-x .lab {{font-size:12.5px; line-height:1.25}}
 .emusim-x .lab b {{font-family:'DejaVu Sans Mono', monospace; font-weight:bold; color:{ACCENT}}}
 .emusim-x a.dl {{display:inline-block; margin:3px 8px 3px 0; padding:4px 10px; background:{ACCENT}; color:#fff;
@@ -171,7 +173,7 @@ table.emusim-aw tr.row-gain td:first-child {{box-shadow: inset 4px 0 0 {GAIN}}}
 table.emusim-aw tr.row-tier td:first-child {{box-shadow: inset 4px 0 0 #c9a227}}
 table.emusim-aw .badge {{display:inline-block; border-radius:3px; padding:1px 6px; color:#fff; font-size:11.5px;
                         white-space:nowrap; line-height:1.25}}
-table.emusim-aw td.fail {{color:#a40000; font-family:'DejaVu Sans Mono', monospace; font-size:11.5px;
+table.emusim-aw td.fail {{color:#a40000; font-size:11.5px;
                          white-space:normal}}
 .emusim-cli {{font-family:'DejaVu Sans Mono', monospace; font-size:12px; background:#f4f4f4;
              border:1px solid #ddd; padding:6px; white-space:pre-wrap; word-break:break-all; user-select:all}}
