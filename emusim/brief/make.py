@@ -15,7 +15,7 @@ from ..charts import style
 from ..engine import score
 from ..errors import InputError, Problem
 from ..diff import diff
-from ..i18n import Message, t
+from ..i18n import Message, check_lang, t
 from ..io import atomic_write
 from .folder import check_out_dir, discard, new_folder, publish
 from .sections import left_out, scheme_checks
@@ -44,7 +44,7 @@ class Brief:
 
 # ----------------------------------------------------------------------------- the brief
 def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, *, panel=None, period=None,
-               seed: int | None = None, data_label: str | None = None, lang: str = "vi", force: bool = False,
+               seed: int | None = None, data_label: str | None = None, lang: str | None = None, force: bool = False,
                whatif: Mapping | None = None, changes: Mapping | None = None, assumptions: list[str] | None = None,
                mc_n: int = 200, formats=("png", "pdf"), protect=(), charts_wanted=None, assumed: Mapping | None = None,
                alternatives_extra: Mapping | None = None, checks: bool = True, goals: Mapping | None = None,
@@ -68,7 +68,7 @@ def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, 
     from .. import charts
 
     t0 = time.perf_counter()
-    style.check_lang(lang)
+    lang = check_lang(lang)   # None: the current language (Vietnamese unless set)
     out = check_out_dir(out, force, protect)
     if scheme.kind == "tasks":
         raise InputError([Problem(Message("brief.tasks_scheme", scheme=style.nfc(scheme.label or scheme.name)))])

@@ -7,10 +7,9 @@ so a reader of one language never meets a sentence of the other in between.
 """
 from __future__ import annotations
 
-import pandas as pd
 
 from ..charts import style
-from ..i18n import Message, fmt_number, t
+from ..i18n import Message, t
 from ..i18n.paths import describe_setting
 from .sections import render_left_out, section_lines
 from .text import _join, _urban_vi, describe_change
@@ -179,8 +178,7 @@ def _summary_md(plan, scheme, facts, headlines, files, assumptions, period, seed
     order = (lang, "en" if lang == "vi" else "vi")
     lines: list[str] = []
     for lg in order:
-        lines += _document(lg, plan, scheme, facts, headlines, assumptions, period, seed,
-                           data_label if lg == "vi" or not data_label else data_label, notes)
+        lines += _document(lg, plan, scheme, facts, headlines, assumptions, period, seed, data_label, notes)
     return "\n".join(lines)
 
 
@@ -200,4 +198,4 @@ def split_summary(text: str) -> dict[str, str]:
     return out
 
 
-__all__ = ["LANG_MARK", "split_summary", "fmt_number"]
+__all__ = ["LANG_MARK", "split_summary"]

@@ -18,7 +18,7 @@ XLSX_NAME = "danh_sach_khen_thuong.xlsx"
 
 
 def write_award_xlsx(path: Path, plan, scheme, st: pd.DataFrame, aw: pd.DataFrame, registry, *, period=None,
-                     data_label: str = "", values: pd.DataFrame | None = None, lang: str = "vi",
+                     data_label: str = "", values: pd.DataFrame | None = None, lang: str | None = None,
                      changes: Mapping | None = None) -> Path:
     """The award list in the layout of the plan's annex (sheet 1) and the criteria with their
     sources (sheet 2), formatted with openpyxl (bold header, widths, frozen panes), every
