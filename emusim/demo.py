@@ -50,9 +50,8 @@ def plan_summaries() -> None:
             tiers = ", ".join(_d("tier_quota", tier=_tier(t_), quota=t_.quota) if t_.quota is not None
                               else _d("tier_no_quota", tier=_tier(t_)) for t_ in s.awards.allocated_tiers)
             label = ((s.label_en or s.label) if en else (s.label or s.label_en)) or level
-            label = label if len(label) <= 28 else label[:27] + "…"
             print(_d("scheme_line", level=label, kind=_d(f"kind_{s.kind}"), n=str(n), what=_d(f"what_{what}"),
-                     gates=str(len(s.gates)), tiers=tiers))
+                     gates=str(len(s.gates)), tiers=tiers or "—"))
         print(_d("lint_counts", errors=counts["error"], warnings=counts["warning"], infos=counts["info"]))
         for f in findings:
             if f.level != "info":
