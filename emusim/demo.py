@@ -19,6 +19,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from .i18n import Message, fmt_number, get_lang, set_lang, t, using_lang
 from .lint import lint
 from .loader import load_plan
 from .registry import load_registry
@@ -30,22 +31,37 @@ def _rule(title: str) -> None:
     print("=" * len(title))
 
 
+def _d(key: str, **values) -> str:
+    """The demo's message ``key`` (``demo.yaml``) in the current language."""
+    return t(f"demo.{key}", **values)
+
+
 def plan_summaries() -> None:
     for path in sorted((ROOT / "scenarios").glob("*.yaml")):
         plan = load_plan(path)
         findings = lint(plan)
         counts = {lvl: sum(f.level == lvl for f in findings) for lvl in ("error", "warning", "info")}
+        en = get_lang() == "en"
         _rule(f"{plan.document} — {plan.province} ({path.name})")
-        print(plan.title)
+        print((plan.title_en if en and plan.title_en else plan.title) or plan.id)
         for level, s in plan.schemes.items():
             n = len(s.tasks) if s.kind == "tasks" else len(s.criteria)
             what = "tasks" if s.kind == "tasks" else ("standards" if s.kind == "standards" else "criteria")
-            tiers = ", ".join(f"{t.id} ≤ {t.quota}" if t.quota is not None else f"{t.id} (no quota)" for t in s.awards.allocated_tiers)
-            print(f"  {level:<14} {s.kind:<9} {n:>3} {what:<9} {len(s.gates)} gates  {tiers}")
-        print(f"  lint: {counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes")
+            tiers = ", ".join(_d("tier_quota", tier=_tier(t_), quota=t_.quota) if t_.quota is not None
+                              else _d("tier_no_quota", tier=_tier(t_)) for t_ in s.awards.allocated_tiers)
+            label = ((s.label_en or s.label) if en else (s.label or s.label_en)) or level
+            print(_d("scheme_line", level=label, kind=_d(f"kind_{s.kind}"), n=str(n), what=_d(f"what_{what}"),
+                     gates=str(len(s.gates)), tiers=tiers or "—"))
+        print(_d("lint_counts", errors=counts["error"], warnings=counts["warning"], infos=counts["info"]))
         for f in findings:
             if f.level != "info":
-                print(f"    {f.level}: {f.location.split(' ', 1)[-1]} {f.message[:110]}")
+                print(f"    {_d('lint_' + f.level)}: {f.location.split(' ', 1)[-1]} {str(f.message)[:110]}")
+
+
+def _tier(tier) -> str:
+    """A tier's label in the current language (never its id alone)."""
+    en = get_lang() == "en"
+    return ((tier.label_en or tier.label) if en else (tier.label or tier.label_en)) or tier.id
 
 
 #: An official's workbook the demo reads (title rows, names, "(%)" headers, totals row)
@@ -60,25 +76,21 @@ def import_report() -> None:
     plan = load_plan("ha_giang_186_2023")
     scheme = plan.scheme("commune")
     registry = load_registry(plan.registry)
-    _rule(f"Import: {OFFICIAL_WORKBOOK.name}")
+    _rule(_d("import_heading", file=OFFICIAL_WORKBOOK.name))
     panel = read_observations(OFFICIAL_WORKBOOK, registry=registry, scheme=scheme)
-    print(panel.report.text("vi"))
+    print(panel.report.text(get_lang()))
     table = score(scheme, panel.at(panel.report.period), registry)
-    print(table.attrs["missing_note"].text("vi"))
+    print(table.attrs["missing_note"].text(get_lang()))
     for lid, r in table.sort_values("total", ascending=False).iterrows():
-        print(f"  {lid} {r['name']:<22} {r['total']:7.2f} điểm{'' if r['eligible'] else '  (chưa đủ điều kiện)'}")
+        print(_d("unit_points", id=lid, name=r["name"], total=fmt_number(r["total"], digits=2),
+                 note="" if r["eligible"] else _d("not_eligible")))
 
 
 #: The briefing folders of ``make demo``: (folder, plan id, level, adjustments, why).
 #: Evaluation month: the plan's ``evaluation_period`` (Hà Giang 2023-11; Tuyên Quang and
 #: Lào Cai 2025-06, the last month of the pre-merger provinces).
-_QUOTA_NOTE = ["Kế hoạch không quy định số lượng Bằng khen (\"theo thẩm quyền\"); bản demo giả định tối đa 5 "
-               "(awards.chairman.quota = 5). / The plan sets no number of certificates (\"theo thẩm quyền\"); "
-               "the demo assumes at most 5 (awards.chairman.quota = 5)."]
-_MERGED_NOTE = ["Nghiên cứu: Phụ lục 3 của KH 186/KH-UBND (Hà Giang 2023) áp dụng cho các xã, phường của tỉnh Tuyên "
-                "Quang sau sáp nhập (từ 01/7/2025, không còn cấp huyện); đề cử theo huyện cũ, cụm thi đua (mẫu, tổng "
-                "hợp) và toàn tỉnh. / Study: Hà Giang's 2023 commune table applied to merged Tuyên Quang (no district "
-                "level since 1 July 2025); nomination by former district, by a synthetic cluster file and province-wide."]
+_QUOTA_NOTE = [Message("demo.quota_note")]
+_MERGED_NOTE = [Message("demo.merged_note")]
 
 #: (folder, plan, level, adjustments assumed, assumptions, extra make_brief options)
 BRIEFS = [
@@ -93,7 +105,7 @@ BRIEFS = [
 
 def _one_brief(job) -> dict:
     """Build one province's briefing folder (runs in a worker process)."""
-    folder, plan_id, level, changes, assumptions, extra, seed, out_root = job
+    folder, plan_id, level, changes, assumptions, extra, seed, out_root, lang = job
     import matplotlib
 
     matplotlib.use("Agg")
@@ -120,9 +132,14 @@ def _one_brief(job) -> dict:
     if extra.get("grouping"):
         options["grouping"] = {"registry": registry}
     b = make_brief(plan, scheme, panel.at(period), registry, Path(out_root) / folder, panel=panel, period=period,
-                   seed=seed, force=True, assumed=changes, assumptions=assumptions, **options)
+                   seed=seed, force=True, assumed=changes, assumptions=assumptions, lang=lang, **options)
+    with using_lang(lang):
+        label = (scheme.label_en if lang == "en" else scheme.label) or scheme.label or level
+        from .brief.xlsx import _period_text
+
+        title = _d("brief_title", province=plan.province, scheme=label, period=_period_text(period, lang))
     return {"folder": str(b.out), "files": len(b.files), "seconds": b.seconds, "headlines": b.headlines,
-            "title": f"{plan.province} — {scheme.label_en or level} — {period}", "notes": b.notes}
+            "title": title, "notes": b.notes}
 
 
 def briefs(seed: int, out_root: Path, workers: int | None = None) -> None:
@@ -131,7 +148,8 @@ def briefs(seed: int, out_root: Path, workers: int | None = None) -> None:
     from concurrent.futures import ProcessPoolExecutor
 
     out_root.mkdir(parents=True, exist_ok=True)
-    jobs = [(folder, plan_id, level, changes, assumptions, extra, seed, str(out_root))
+    lang = get_lang()
+    jobs = [(folder, plan_id, level, changes, assumptions, extra, seed, str(out_root), lang)
             for folder, plan_id, level, changes, assumptions, extra in BRIEFS]
     workers = workers if workers is not None else min(len(jobs), max(1, (os.cpu_count() or 1)))
     if workers > 1:
@@ -140,16 +158,12 @@ def briefs(seed: int, out_root: Path, workers: int | None = None) -> None:
     else:
         results = [_one_brief(j) for j in jobs]
     for r in results:
-        _rule(f"Briefing: {r['title']} (seed {seed})")
-        print(f"wrote {r['files']} files to {r['folder']}/ ({r['seconds']:.0f} s): charts (PNG + PDF), "
-              "danh_sach_khen_thuong.xlsx, summary.md")
-        for h in r["headlines"]["vi"]:
-            print(f"  • {h}")
-        print("  —")
-        for h in r["headlines"]["en"][:3]:
+        _rule(_d("brief_heading", title=r["title"], seed=str(seed)))
+        print(_d("brief_wrote", files=r["files"], folder=r["folder"], seconds=round(r["seconds"])))
+        for h in r["headlines"][lang]:
             print(f"  • {h}")
         for n in r["notes"]:
-            print(f"  (note: {n})")
+            print(_d("note", note=n))
 
 
 def main(argv=None) -> int:
@@ -157,7 +171,9 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=2023)
     ap.add_argument("--out", default=str(ROOT / "brief"), help="folder of the briefing folders (default: brief/)")
     ap.add_argument("--workers", type=int, default=None, help="processes (default: one per CPU, at most 3)")
+    ap.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the output (default: vi)")
     args = ap.parse_args(argv)
+    set_lang(args.lang)
     plan_summaries()
     import_report()
     briefs(args.seed, Path(args.out), args.workers)

@@ -114,7 +114,7 @@ def test_force_semantics(tmp_path, hg_plan, hg_registry):
                period="2025-06", seed=1, changes=changes, mc_n=0, formats=("png",), charts_wanted=("ranking", "gates"))
     assert (empty / "01_ranking.png").exists() and (empty / XLSX_NAME).exists()
     text = (empty / "summary.md").read_text(encoding="utf-8")
-    assert "awards.chairman.quota = 5" in text
+    assert "(awards.chairman.quota=5)" in text
 
 
 def test_brief_has_the_audit_gaming_and_alternatives_sections(hg_brief):
@@ -168,7 +168,7 @@ def test_brief_says_why_a_section_is_left_out(tmp_path):
     text = (b.out / "summary.md").read_text(encoding="utf-8")
     assert "### Phần không có trong bản tóm tắt (và lý do)" in text and "### Sections left out (and why)" in text
     assert "dossier_digitisation_rate" in text and "completion events, reported exactly" in text
-    assert "awards.chairman.quota = 5" in text and b.facts["whatif_reference"] == "plan"
+    assert "(awards.chairman.quota=5)" in text and b.facts["whatif_reference"] == "plan"
 
 
 def test_brief_proposal_and_grouping_sections(tmp_path):

@@ -3,7 +3,7 @@
 ``make_brief(plan, scheme, values, registry, out)`` writes into ``out``:
 
 ==============================  ===========================================================
-``summary.md``                  headline sentences in Vietnamese, then English, generated
+``summary.md``                  one document in ``lang``, then one in the other language, generated
                                 from the numbers (eligibility, gates that fail most, awards
                                 and their spread by urban class, a what-if, forecast, Monte
                                 Carlo stability), the assumptions made, the file list
@@ -11,7 +11,9 @@
 ``danh_sach_khen_thuong.xlsx``  the award list in the layout of the plan's annex: STT, đơn
                                 vị, points per item (headed by the plan's item numbers) with
                                 group subtotals, total, rank, award, reason; sheet 2: the
-                                criteria, gates, uplift and award tiers with their sources
+                                criteria, gates, uplift and award tiers with their sources —
+                                all in ``lang`` (headers, tier labels, yes/no, months, and the
+                                reasons rendered from the engine's ``reason_code``)
 ``NN_<chart>.png`` / ``.pdf``   the charts (:mod:`emusim.charts`), in ``lang``
 ==============================  ===========================================================
 
@@ -53,10 +55,10 @@ from __future__ import annotations
 
 from .folder import check_out_dir
 from .make import Brief, make_brief
-from .text import describe_change, reason_text
+from .text import describe_change
 from .uncertainty import FLIP_P, NOISE_SD
 from .whatif import default_whatif
 from .xlsx import XLSX_NAME, write_award_xlsx
 
 __all__ = ["Brief", "FLIP_P", "NOISE_SD", "XLSX_NAME", "check_out_dir", "default_whatif", "describe_change",
-           "make_brief", "reason_text", "write_award_xlsx"]
+           "make_brief", "write_award_xlsx"]

@@ -43,7 +43,9 @@ def extra_sections(add, headlines: dict, facts: dict, notes: list, *, plan, sche
         add("19_calibration", lambda: charts.calibration(cal, lang=lang, source=source))
         add("20_calibration_residuals", lambda: charts.calibration_residuals(cal, lang=lang, source=source))
     elif calibration:
-        notes.append(t("brief.calibration_not_simulated", lang))
+        from .sections import left_out
+
+        notes.append(left_out("calibration_not_simulated"))
 
 
 def _sentences_en(report: Mapping[str, Any]) -> list[str]:

@@ -13,14 +13,14 @@ import pandas as pd
 from ..allocate import allocate
 from ..charts import style
 from ..engine import score
-from ..errors import InputError
+from ..errors import InputError, Problem
 from ..diff import diff
-from ..i18n import t
+from ..i18n import Message, check_lang, t
 from ..io import atomic_write
 from .folder import check_out_dir, discard, new_folder, publish
 from .sections import left_out, scheme_checks
 from .annex import extra_sections
-from .summary import _headlines, _summary_md
+from .summary import _headlines, _summary_md, _text
 from .text import _json_default, _short_whatif
 from .uncertainty import NOISE_SD, _run_montecarlo, _run_tornado, _tornado_ranges
 from .whatif import default_whatif
@@ -44,7 +44,7 @@ class Brief:
 
 # ----------------------------------------------------------------------------- the brief
 def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, *, panel=None, period=None,
-               seed: int | None = None, data_label: str | None = None, lang: str = "vi", force: bool = False,
+               seed: int | None = None, data_label: str | None = None, lang: str | None = None, force: bool = False,
                whatif: Mapping | None = None, changes: Mapping | None = None, assumptions: list[str] | None = None,
                mc_n: int = 200, formats=("png", "pdf"), protect=(), charts_wanted=None, assumed: Mapping | None = None,
                alternatives_extra: Mapping | None = None, checks: bool = True, goals: Mapping | None = None,
@@ -68,10 +68,10 @@ def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, 
     from .. import charts
 
     t0 = time.perf_counter()
-    style.check_lang(lang)
+    lang = check_lang(lang)   # None: the current language (Vietnamese unless set)
     out = check_out_dir(out, force, protect)
     if scheme.kind == "tasks":
-        raise InputError(f"{scheme.name}: tasks schemes have no award list; brief needs a points or standards scheme")
+        raise InputError([Problem(Message("brief.tasks_scheme", scheme=style.nfc(scheme.label or scheme.name)))])
     period = str(period) if period is not None else None
     st = score(scheme, values, registry)
     aw = allocate(st, scheme, registry)
@@ -108,7 +108,7 @@ def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, 
                              "period": period, "seed": seed, "data": data_label, "changes": changes,
                              "assumed": dict(assumed or {}), "whatif": whatif, "whatif_reference": reference}
 
-    notes: list[str] = []
+    notes: list[dict] = []   # {"key", "values"} items (sections.left_out), rendered per language
     # ---------------------------------------------------------------- numbers
     n_units = len(st)
     n_elig = int(st["eligible"].sum())
@@ -210,7 +210,7 @@ def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, 
             elif noise.excluded:
                 facts["montecarlo_excluded"] = sorted(noise.excluded)
         except Exception as exc:  # noqa: BLE001 - the brief goes on without the uncertainty charts, and says so
-            left.append(left_out("left_out_failed", section="Monte Carlo", error=f"{type(exc).__name__}: {exc}"))
+            left.append(left_out("left_out_failed", section=Message("brief.section_montecarlo"), error=f"{type(exc).__name__}: {exc}"))
     if mc is not None:
         pu = mc.per_unit.rename(columns={"nominal_award": "award"})
         winners = pu[pu["award"].map(lambda a: isinstance(a, str))]
@@ -244,7 +244,7 @@ def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, 
                         panel, traj_ind, obj.target, str(deadline), as_of=period, uplift=uplift,
                         registry=registry, localities=units, seed=seed or 0)
                 except Exception as exc:  # noqa: BLE001
-                    notes.append(f"forecast skipped: {type(exc).__name__}: {exc}")
+                    notes.append(left_out("note_forecast_failed", error=f"{type(exc).__name__}: {exc}"))
                     fc = None
                 col = f"gate.{obj.id}" if f"gate.{obj.id}" in st else f"met.{obj.id}"
                 failing = st.index[~st[col].astype(bool)]
@@ -283,7 +283,7 @@ def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, 
         L = lang
         source = style.source_note(plan=plan, scheme=scheme, seed=seed, period=period, data=data_label, lang=L)
         label_a = t("brief.label_as_written" if reference == "plan" else "brief.label_as_adjusted", L)
-        label_b = style.pick("Phương án", "Option", L) + (f" ({_short_whatif(whatif, ref_scheme, L)})" if whatif else "")
+        label_b = t("brief.option_label", L) + (f" ({_short_whatif(whatif, ref_scheme, L)})" if whatif else "")
         made: list[tuple[str, Any]] = []
 
         def add(name, fn):
@@ -292,7 +292,7 @@ def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, 
             try:
                 made.append((name, fn()))
             except Exception as exc:  # noqa: BLE001 - one failed chart must not lose the brief
-                notes.append(f"chart {name} skipped: {type(exc).__name__}: {exc}")
+                notes.append(left_out("note_chart_failed", name=name, error=f"{type(exc).__name__}: {exc}"))
 
         add("01_ranking", lambda: charts.ranking(aw, scheme, st, lang=L, source=source))
         add("02_decomposition", lambda: charts.decomposition(st, scheme, aw, lang=L, source=source, values=values))
@@ -304,8 +304,7 @@ def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, 
             cdf = pd.DataFrame({"rank_a": ref_aw["rank"], "rank_b": aw2["rank"], "award_a": a0, "award_b": a1,
                                 "name": aw["name"] if "name" in aw else aw.index})
             add("06_whatif_ranks", lambda: charts.slopegraph(cdf, labels=(label_a, label_b), scheme=scheme, lang=L, source=source,
-                                                             title=style.pick("Phương án điều chỉnh: ai được, ai mất?",
-                                                                              "The option: who gains, who loses?", L)))
+                                                             title=t("brief.whatif_title", L)))
             add("07_whatif_overlap", lambda: charts.overlap({label_a: ref_aw.index[ref_won], label_b: aw2.index[won2]},
                                                             names=names, scheme=scheme, lang=L, source=source))
             add("08_whatif_waterfall", lambda: charts.waterfall(ref_st, st2, mover, ref_scheme, s2, names=(label_a, label_b),
@@ -314,11 +313,9 @@ def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, 
             add("09_sweep", lambda: charts.sweep(sw, parameter=path, scheme=ref_scheme, baseline=cur,
                                                  lang=L, source=source))
         if tor is not None and len(tor):
-            add("10_tornado", lambda: charts.tornado(tor, scheme=scheme, metric=style.pick(
-                "Số đơn vị thay đổi kết quả khen thưởng (← mức thấp | mức cao →)",
-                "Units whose award changes (← low end | high end →)", L), lang=L, source=source))
+            add("10_tornado", lambda: charts.tornado(tor, scheme=scheme, metric=t("brief.tornado_metric", L), lang=L, source=source))
         if mc is not None:
-            extra = style.pick(f"nhiễu đo lường ±{int(NOISE_SD * 100)} điểm %", f"measurement noise sd {int(NOISE_SD * 100)} pp", L)
+            extra = t("brief.mc_noise_note", L, sd=int(NOISE_SD * 100))
             add("11_rank_intervals", lambda: charts.rank_intervals(pu, scheme=scheme, n_draws=mc.n, lang=L,
                                                                    source=source + "; " + extra))
             add("12_award_probability", lambda: charts.award_probability(pu, scheme=scheme, n_draws=mc.n, lang=L,
@@ -342,19 +339,21 @@ def make_brief(plan, scheme, values: pd.DataFrame, registry: pd.DataFrame, out, 
             for p in style.save(fig, tmp / name, formats):
                 files.append(p.name)
         write_award_xlsx(tmp / XLSX_NAME, plan, scheme, st, aw, registry, period=period,
-                         data_label=data_label or (f"dữ liệu mô phỏng, seed {seed}" if seed is not None else ""),
+                         data_label=data_label or (t("brief_xlsx.data_simulated", lang, seed=str(seed)) if seed is not None else ""),
                          values=values, lang=lang, changes={**dict(assumed or {}), **changes})
         files.append(XLSX_NAME)
         facts["charts"] = [n for n, _ in made]
         facts["notes"] = notes
-        summary = _summary_md(plan, scheme, facts, headlines, files, assumptions or [], period, seed, data_label, notes)
+        summary = _summary_md(plan, scheme, facts, headlines, files, assumptions or [], period, seed, data_label, notes, lang=lang)
         atomic_write(tmp / "summary.md", lambda p: p.write_text(summary, encoding="utf-8"))
         files.append("summary.md")
-        facts_json = json.dumps({**facts, "headlines": headlines}, ensure_ascii=False, indent=2, default=_json_default)
+        facts_json = json.dumps({**facts, "headlines": headlines, "assumptions": {lg: [_text(a, lg) for a in assumptions or []]
+                                                                                    for lg in ("vi", "en")}}, ensure_ascii=False, indent=2, default=_json_default)
         atomic_write(tmp / "summary.json", lambda p: p.write_text(facts_json, encoding="utf-8"))
         files.append("summary.json")
         publish(tmp, out, force, protect)
     finally:
         discard(tmp)
-    return Brief(out=out, files=sorted(files), headlines=headlines, facts=facts, seconds=time.perf_counter() - t0, notes=notes)
+    return Brief(out=out, files=sorted(files), headlines=headlines, facts=facts, seconds=time.perf_counter() - t0,
+                 notes=[_text(n, lang) for n in notes])
 

@@ -14,12 +14,20 @@ from ..i18n import Message, t
 
 def left_out(key: str, **values) -> dict:
     """A section left out: the message key (in ``brief.yaml``) and its values."""
-    return {"key": f"brief.{key}", "values": {k: (v if isinstance(v, (int, float, str)) else str(v))
-                                               for k, v in values.items()}}
+    return {"key": f"brief.{key}", "values": {k: _plain(v) for k, v in values.items()}}
+
+
+def _plain(v):
+    """A value as plain data: a :class:`Message` as ``{"key", "values"}`` (rendered per language)."""
+    if isinstance(v, Message):
+        return {"key": v.key, "values": {k: _plain(x) for k, x in v.values.items()}}
+    return v if isinstance(v, (int, float, str)) else str(v)
 
 
 def render_left_out(item: Mapping, lang: str) -> str:
-    return t(item["key"], lang, **item.get("values", {}))
+    values = {k: (render_left_out(v, lang) if isinstance(v, dict) and "key" in v else v)
+              for k, v in item.get("values", {}).items()}
+    return t(item["key"], lang, **values)
 
 
 def scheme_checks(scheme, values, registry, st, *, extra: Mapping | None = None, notes: list | None = None) -> dict[str, Any]:
@@ -35,7 +43,7 @@ def scheme_checks(scheme, values, registry, st, *, extra: Mapping | None = None,
         try:
             obj = run()
         except Exception as exc:  # noqa: BLE001 - the brief goes on, and says so
-            out["left_out"].append(left_out("left_out_failed", section=name, error=f"{type(exc).__name__}: {exc}"))
+            out["left_out"].append(left_out("left_out_failed", section=Message(f"brief.section_{name}"), error=f"{type(exc).__name__}: {exc}"))
             continue
         out[name] = obj
         out["facts"][name] = {"summary": {lg: obj.summary(lg) for lg in ("vi", "en")},

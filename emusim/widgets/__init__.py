@@ -16,10 +16,10 @@ whole page that ``notebooks/explorer.ipynb`` serves with Voilà.
 """
 from .chart import ranking_rows, ranking_svg
 from .explorer import Explorer, explore
-from .text import TIER_COLORS, fmt_points, format_value, translate_reason
+from .text import TIER_COLORS, fmt_points, format_value
 
 __all__ = ["Explorer", "explore", "Dashboard", "Scenario", "format_value", "fmt_points", "ranking_svg",
-           "ranking_rows", "translate_reason", "TIER_COLORS"]
+           "ranking_rows", "TIER_COLORS"]
 
 
 def __getattr__(name):  # the page and its state load on first use (the award page alone stays light)

@@ -9,7 +9,9 @@ import pandas as pd
 
 from ..allocate import allocate
 from ..engine import score
-from .text import GAIN, LOSS, TIER, _esc, _t, tier_short, translate_reason
+from ..allocate import reasons
+from .text import GAIN, LOSS, TIER, _esc, _t, tier_short
+from .views import setting_chip
 
 PLAN = "plan"
 
@@ -76,7 +78,8 @@ def compare_html(explorer, plans: dict, against: str = PLAN) -> str:
         g = aw.attrs.get("awards_given", {}) or aw["award"].dropna().value_counts().to_dict()
         return "; ".join(f"<b>{_esc(tier_name(scheme, t))}</b>: {n}" for t, n in g.items()) or "—"
 
-    changes = " ".join(f"<span class='chip'>{_esc(p)}={_esc(v)}</span>" for p, v in explorer.changes.items())
+    changes = " ".join(setting_chip(p, v, explorer.base_scheme, L) for p, v in explorer.changes.items())
+    why_a, why_b = reasons(aw_a, scheme_a, L), reasons(aw_b, explorer.scheme, L)
     parts = [f"<h3>{_t('compare_title', L)}</h3>",
              "<div style='display:flex;flex-wrap:wrap;gap:10px'>",
              f"<div class='head' style='flex:1 1 300px'><b>{_esc(label_a)}</b><br>{given(aw_a, scheme_a)}</div>",
@@ -97,8 +100,7 @@ def compare_html(explorer, plans: dict, against: str = PLAN) -> str:
                      f"<th>{_t('unit', L)}</th><th>A</th><th>B</th><th>{_t('rank', L)} A→B</th>"
                      f"<th>{_t('reason', L)}</th></tr></thead><tbody>")
         for lid, r in sub.iterrows():
-            why = r["reason_a"] if r["change"] == "gain" else r["reason_b"]
-            why = translate_reason(why, L, lambda t: tier_name(explorer.scheme, t))
+            why = (why_a if r["change"] == "gain" else why_b).get(lid, r["reason_a" if r["change"] == "gain" else "reason_b"])
             parent = names.get(str(explorer.registry.at[lid, "parent_id"])) if lid in explorer.registry.index else ""
             parts.append(f"<tr class='row-{'gain' if r['change'] in ('gain', 'up') else 'loss'}'>"
                          f"<td>{_esc(r.get('name', lid))} <span style='color:#6a7a8c'>{_esc(parent or '')}</span></td>"

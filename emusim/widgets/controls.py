@@ -7,7 +7,7 @@ from __future__ import annotations
 import math
 
 from ..model import URBAN_CLASSES
-from .text import BASIS_KEYS, CSS, _css_class, _esc, _t, tier_short as _tier_short, urban_label
+from .text import BASIS_KEYS, CSS, _css_class, _esc, _t, fmt_month, tier_short as _tier_short, urban_label
 
 
 class ControlsMixin:
@@ -46,6 +46,11 @@ class ControlsMixin:
                 cur = m.value
                 m.options = self._mode_options()
                 m.value = cur
+            period = self._controls.get("period")
+            if period is not None:
+                cur = period.value
+                period.options = self._period_options()
+                period.value = cur
             basis = self._controls.get("proportional_basis")
             if basis is not None:
                 cur = basis.value
@@ -53,6 +58,10 @@ class ControlsMixin:
                 basis.value = cur
         finally:
             self._syncing = False
+
+    def _period_options(self) -> list[tuple[str, str]]:
+        """The months as the reader writes them (11/2023 in Vietnamese, 2023-11 in English)."""
+        return [(fmt_month(p, self.lang), p) for p in self.periods]
 
     def _slider(self, path: str, value: float, lo: float, hi: float, step: float, fmt: str = ".2f", cls: str = ""):
         import ipywidgets as W
@@ -90,7 +99,7 @@ class ControlsMixin:
         # --- top bar: month, language, reset
         top = []
         if self.periods:
-            w = W.Dropdown(options=self.periods, value=self.period, layout=W.Layout(width="110px"))
+            w = W.Dropdown(options=self._period_options(), value=self.period, layout=W.Layout(width="110px"))
             w.add_class("emusim-period")
             self._controls["period"] = w
             w.observe(lambda ch: self._on_control("period", ch["new"]), names="value")

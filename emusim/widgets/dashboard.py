@@ -13,9 +13,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import os
+import unicodedata
 from pathlib import Path
 
 from ..errors import EmusimError
+from ..i18n import using_lang
 from . import sources
 from .compare import PLAN, compare_html
 from .layout import PageMixin
@@ -275,13 +277,15 @@ class Dashboard(PageMixin):
                                             period=s.period or plan.evaluation_period)
                 self._uploads["file:" + name] = panel
                 self._pages.pop((s.plan, s.level, "file:" + name, s.seed), None)
-                report = sources.report_html(panel)
+                report = sources.report_html(panel, L)
                 n_units = len(panel.localities)
                 ok = _t("upload_ok", L, file=name, units=n_units, months=len(panel.periods))
                 report = f"<div class='emusim-x'><div class='ok'>✔ {_esc(ok)}</div></div>" + report
         except Exception as exc:  # InputError: the reader's own list of problems, named by row and column
+            with using_lang(L):  # the reader's problems, in the page's language
+                problems = unicodedata.normalize("NFC", str(exc))
             self._w_report.value = (f"<div class='emusim-x'><div class='err'>{_esc(_t('upload_failed', L, file=name))}"
-                                    f"\n{_esc(exc)}</div></div>")
+                                    f"\n{_esc(problems)}</div></div>")
             return
         self._upload_pending = False
         self.notice = ""

@@ -33,9 +33,13 @@ def link(data: bytes, filename: str, mime: str, label: str, cls: str = "") -> st
             f"title='{_esc(filename)}'>{_esc(label)}</a>")
 
 
-def adjustments_rows(explorer) -> list[tuple[str, str, str]]:
-    """(parameter, value in the plan, value in the scenario) for each adjustment."""
-    return [(path, format_value(explorer.params0.get(path)), format_value(value))
+def adjustments_rows(explorer) -> list[tuple[str, str, str, str]]:
+    """(parameter, value in the plan, value in the scenario, the plan's wording of the change)
+    for each adjustment — the path and values as typed after ``--set``, the wording in the page's language."""
+    from ..i18n.paths import describe_setting
+
+    return [(path, format_value(explorer.params0.get(path)), format_value(value),
+             describe_setting(path, value, explorer.base_scheme, explorer.lang, with_path=False))
             for path, value in explorer.changes.items()]
 
 
@@ -54,7 +58,7 @@ def award_xlsx(explorer, data_label: str = "") -> bytes:
                          values=explorer._values(), lang=L, changes=explorer.changes)
         wb = load_workbook(path)
         ws = wb.create_sheet(_t("adjust_sheet", L)[:31])
-        ws.append([_t("adjust_path", L), _t("adjust_plan", L), _t("adjust_value", L)])
+        ws.append([_t("adjust_path", L), _t("adjust_plan", L), _t("adjust_value", L), _t("adjust_meaning", L)])
         for c in ws[1]:
             c.font = Font(bold=True)
         rows = adjustments_rows(explorer)
@@ -68,6 +72,7 @@ def award_xlsx(explorer, data_label: str = "") -> bytes:
         ws.column_dimensions["A"].width = 34
         ws.column_dimensions["B"].width = 16
         ws.column_dimensions["C"].width = 16
+        ws.column_dimensions["D"].width = 60
         from ..io import workbook_bytes
 
         return workbook_bytes(wb)   # formula-like names stay text (the same rule as every emusim writer)

@@ -36,6 +36,7 @@ import pandas as pd
 from ..allocate import allocate
 from ..engine import score
 from ..errors import AdjustError, EmusimError, InputError, Problem
+from ..i18n import Message
 from ..model import Plan, Scheme
 from .controls import ControlsMixin
 from .text import _normalise, _same, _t, format_value
@@ -79,12 +80,12 @@ class Explorer(ControlsMixin, ViewsMixin):
         self.level = level
         self.base_scheme: Scheme = self.plan.scheme(level)
         if self.base_scheme.kind not in ("points", "standards"):
-            raise InputError(f"Explorer needs a points or standards scheme; {self.base_scheme.name} is '{self.base_scheme.kind}'")
+            raise InputError([Problem(Message("widgets.err_kind", scheme=self.base_scheme.label or self.base_scheme.name))])
         if registry is None:
             registry = getattr(panel, "registry", None)
         if registry is None:
             if not self.plan.registry:
-                raise InputError("no registry: pass registry= (the plan names none)")
+                raise InputError([Problem(Message("widgets.err_no_registry"))])
             registry = load_registry(self.plan.registry)
         elif isinstance(registry, (str, Path)):
             registry = load_registry(registry)
@@ -105,9 +106,9 @@ class Explorer(ControlsMixin, ViewsMixin):
             period = ev if ev in self.periods else self.periods[-1]
         self.period = None if period is None else str(pd.Period(period, freq="M"))
         if self.periods and self.period not in self.periods:
-            raise InputError(f"period {self.period} is outside the panel ({self.periods[0]}…{self.periods[-1]})")
+            raise InputError([Problem(Message("widgets.err_period", period=self.period, first=self.periods[0], last=self.periods[-1]))])
         if lang not in ("vi", "en"):
-            raise InputError(f"lang must be 'vi' or 'en', not {lang!r}")
+            raise InputError([Problem(Message("widgets.err_lang", value=repr(lang)))])
         self.lang = lang
         self.top = top
         self.params0: dict[str, Any] = self.base_scheme.parameters()
@@ -259,8 +260,8 @@ class Explorer(ControlsMixin, ViewsMixin):
         if period is not None and self.periods:
             p = str(pd.Period(period, freq="M"))
             if p not in self.periods:
-                raise AdjustError([Problem(f"period {period} is outside the panel "
-                                           f"({self.periods[0]}…{self.periods[-1]})", path="period")])
+                raise AdjustError([Problem(Message("widgets.err_period", period=period, first=self.periods[0],
+                                                   last=self.periods[-1]), path="period")])
             self.period = p
         if lang is not None and lang != self.lang:
             self._set_view("lang", lang)
@@ -286,7 +287,8 @@ class Explorer(ControlsMixin, ViewsMixin):
             cols = [c for c in self.base_scheme.indicators if c in values.columns]
             missing = [c for c in self.base_scheme.indicators if c not in values.columns]
             if missing:
-                raise InputError([Problem(f"missing indicator column '{m}' needed by {self.base_scheme.name}", column=m)
+                raise InputError([Problem(Message("widgets.err_missing_column", column=m,
+                                                  scheme=self.base_scheme.label or self.base_scheme.name), column=m)
                                   for m in missing])
             self._values_cache = {key: values.loc[keep, cols]}  # one month at a time: bounded memory
         return self._values_cache[key]
@@ -317,16 +319,16 @@ class Explorer(ControlsMixin, ViewsMixin):
     def _set_view(self, path: str, value: Any) -> None:
         if path == "lang":
             if value not in ("vi", "en"):
-                raise AdjustError([Problem(f"lang must be 'vi' or 'en', not {value!r}", path="lang")])
+                raise AdjustError([Problem(Message("widgets.err_lang", value=repr(value)), path="lang")])
             self.lang = value
             self._relabel()
         else:
             if not self.periods:
-                raise AdjustError([Problem("the panel has a single month: no period to choose", path="period")])
+                raise AdjustError([Problem(Message("widgets.err_single_month"), path="period")])
             p = str(pd.Period(value, freq="M")) if value is not None else None
             if p not in self.periods:
-                raise AdjustError([Problem(f"period {value} is outside the panel ({self.periods[0]}…{self.periods[-1]})",
-                                           path="period")])
+                raise AdjustError([Problem(Message("widgets.err_period", period=value, first=self.periods[0],
+                                                   last=self.periods[-1]), path="period")])
             self.period = p
 
     def _commit(self, new: dict, raise_errors: bool) -> bool:

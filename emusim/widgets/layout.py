@@ -129,7 +129,8 @@ class PageMixin:
             for i, k in enumerate(("tab_explore", "tab_compare", "tab_download")):
                 self._w_tabs.set_title(i, _t(k, L))
             tasks = plan.schemes[s.level].kind == "tasks"
-            self._w_title.value = f"<div class='emusim-x'><h2>{_t('page_title', L)}</h2></div>"
+            self._w_title.value = (f"<div class='emusim-x'><h2>{_t('page_title', L)}</h2>"
+                                   f"<div class='sub emusim-help'>{_esc(_t('page_help', L))}</div></div>")
             if tasks:
                 self._w_body.children = [self.page.widget]
             else:

@@ -161,13 +161,47 @@ def _rename_problems(exc: Exception, temp: str, name: str) -> None:
         pass
 
 
-def report_html(panel) -> str:
-    """The import report of an uploaded panel (``panel.report``, when the reader gives one),
-    else a short summary of what was read."""
+def report_html(panel, lang: str | None = None) -> str:
+    """The import report of an uploaded panel (``panel.report``, when the reader gives one) in
+    ``lang``, written in NFC (Chromium draws the decomposed diacritics of a monospace font
+    detached from their letters) with the page's own font; the coverage table with its
+    headers in ``lang`` and the catalog's label of each indicator (its id in the tooltip)."""
+    import html
+    import unicodedata
+
+    from ..i18n import check_lang, fmt_percent
+    from .text import _t
+
+    lang = check_lang(lang)
     report = getattr(panel, "report", None)
-    if report is not None and hasattr(report, "_repr_html_"):
-        return report._repr_html_()
-    return ""
+    if report is None or not hasattr(report, "text"):
+        return ""
+    nfc = lambda x: unicodedata.normalize("NFC", str(x))  # noqa: E731
+    lines = nfc(report.text(lang, detail=True)).splitlines()
+    body = "<br>".join(html.escape(line).replace("  ", "&nbsp;&nbsp;") for line in lines)
+    cov = getattr(report, "coverage", None)
+    table = ""
+    if cov is not None and len(cov):
+        cat = _catalog()
+        cols = [c for c in ("units", "values", "not_applicable", "missing", "coverage") if c in cov.columns]
+        head = "".join(f"<th>{html.escape(_t('cov_' + c, lang))}</th>" for c in ["indicator"] + cols)
+        rows = []
+        for ind, r in cov.iterrows():
+            label = cat.label(ind, lang) if cat is not None and ind in cat else ind
+            cells = "".join(f"<td class='num'>{html.escape(fmt_percent(r[c], lang) if c == 'coverage' else str(int(r[c])))}</td>"
+                            for c in cols)
+            rows.append(f"<tr><td title='{html.escape(str(ind))}'>{html.escape(nfc(label))}</td>{cells}</tr>")
+        table = f"<table class='emusim-aw'><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+    return f"<div class='emusim-x'><div class='box emusim-import-report'>{body}</div>{table}</div>"
+
+
+def _catalog():
+    from ..catalog import load_catalog
+
+    try:
+        return load_catalog()
+    except Exception:  # noqa: BLE001 - the ids are shown instead
+        return None
 
 
 def template_writer():

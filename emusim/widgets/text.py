@@ -65,6 +65,18 @@ def fmt_points(x: float, lang: str = "vi", digits: int = 2) -> str:
     return s.replace(".", ",") if lang != "en" else s
 
 
+def fmt_month(period: str, lang: str = "vi") -> str:
+    """A month for reading: ``11/2023`` in Vietnamese, ``2023-11`` in English.
+
+    >>> fmt_month("2023-11"), fmt_month("2023-11", "en"), fmt_month("2025-12-01")
+    ('11/2023', '2023-11', '2025-12-01')
+    """
+    text = str(period)
+    if lang == "en" or not re.fullmatch(r"\d{4}-\d{2}", text):
+        return text
+    return f"{text[5:]}/{text[:4]}"
+
+
 def format_value(value: Any) -> str:
     """A value as it is written after ``--set PATH=`` (YAML scalars, as :func:`parse_set` reads).
 
@@ -107,57 +119,6 @@ def _normalise(path: str, value: Any, current: Any = None) -> Any:
     return value
 
 
-# --------------------------------------------------------------------------- reasons
-_REASONS = [
-    (re.compile(r"^(?P<tier>[\w.]+): (?P<k>\d+) of (?P<n>\d+) nominees$"),
-     lambda m, L: f"{L['tier'](m['tier'])}: thứ {m['k']}/{m['n']} đơn vị được đề cử"),
-    (re.compile(r"^not nominated by (?P<p>.+): ranked (?P<k>\d+) among its eligible units; it nominates (?P<s>\d+)$"),
-     lambda m, L: f"không được {m['p']} đề cử: xếp thứ {m['k']} trong các đơn vị đủ điều kiện; chỉ đề cử {m['s']}"),
-    (re.compile(r"^below cut-off by (?P<g>[\d.]+) points$"),
-     lambda m, L: f"thấp hơn ngưỡng {m['g'].replace('.', ',')} điểm"),
-    (re.compile(r"^below cut-off by (?P<g>[\d.]+) standards met$"),
-     lambda m, L: f"thấp hơn ngưỡng {m['g'].replace('.', ',')} tiêu chí đạt"),
-    (re.compile(r"^below cut-off on the tie-break chain \((?P<x>.*)\)$"),
-     lambda m, L: f"bằng điểm ở ngưỡng, xếp sau theo thứ tự phân định ({m['x']})"),
-    (re.compile(r"^no award left \(every quota is 0\)$"), lambda m, L: "hết số lượng khen thưởng (mọi hạn mức bằng 0)"),
-    (re.compile(r"^no award tier is allocated by this scheme$"), lambda m, L: "phương án không phân bổ khen thưởng"),
-    (re.compile(r"^not eligible$"), lambda m, L: "không đủ điều kiện"),
-]
-_PART_RE = [
-    (re.compile(r"^gate failed: (?P<x>.+)$"), "không đạt chỉ tiêu bắt buộc: {x}"),
-    (re.compile(r"^standards not met: (?P<x>.+)$"), "chưa đạt tiêu chí: {x}"),
-]
-
-
-def translate_reason(reason: str, lang: str = "vi", tier_label=None) -> str:
-    """The allocation reason in Vietnamese (``lang="vi"``), or as written (``"en"``).
-
-    >>> translate_reason("gate failed: G3, G.cadres")
-    'không đạt chỉ tiêu bắt buộc: G3, G.cadres'
-    >>> translate_reason("below cut-off by 3.5 points")
-    'thấp hơn ngưỡng 3,5 điểm'
-    >>> translate_reason("chairman: 2 of 14 nominees", tier_label={"chairman": "Bằng khen"}.get)
-    'Bằng khen: thứ 2/14 đơn vị được đề cử'
-    """
-    if lang == "en" or not reason or not isinstance(reason, str):
-        return reason if isinstance(reason, str) else ""
-    labels = {"tier": tier_label or (lambda x: x)}
-    for rx, fn in _REASONS:
-        m = rx.match(reason)
-        if m:
-            return fn(m, labels)
-    parts = []
-    for part in reason.split("; "):
-        for rx, fmt in _PART_RE:
-            m = rx.match(part)
-            if m:
-                parts.append(fmt.format(**m.groupdict()))
-                break
-        else:
-            parts.append(part)
-    return "; ".join(parts)
-
-
 def tier_short(tier, lang: str) -> str:
     """A short tier name for legends and badges ("Bằng khen CT UBND tỉnh")."""
     label = (tier.label_en if lang == "en" else tier.label) or tier.id
@@ -172,6 +133,8 @@ def tier_short(tier, lang: str) -> str:
 
 _tier_short = tier_short
 
+# Vietnamese text never goes in a monospace face: DejaVu Sans Mono has no precomposed Vietnamese
+# letters with two marks (ố, ể …), and Chromium then draws the marks detached from a fallback font.
 CSS = f"""
 <style>
 .emusim-x {{font-family: 'DejaVu Sans', 'Noto Sans', Arial, sans-serif; color:{INK}}}
@@ -187,7 +150,7 @@ CSS = f"""
 .emusim-x .gain {{color:{GAIN}; font-weight:bold}} .emusim-x .loss {{color:{LOSS}; font-weight:bold}}
 .emusim-x .tierc {{color:{TIER}; font-weight:bold}}
 .emusim-x .chip {{display:inline-block; background:#fff3c4; border:1px solid #e5cf73; border-radius:3px;
-                 padding:0 5px; margin:1px 2px; font-family:'DejaVu Sans Mono', monospace; font-size:12px}}
+                 padding:0 5px; margin:1px 2px; font-family:'DejaVu Sans', 'Noto Sans', Arial, sans-serif; font-size:12px}}
 .emusim-x .lab {{font-size:12.5px; line-height:1.25}}
 .emusim-x .lab b {{font-family:'DejaVu Sans Mono', monospace; font-weight:bold; color:{ACCENT}}}
 .emusim-x a.dl {{display:inline-block; margin:3px 8px 3px 0; padding:4px 10px; background:{ACCENT}; color:#fff;
@@ -210,7 +173,7 @@ table.emusim-aw tr.row-gain td:first-child {{box-shadow: inset 4px 0 0 {GAIN}}}
 table.emusim-aw tr.row-tier td:first-child {{box-shadow: inset 4px 0 0 #c9a227}}
 table.emusim-aw .badge {{display:inline-block; border-radius:3px; padding:1px 6px; color:#fff; font-size:11.5px;
                         white-space:nowrap; line-height:1.25}}
-table.emusim-aw td.fail {{color:#a40000; font-family:'DejaVu Sans Mono', monospace; font-size:11.5px;
+table.emusim-aw td.fail {{color:#a40000; font-size:11.5px;
                          white-space:normal}}
 .emusim-cli {{font-family:'DejaVu Sans Mono', monospace; font-size:12px; background:#f4f4f4;
              border:1px solid #ddd; padding:6px; white-space:pre-wrap; word-break:break-all; user-select:all}}

@@ -9,7 +9,8 @@ import pandas as pd
 
 from .chart import ranking_svg
 from ..allocate import reason_text as _reason_text, reasons as _reasons
-from .text import TIER_COLORS, _esc, _t, fmt_points, format_value, tier_short, translate_reason, urban_label
+from ..i18n.paths import describe_setting
+from .text import TIER_COLORS, _esc, _t, fmt_points, tier_short, urban_label
 
 
 def data_label(panel, seed, lang: str) -> tuple[str, bool]:
@@ -24,6 +25,12 @@ def data_label(panel, seed, lang: str) -> tuple[str, bool]:
 
         return _t("data_file", lang, source=meta.get("label") or Path(str(meta["source"])).name), False
     return _t("data_simulated", lang, seed=str(meta.get("seed", seed if seed is not None else 1))), True
+
+
+def setting_chip(path: str, value, scheme, lang: str) -> str:
+    """An adjustment as the page shows it: the plan's wording, then the path itself
+    ("Mức nâng chỉ tiêu — phường, xã của thành phố: +30 điểm % (uplift.city=0.3)")."""
+    return f"<span class='chip'>{_esc(describe_setting(path, value, scheme, lang))}</span>"
 
 
 class ViewsMixin:
@@ -103,8 +110,7 @@ class ViewsMixin:
         if not self._changes:
             parts.append(f"<div>{_t('no_change', L)}</div>")
         else:
-            chips = " ".join(f"<span class='chip'>{_esc(p)}={_esc(format_value(v))}</span>"
-                             for p, v in self._changes.items())
+            chips = " ".join(setting_chip(p, v, self.base_scheme, L) for p, v in self._changes.items())
             parts.append(f"<div>{_t('adjusted', L)}: {chips}</div>")
             d = self.diff
             if not len(d):
@@ -123,7 +129,7 @@ class ViewsMixin:
                         what = f"→ {_esc(self._tier_label(r['award']))}"
                     elif kind == "loss":
                         why = (_reason_text(r.get("reason_code"), r.get("reason_params"), self.scheme, L)
-                               if r.get("reason_code") else translate_reason(r["reason"], L, self._tier_label))
+                               if r.get("reason_code") else str(r["reason"]))
                         what = (f"{_esc(self._tier_label(r['baseline_award']))} → ∅ "
                                 f"<span style='color:#6a7a8c'>({_esc(why)})</span>")
                     else:
@@ -178,6 +184,6 @@ class ViewsMixin:
                 f"<td class='num'>{fmt_points(float(total), L)}</td><td>{badge}</td>"
                 f"<td class='chg'>{chg_text.get(chg, '')}</td>"
                 f"<td class='fail'>{_esc(failed.replace('(soft)', soft))}</td>"
-                f"<td class='why'>{_esc(translate_reason(reason, L, self._tier_label))}</td></tr>")
+                f"<td class='why'>{_esc(reason if isinstance(reason, str) else '')}</td></tr>")
         out.append("</tbody></table></div></div>")
         return "".join(out)
