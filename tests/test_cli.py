@@ -17,7 +17,7 @@ def run(*args, cwd=ROOT):
 
 def test_lint_all_scenarios():
     files = sorted(str(p) for p in (ROOT / "scenarios").glob("*.yaml"))
-    proc = run("lint", *files, "--lang", "en")   # the findings' English wording
+    proc = run("lint", *files)
     assert proc.returncode == 0, proc.stderr
     out = proc.stdout
     assert "ha_giang_186_2023.yaml" in out and "[cấp xã A.I.4]: cảnh báo: điểm tối đa là 6 nhưng cách tính cho 5 điểm" in out
@@ -45,13 +45,10 @@ def test_score_refuses_to_overwrite_and_bad_set(tmp_path):
     proc = run("score", "--plan", "scenarios/ha_giang_186_2023.yaml", "--level", "commune", "--seed", "1",
                "--set", "uplift.city=2", "--out", str(tmp_path / "t.csv"))
     assert proc.returncode == 2 and "uplift.city" in proc.stderr and "Traceback" not in proc.stderr
-<<<<<<< HEAD
     proc = run("score", "--plan", "scenarios/ha_giang_186_2023.yaml", "--level", "hamlet", "--seed", "1")
     assert proc.returncode == 2 and "không có cấp 'hamlet'" in proc.stderr
-=======
     proc = run("score", "--plan", "scenarios/ha_giang_186_2023.yaml", "--level", "hamlet", "--seed", "1", "--lang", "en")
     assert proc.returncode == 2 and "no level 'hamlet'" in proc.stderr
->>>>>>> i18n-cli
 
 
 def test_score_and_award_on_sample_files(tmp_path):
