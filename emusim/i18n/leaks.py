@@ -41,7 +41,8 @@ _QUOTED = re.compile(r"https?://\S+|(?<![\w/])(?:~|\.{1,2})?/[\w./~-]+|--?[a-z][
                      r"|\b[A-Za-z_][\w]*(?:\.[\w]+)+(?:=[^\s,;)]*)?|\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b")
 _WORD = re.compile(r"[^\W\d_]+")
 # An ids-in-quotes segment ('chairman', `min_met`) is verbatim: what the user must type, or the data.
-_VERBATIM = re.compile(r"'[^'\n]{1,60}'|`[^`\n]{1,60}`")
+# So are the command a message comes from ("emusim award: …") and a scheme's code "plan_id:level".
+_VERBATIM = re.compile(r"'[^'\n]{1,60}'|`[^`\n]{1,60}`|\bemusim [a-z-]+|\b[a-z0-9]+(?:_[a-z0-9]+)+:[a-z_]+\b")
 # A word written without diacritics that could still be one Vietnamese syllable ("theo", "trong",
 # "cho"); "commune", "plan" or "and" cannot, so a Vietnamese text that shows such an id does not
 # make it Vietnamese.
