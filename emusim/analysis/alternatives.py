@@ -139,7 +139,7 @@ def alternatives(scheme, values: pd.DataFrame, registry: pd.DataFrame | None = N
     from ..errors import InputError, Problem
 
     if scheme.kind == "tasks":
-        raise InputError(f"{scheme.name}: a tasks scheme has no award list to compare")
+        raise InputError([Problem(Message("analysis.tasks_no_awards", scheme=scheme.name))])
     alts = standard_alternatives(scheme, include_drops)
     problems = []
     for name, changes in (extra or {}).items():

@@ -287,10 +287,10 @@ class Audit:
 def audit(scheme, values: pd.DataFrame, registry: pd.DataFrame | None = None, st: pd.DataFrame | None = None) -> Audit:
     """The statistical audit of ``scheme`` scored on ``values`` (see the module docstring)."""
     from ..engine import score
-    from ..errors import InputError
+    from ..errors import InputError, Problem
 
     if scheme.kind == "tasks":
-        raise InputError(f"{scheme.name}: a tasks scheme has no point table or standards to audit")
+        raise InputError([Problem(Message("analysis.tasks_no_audit", scheme=scheme.name))])
     if st is None:
         st = score(scheme, values, registry)
     comp, total, info = _components(scheme, st)

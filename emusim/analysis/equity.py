@@ -28,7 +28,8 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, Problem
+from ..i18n import Message
 from ..model import Scheme
 
 __all__ = ["equity", "equity_under_uplift", "Equity"]
@@ -66,7 +67,7 @@ def _group_keys(award_table: pd.DataFrame, registry: pd.DataFrame | None, key: s
         if "urban_class" in award_table:
             return pd.Series(award_table["urban_class"].to_numpy(), index=ids), None
         if registry is None:
-            raise InputError("equity: 'urban_class' needs the award table's urban_class column or a registry")
+            raise InputError([Problem(Message("equity.no_urban"))])
         return registry["urban_class"].reindex(ids), None
     if key == "parent":
         if registry is not None:
@@ -75,12 +76,12 @@ def _group_keys(award_table: pd.DataFrame, registry: pd.DataFrame | None, key: s
             return parents, names
         if "parent_id" in award_table:
             return pd.Series(award_table["parent_id"].to_numpy(), index=ids), None
-        raise InputError("equity: 'parent' needs a registry or a parent_id column")
+        raise InputError([Problem(Message("equity.no_parent"))])
     if registry is not None and key in registry:
         return registry[key].reindex(ids), None
     if key in award_table:
         return pd.Series(award_table[key].to_numpy(), index=ids), None
-    raise InputError(f"equity: unknown grouping '{key}' (urban_class, parent, or a registry column)", path=key)
+    raise InputError([Problem(Message("equity.unknown_grouping", grouping=key), path=key)])
 
 
 def equity(award_table: pd.DataFrame, registry: pd.DataFrame | None = None,
@@ -90,7 +91,7 @@ def equity(award_table: pd.DataFrame, registry: pd.DataFrame | None = None,
     ``tier`` counts only that tier's awards (None: any award).
     """
     if "award" not in award_table:
-        raise InputError("equity: expected an award table (with an 'award' column) from allocate()")
+        raise InputError([Problem(Message("equity.not_award_table"))])
     if isinstance(by, str):
         by = (by,)
     ids = award_table.index.astype(str)
@@ -144,7 +145,7 @@ def equity_under_uplift(scheme: Scheme, values: pd.DataFrame, registry: pd.DataF
 
     uplifts = list(uplifts)
     if len(groups) != 2:
-        raise InputError("equity_under_uplift: groups must name two urban classes, e.g. ('rural', 'city')")
+        raise InputError([Problem(Message("equity.two_groups"))])
     path = f"uplift.{urban_class}"
     schemes = [scheme.adjust({path: u}) for u in uplifts]  # validates every value first
     rows = []

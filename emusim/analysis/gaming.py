@@ -139,11 +139,11 @@ def gaming_risk(scheme, values: pd.DataFrame, registry: pd.DataFrame | None = No
     """The cheapest points of ``scheme`` at ``values`` and the winners who rest on claims."""
     from ..allocate import allocate
     from ..engine import score
-    from ..errors import InputError
+    from ..errors import InputError, Problem
     from .factors import default_catalog
 
     if scheme.kind == "tasks":
-        raise InputError(f"{scheme.name}: a tasks scheme has no points to game")
+        raise InputError([Problem(Message("analysis.tasks_no_gaming", scheme=scheme.name))])
     cat = catalog if catalog is not None else default_catalog()
     cost_of = {**GAMING_COSTS, **(costs or {})}
     st = score(scheme, values, registry)

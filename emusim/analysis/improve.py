@@ -63,6 +63,7 @@ import pandas as pd
 from ..allocate import allocate, nomination_slots, reason_text
 from ..engine import score
 from ..errors import InputError, Problem
+from ..i18n import Message, check_lang, t
 from ..model import Scheme
 
 __all__ = ["min_improvement", "Improvement", "DEFAULT_COSTS"]
@@ -92,7 +93,8 @@ class Improvement:
     award_before: str | None
     award_after: str | None
     requirement: dict = field(default_factory=dict)
-    message: str = ""
+    #: why (a :class:`~emusim.i18n.Message`): verified, or why no change would do
+    note: Any = None
     sentence_en: str = ""
     sentence_vi: str = ""
     new_values: pd.Series | None = None
@@ -102,17 +104,36 @@ class Improvement:
     def ok(self) -> bool:
         return self.status in ("ok", "already")
 
-    def sentence(self, lang: str = "en") -> str:
-        return self.sentence_vi if lang == "vi" else self.sentence_en
+    @property
+    def message(self) -> str:
+        """Why, in the current language (see :meth:`message_in`)."""
+        return self.message_in()
+
+    def message_in(self, lang: str | None = None) -> str:
+        return self.note.text(lang) if isinstance(self.note, Message) else str(self.note or "")
+
+    def sentence(self, lang: str | None = None) -> str:
+        """What the unit needs, in ``lang`` (default: the current language)."""
+        return self.sentence_vi if check_lang(lang) == "vi" else self.sentence_en
+
+    def labelled(self, lang: str | None = None) -> pd.DataFrame:
+        """The ``changes`` table for people: headers, labels and units in ``lang``."""
+        lang = check_lang(lang)
+        out = self.changes.copy()
+        if "label_vi" in out:
+            out["label"] = out["label_vi" if lang == "vi" else "label"]
+            out = out.drop(columns=["label_vi"])
+        out["unit"] = out["unit"].map(lambda u: t(f"improve.unit_{u}", lang) if u in DEFAULT_COSTS else u)
+        return out.rename(columns={c: t(f"improve.col_{c}", lang) for c in out.columns})
 
     def __repr__(self) -> str:
-        return f"<Improvement {self.unit} {self.status} cost={self.cost:.3g}: {self.sentence_en}>"
+        return f"<Improvement {self.unit} {self.status} cost={self.cost:.3g}: {self.sentence()}>"
 
     def _repr_html_(self) -> str:
-        table = self.changes.to_html(index=False, float_format=lambda x: f"{x:.4g}") if len(self.changes) else ""
-        return (f"<div><p><b>{escape(self.name or self.unit)}</b> — {escape(self.scheme)} — "
-                f"status <code>{self.status}</code>, cost {self.cost:.3g}</p>"
-                f"<p>{escape(self.sentence_en)}</p><p><i>{escape(self.sentence_vi)}</i></p>{table}</div>")
+        table = self.labelled().to_html(index=False, float_format=lambda x: f"{x:.4g}") if len(self.changes) else ""
+        head = t("improve.html_head", name=self.name or self.unit, scheme=self.scheme,
+                 status=t(f"improve.status_{self.status}"), cost=self.cost)
+        return f"<div><p><b>{escape(head)}</b></p><p>{escape(self.sentence())}</p>{table}</div>"
 
 
 # --------------------------------------------------------------------------- MILP builder
@@ -231,7 +252,7 @@ def _join(parts: list[str], lang: str) -> str:
         return ""
     if len(parts) == 1:
         return parts[0]
-    return ", ".join(parts[:-1]) + (" và " if lang == "vi" else " and ") + parts[-1]
+    return ", ".join(parts[:-1]) + t("improve.and", lang) + parts[-1]
 
 
 _KEEP_CASE = ("Project", "Decision", "VNeID", "Đề", "CCCD")
@@ -262,16 +283,12 @@ def _describe_change(ch: Mapping[str, Any], lang: str) -> str:
         txt = _pp(delta)
         if lang == "vi":
             txt = txt.replace(".", ",")
-        return f"{txt} điểm phần trăm {label}" if lang == "vi" else f"{txt} pp {label}"
+        return t("improve.change_ratio", lang, delta=txt, label=label)
     if unit == "bool":
-        if delta > 0:
-            return f"hoàn thành “{label}”" if lang == "vi" else f"getting “{label}” done"
-        return f"bỏ “{label}”" if lang == "vi" else f"dropping “{label}”"
+        return t("improve.change_done" if delta > 0 else "improve.change_drop", lang, label=label)
     n = int(round(abs(delta))) if abs(delta - round(delta)) < 1e-9 else abs(delta)
-    if lang == "vi":
-        return f"thêm {n} {label}" if delta > 0 else f"giảm {n} {label}"
-    word = _NUMBER_WORDS.get(n, str(n)) if isinstance(n, int) else f"{n:g}"
-    return f"{word} more {label}" if delta > 0 else f"{word} fewer {label}"
+    word = (_NUMBER_WORDS.get(n, str(n)) if isinstance(n, int) else f"{n:g}") if lang == "en" else n
+    return t("improve.change_more" if delta > 0 else "improve.change_fewer", lang, n=word, label=label)
 
 
 # --------------------------------------------------------------------------- the cut-off
@@ -292,8 +309,7 @@ def _requirement(scheme: Scheme, st: pd.DataFrame, aw: pd.DataFrame, unit: str, 
         sizes = nomination_grouping(nom, aw.index, registry, scheme.unit_level, st).sizes  # clusters, former districts too
         slots = int(nomination_slots(nom, parents, registry, scheme.unit_level, sizes=sizes)[aw.index.get_loc(unit)])
         if slots <= 0:
-            return {"impossible": f"its parent {parent} nominates no unit",
-                    "impossible_vi": f"đơn vị cấp trên {parent} không đề nghị đơn vị nào", "refs": []}
+            return {"impossible": Message("improve.parent_none", parent=_parent_name(registry, parent)), "refs": []}
         mine = nominees[nominees["parent_id"].astype(object) == parent].sort_values("rank")
         if len(mine) >= slots:
             displaced = mine.index[slots - 1]
@@ -307,8 +323,7 @@ def _requirement(scheme: Scheme, st: pd.DataFrame, aw: pd.DataFrame, unit: str, 
         q_total = int(sum(quotas))
     if q_total is not None:
         if q_total <= 0:
-            return {"impossible": "every quota up to the target tier is 0",
-                    "impossible_vi": "mọi chỉ tiêu khen thưởng đến hạng mục này đều bằng 0", "refs": []}
+            return {"impossible": Message("improve.quota_zero"), "refs": []}
         if len(pool) >= q_total:
             refs.append(("award", pool.index[q_total - 1]))
     return {"refs": refs, "quota": q_total, "parent": parent, "displaced": displaced}
@@ -443,8 +458,8 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
     and sentences in English and Vietnamese (``sentence_en``, ``sentence_vi``).
     """
     if scheme.kind not in ("points", "standards"):
-        raise InputError(f"min_improvement: {scheme.name} is a {scheme.kind} scheme; only points and "
-                         "standards schemes give awards")
+        raise InputError([Problem(Message("improve.not_award_scheme", scheme=scheme.name,
+                                          kind=Message(f"analysis.kind_{scheme.kind}")))])
     if catalog is None:
         from ..catalog import load_catalog
 
@@ -453,16 +468,16 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
     values = values.set_axis(values.index.astype(str))
     st = score(scheme, values, registry)
     if unit not in st.index:
-        raise InputError(f"min_improvement: locality '{unit}' is not among the units scored by {scheme.name} "
-                         f"({scheme.unit_level} level)", path=unit)
+        raise InputError([Problem(Message("improve.unknown_unit", unit=unit, scheme=scheme.name,
+                                          level=_level_word(scheme.unit_level)), path=unit)])
     aw = allocate(st, scheme, registry)
     tiers_all = list(scheme.awards.allocated_tiers)
     if not tiers_all:
-        raise InputError(f"min_improvement: {scheme.name} allocates no award tier", path=unit)
+        raise InputError([Problem(Message("improve.no_tier", scheme=scheme.name), path=unit)])
     tier_ids = [t.id for t in tiers_all]
     if target_tier is not None and target_tier not in tier_ids:
-        raise InputError(f"min_improvement: unknown tier '{target_tier}' (tiers: {', '.join(tier_ids)})",
-                         path=target_tier)
+        raise InputError([Problem(Message("improve.unknown_tier", tier=target_tier, tiers=", ".join(
+            f"{tr.id} ({tr.label})" if tr.label else tr.id for tr in tiers_all)), path=str(target_tier))])
     tiers = tiers_all[: tier_ids.index(target_tier) + 1] if target_tier else tiers_all
     acceptable = {t.id for t in tiers}
     name = str(st.at[unit, "name"]) if "name" in st else unit
@@ -476,12 +491,12 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
     base = dict(unit=unit, name=name, scheme=scheme.name, target_tier=target_tier, total_before=total_before,
                 rank_before=rank_before, award_before=award_before)
     if award_before in acceptable:
-        t = tier_obj[award_before]
+        tr = tier_obj[award_before]
         return Improvement(**base, status="already", changes=empty, cost=0.0, total_after=total_before,
                            rank_after=rank_before, award_after=award_before,
-                           message=f"{name} already wins {t.label_en or t.id}",
-                           sentence_en=f"{name} already wins a {t.label_en or t.id} (rank {rank_before}).",
-                           sentence_vi=f"{name} đã được {t.label or t.id} (hạng {rank_before}).")
+                           note=Message("improve.already_short", name=name, tier=_TierName(tr)),
+                           sentence_en=t("improve.already", "en", name=name, tier=_tier(tr, "en"), rank=rank_before),
+                           sentence_vi=t("improve.already", "vi", name=name, tier=_tier(tr, "vi"), rank=rank_before))
 
     # current values, bounds, units, weights
     indicators = list(scheme.indicators)
@@ -491,14 +506,14 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
     frozen_default = _bonus_indicators(scheme)
     deduction_inds = {i for c in scheme.criteria if c.rule == "deduction" for i in c.indicators}
     feasible = dict(feasible or {})
-    problems = [Problem(f"feasible: indicator '{k}' is not read by {scheme.name}", path=k)
+    problems = [Problem(Message("improve.feasible_unread", indicator=k, scheme=scheme.name), path=k)
                 for k in feasible if k not in cur]
     weights: dict[str, float] = {}
     costs = dict(costs or {})
     for k in costs:
         if k not in cur and k not in DEFAULT_COSTS:
-            problems.append(Problem(f"costs: '{k}' is neither an indicator read by {scheme.name} nor a unit type "
-                                    f"({', '.join(DEFAULT_COSTS)})", path=k))
+            problems.append(Problem(Message("improve.costs_unknown", name=k, scheme=scheme.name,
+                                            units=", ".join(DEFAULT_COSTS)), path=k))
     if problems:
         raise InputError(problems)
     bounds: dict[str, tuple[float, float]] = {}
@@ -516,11 +531,12 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
                 try:
                     flo, fhi = f
                 except (TypeError, ValueError):
-                    raise InputError(f"feasible: expected (low, high) or None for '{i}', not {f!r}", path=i) from None
+                    raise InputError([Problem(Message("improve.feasible_pair", indicator=i, value=repr(f)),
+                                             path=i)]) from None
                 lo = lo if flo is None else float(flo)
                 hi = hi if fhi is None else float(fhi)
                 if lo > hi:
-                    raise InputError(f"feasible: low {lo:g} is above high {hi:g} for '{i}'", path=i)
+                    raise InputError([Problem(Message("improve.feasible_order", low=lo, high=hi, indicator=i), path=i)])
         elif i in frozen_default:
             lo = hi = v
         bounds[i] = (lo, hi)
@@ -539,21 +555,22 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
     if ref is not None:
         requirement["reference_total"] = float(ref["total"])
 
-    def fail(status, message, attempts=0, message_vi=None):
-        t = tier_obj[tiers[-1].id]
-        award_txt_en = "an award" if target_tier is None else f"a {t.label_en or t.id}"
-        award_txt_vi = "khen thưởng" if target_tier is None else (t.label or t.id)
+    def fail(status, note, attempts=0):
+        tr = tier_obj[tiers[-1].id]
+
+        def sentence(lg):
+            award = t("improve.an_award", lg) if target_tier is None else t("improve.a_tier", lg, tier=_tier(tr, lg))
+            return t("improve.infeasible", lg, name=name, award=award, why=note.text(lg))
+
         return Improvement(**base, status=status, changes=empty, cost=float("nan"), total_after=None,
-                           rank_after=None, award_after=None, requirement=requirement, message=message,
-                           sentence_en=f"No feasible change would win {name} {award_txt_en}: {message}.",
-                           sentence_vi=f"Không có thay đổi khả thi nào giúp {name} được {award_txt_vi}: {message_vi or message}.",
-                           attempts=attempts)
+                           rank_after=None, award_after=None, requirement=requirement, note=note,
+                           sentence_en=sentence("en"), sentence_vi=sentence("vi"), attempts=attempts)
 
     if "impossible" in req:
-        return fail("infeasible", req["impossible"], message_vi=req.get("impossible_vi"))
+        return fail("infeasible", req["impossible"])
 
     attempts = 0
-    last_msg, last_vi = "the program has no solution within the feasible bounds", None
+    last = Message("improve.no_solution")
     for margin in _MARGINS:
         attempts += 1
         modes = ["beat", "more"] if scheme.kind == "standards" and ref is not None and scheme.min_met is not None \
@@ -569,7 +586,7 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
                 best = (c, x, xs)
         if best is None:
             frozen = {i for i in frozen_default if i not in feasible}
-            last_msg, last_vi = _why_infeasible(scheme, row, cur, bounds, units, ref, margin, frozen)
+            last = _why_infeasible(scheme, row, cur, bounds, units, ref, margin, frozen)
             break
         _, sol, xs = best
         new = {}
@@ -604,58 +621,93 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
             table = table.sort_values("cost", ascending=False, kind="mergesort").reset_index(drop=True)
             cost = float(table["cost"].sum()) if len(table) else 0.0
             rank_after = int(aw2.at[unit, "rank"])
-            t = tier_obj[award_after]
+            tr = tier_obj[award_after]
             recs = table.to_dict("records")
-            what_en = _join([_describe_change(r, "en") for r in recs], "en") or "No change"
-            what_vi = _join([_describe_change(r, "vi") for r in recs], "vi") or "Không cần thay đổi"
-            what_en = what_en[:1].upper() + what_en[1:]
-            what_vi = what_vi[:1].upper() + what_vi[1:]
-            if rank_after != rank_before:
-                en = f"{what_en} would lift {name} from {_ordinal(rank_before)} to {_ordinal(rank_after)} and win a {t.label_en or t.id}"
-                vi = f"{what_vi} sẽ đưa {name} từ hạng {rank_before} lên hạng {rank_after} và được {t.label or t.id}"
-            else:
-                en = f"{what_en} would keep {name} {_ordinal(rank_before)} and win a {t.label_en or t.id}"
-                vi = f"{what_vi} sẽ giữ {name} ở hạng {rank_before} và được {t.label or t.id}"
+            said = {}
+            for lg in ("en", "vi"):
+                what = _join([_describe_change(r, lg) for r in recs], lg) or t("improve.no_change", lg)
+                said[lg] = t("improve.lift" if rank_after != rank_before else "improve.keep", lg,
+                             what=what[:1].upper() + what[1:], name=name, before=rank_before, after=rank_after,
+                             before_ord=_ordinal(rank_before), after_ord=_ordinal(rank_after), tier=_tier(tr, lg))
             requirement["margin"] = margin
             out_row = values2.loc[unit, indicators]
             return Improvement(**base, status="ok", changes=table.drop(columns=["label_en"]), cost=cost, total_after=float(st2.at[unit, "total"]), rank_after=rank_after,
-                award_after=award_after, requirement=requirement, message="verified by re-scoring",
-                sentence_en=en + ".", sentence_vi=vi + ".", new_values=out_row, attempts=attempts)
-        why = {lg: reason_text(aw2.at[unit, "reason_code"], aw2.at[unit, "reason_params"], scheme, lg)
-               for lg in ("en", "vi")}
-        last_msg = f"re-scoring did not give the award (reason: {why['en']}) even with a margin of {margin:g}"
-        last_vi = f"chấm lại điểm không cho khen thưởng ({why['vi']}), kể cả với biên {margin:g}"
-    status = "unverified" if last_msg.startswith("re-scoring") else "infeasible"
-    return fail(status, last_msg, attempts, last_vi)
+                award_after=award_after, requirement=requirement, note=Message("improve.verified"),
+                sentence_en=said["en"], sentence_vi=said["vi"], new_values=out_row, attempts=attempts)
+        last = Message("improve.not_verified", reason=_Reason(aw2.at[unit, "reason_code"],
+                                                              aw2.at[unit, "reason_params"], scheme),
+                       margin=f"{margin:g}")
+    status = "unverified" if last.key == "improve.not_verified" else "infeasible"
+    return fail(status, last, attempts)
 
 
-def _why_infeasible(scheme: Scheme, row, cur, bounds, units, ref, margin, frozen=()) -> tuple[str, str]:
-    """Why the program has no solution (English, Vietnamese): an impossible gate or standard,
-    or not enough reachable points."""
+def _why_infeasible(scheme: Scheme, row, cur, bounds, units, ref, margin, frozen=()) -> Message:
+    """Why the program has no solution: an impossible gate or standard, or not enough reachable points."""
     tol = scheme.tolerance
-    bad_en, bad_vi = [], []
+    bad = []
     checks = [(g.id, g.indicator, g.op, float(row[f"gate_target.{g.id}"])) for g in scheme.gates if g.mode == "hard"]
     if scheme.kind == "standards" and scheme.min_met is None:
         checks += [(c.id, c.indicator, c.op, float(row[f"target.{c.id}"])) for c in scheme.criteria]
-    for gid, ind, op, t in checks:
-        lo, hi = _op_bound(op, t, tol, margin, units[ind] in ("bool", "count"))
+    for gid, ind, op, target in checks:
+        lo, hi = _op_bound(op, target, tol, margin, units[ind] in ("bool", "count"))
         blo, bhi = bounds[ind]
         if max(lo, blo) > min(hi, bhi) + 1e-12:
-            bad_en.append(f"{gid} needs {ind} {op} {t:g} but it can only be in [{blo:g}, {bhi:g}]")
-            bad_vi.append(f"{gid} cần {ind} {op} {t:g} nhưng chỉ có thể trong [{blo:g}, {bhi:g}]")
-    if bad_en:
-        return "; ".join(bad_en), "; ".join(bad_vi)
-    note_en = note_vi = ""
-    if frozen:
-        note_en = f" (bonus indicators are frozen: {', '.join(sorted(frozen))}; allow them with feasible=)"
-        note_vi = f" (chỉ tiêu điểm cộng được giữ nguyên: {', '.join(sorted(frozen))})"
+            bad.append(Message("improve.bound_impossible", id=gid, indicator=ind, op=op, target=float(target),
+                               low=float(blo), high=float(bhi)))
+    if bad:
+        return _Joined(bad)
+    note = Message("improve.frozen_note", items=", ".join(sorted(frozen))) if frozen else ""
     if ref is not None and scheme.kind == "points":
-        return (f"even the best feasible values do not reach the cut-off total {float(ref['total']):.2f} "
-                f"held by {ref.get('name', ref.name)}{note_en}",
-                f"ngay cả khi đạt mức tối đa khả thi cũng không vượt tổng điểm {float(ref['total']):.2f} "
-                f"của {ref.get('name', ref.name)}{note_vi}")
+        return Message("improve.cut_off_total", total=round(float(ref["total"]), 2), ref=ref.get("name", ref.name),
+                       note=note)
     if ref is not None:
-        return (f"cannot beat {ref.get('name', ref.name)} on standards met and mean margin",
-                f"không thể vượt {ref.get('name', ref.name)} về số tiêu chuẩn đạt và mức vượt bình quân")
-    return ("the program has no solution within the feasible bounds",
-            "không có nghiệm trong giới hạn khả thi")
+        return Message("improve.cannot_beat", ref=ref.get("name", ref.name))
+    return Message("improve.no_solution")
+
+
+class _Joined(Message):
+    """Several messages read as one ("…; …")."""
+
+    def __init__(self, parts: list[Message]):
+        super().__init__("improve.no_solution")
+        self.parts = parts
+
+    def text(self, lang: str | None = None) -> str:
+        return "; ".join(p.text(lang) for p in self.parts)
+
+
+class _Reason(Message):
+    """An allocation reason rendered in the language of the message holding it."""
+
+    def __init__(self, code, params, scheme):
+        super().__init__("improve.no_solution", code=code)
+        self.code, self.params, self.scheme = code, params, scheme
+
+    def text(self, lang: str | None = None) -> str:
+        return reason_text(self.code, self.params, self.scheme, check_lang(lang))
+
+
+class _TierName(Message):
+    def __init__(self, tier):
+        super().__init__("improve.no_solution", tier=tier.id)
+        self.tier = tier
+
+    def text(self, lang: str | None = None) -> str:
+        return _tier(self.tier, check_lang(lang))
+
+
+def _tier(tier, lang: str) -> str:
+    """A tier's name as the plan writes it (never the bare id when a label exists)."""
+    return ((tier.label_en or tier.label) if lang == "en" else (tier.label or tier.label_en)) or tier.id
+
+
+def _level_word(level: str):
+    from ..i18n import catalogue
+
+    return Message(f"improve.level_{level}") if f"improve.level_{level}" in catalogue() else level
+
+
+def _parent_name(registry, parent) -> str:
+    if registry is not None and "name" in registry and parent in registry.index:
+        return f"{registry.at[parent, 'name']} ({parent})"
+    return str(parent)

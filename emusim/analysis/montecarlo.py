@@ -49,7 +49,8 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, Problem
+from ..i18n import Message, check_lang, t
 from .batch import BatchModel
 from .factors import Factor, default_catalog, factors_from_dict
 from .noise import saturation_warnings
@@ -209,7 +210,7 @@ def montecarlo(scheme, values: pd.DataFrame, factors: Mapping[str, Any] | Sequen
     if chunk_size is None:
         chunk_size = default_chunk_size(units)
     if not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
-        raise InputError(f"chunk_size must be a positive whole number, not {chunk_size!r}")
+        raise InputError([Problem(Message("montecarlo.bad_chunk", value=repr(chunk_size)))])
     n_chunks = math.ceil(n / chunk_size)
     root = np.random.SeedSequence(seed)
     children = root.spawn(n_chunks)

@@ -32,7 +32,8 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, Problem
+from ..i18n import Message
 from .factors import Factor, factors_from_dict, noise_seeds
 from .noise import saturation_warnings
 
@@ -64,7 +65,7 @@ def _analyse(factors: Sequence[Factor], evaluate: Callable[[np.ndarray], np.ndar
     from SALib.sample import sobol as sobol_sample
 
     if not factors:
-        raise InputError("sobol needs at least one factor")
+        raise InputError([Problem(Message("sobol.no_factors"))])
     from ..limits import MAX_SOBOL_N, check_replications, check_seed
 
     N = check_replications(N, "N", limit=MAX_SOBOL_N, low=2)  # a power of 2 such as 256
@@ -76,7 +77,7 @@ def _analyse(factors: Sequence[Factor], evaluate: Callable[[np.ndarray], np.ndar
                                 seed=None if seed is None else int(seed))
     Y = np.asarray(evaluate(X), dtype=float).reshape(-1)
     if Y.shape[0] != X.shape[0]:
-        raise InputError(f"the outcome gave {Y.shape[0]} values for {X.shape[0]} runs")
+        raise InputError([Problem(Message("sobol.bad_outcome_size", got=int(Y.shape[0]), runs=int(X.shape[0])))])
     with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         Si = sobol_analyze.analyze(problem, Y, calc_second_order=calc_second_order, num_resamples=num_resamples,
@@ -138,13 +139,12 @@ def _outcome_fn(outcome, model, nominal_any: np.ndarray, urban: np.ndarray):
     if isinstance(outcome, str) and outcome.split(":", 1)[0] in ("unit", "rank") and ":" in outcome:
         what, uid = outcome.split(":", 1)
         if uid not in ids:
-            raise InputError(f"outcome {outcome!r}: no unit '{uid}' is scored by {model.scheme.name}")
+            raise InputError([Problem(Message("sobol.no_unit", outcome=outcome, unit=uid, scheme=model.scheme.name))])
         j = ids.index(uid)
         if what == "unit":
             return (lambda res: (res.award[:, j] >= 0).astype(float)), False
         return (lambda res: res.rank[:, j].astype(float)), False
-    raise InputError(f"unknown outcome {outcome!r}: use 'overlap', 'urban_share', 'unit:<locality_id>', "
-                     "'rank:<locality_id>' or a function of the award table")
+    raise InputError([Problem(Message("sobol.unknown_outcome", outcome=str(outcome)))])
 
 
 def sobol(scheme, values: pd.DataFrame, factors: Mapping[str, Any] | Sequence[Factor], N: int = 256,
