@@ -627,8 +627,9 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
             for lg in ("en", "vi"):
                 what = _join([_describe_change(r, lg) for r in recs], lg) or t("improve.no_change", lg)
                 said[lg] = t("improve.lift" if rank_after != rank_before else "improve.keep", lg,
-                             what=what[:1].upper() + what[1:], name=name, before=rank_before, after=rank_after,
-                             before_ord=_ordinal(rank_before), after_ord=_ordinal(rank_after), tier=_tier(tr, lg))
+                             what=what[:1].upper() + what[1:], name=name, tier=_tier(tr, lg),
+                             before=_ordinal(rank_before) if lg == "en" else rank_before,
+                             after=_ordinal(rank_after) if lg == "en" else rank_after)
             requirement["margin"] = margin
             out_row = values2.loc[unit, indicators]
             return Improvement(**base, status="ok", changes=table.drop(columns=["label_en"]), cost=cost, total_after=float(st2.at[unit, "total"]), rank_after=rank_after,

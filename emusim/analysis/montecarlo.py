@@ -281,6 +281,8 @@ def montecarlo(scheme, values: pd.DataFrame, factors: Mapping[str, Any] | Sequen
         nominal=nominal, factors=list(factors), n=int(n), seed=seed, chunk_size=int(chunk_size),
         tiers=tuple(tiers), rank_bin_width=width, scheme_name=scheme.name,
         entropy=root.entropy, warnings=list(warnings),
+        tier_labels={tr.id: {"vi": tr.label or tr.label_en or tr.id, "en": tr.label_en or tr.label or tr.id}
+                     for tr in scheme.awards.allocated_tiers},
     )
 
 
@@ -304,6 +306,8 @@ class MonteCarloResult:
     #: :class:`~emusim.i18n.Message` objects: what could make this result mislead
     #: (see :func:`~.noise.saturation_warnings`); ``str(w)`` renders one in the current language.
     warnings: list = field(default_factory=list)
+    #: ``{tier id: {"vi": label, "en": label_en}}``: how the summary names each tier
+    tier_labels: dict = field(default_factory=dict)
 
     @property
     def nominal_urban_share(self) -> float:
@@ -311,9 +315,12 @@ class MonteCarloResult:
         return float((self.nominal.loc[got, "urban_class"] != "rural").mean()) if got.any() and \
             "urban_class" in self.nominal else float("nan")
 
-    def summary(self) -> pd.DataFrame:
+    def summary(self, lang: str | None = None) -> pd.DataFrame:
         """Headline numbers: overlap and urban share (mean, 5 %, median, 95 %), awards per
-        tier, and how many units have a fair chance (p_any ≥ 0.5) or any chance at all."""
+        tier, and how many units have a fair chance (p_any ≥ 0.5) or any chance at all.
+
+        Rows and columns are labelled for people, in ``lang`` (default: the current language)."""
+        lang = check_lang(lang)
         def stats(x):
             x = np.asarray(x, dtype=float)
             x = x[~np.isnan(x)]
@@ -321,16 +328,20 @@ class MonteCarloResult:
                 return [np.nan] * 4
             return [float(x.mean()), *np.quantile(x, [0.05, 0.5, 0.95]).tolist()]
 
-        rows = {"overlap with nominal awards": stats(self.overlap),
-                "urban share of awards": stats(self.urban_share)}
-        for t in self.tiers:
-            rows[f"awards: {t}"] = stats(self.awards_per_replication[t])
-        table = pd.DataFrame(rows, index=["mean", "q05", "median", "q95"]).T
-        table["nominal"] = [1.0 if self.nominal["award"].notna().any() else np.nan, self.nominal_urban_share,
-                            *[float((self.nominal["award"] == t).sum()) for t in self.tiers]]
+        labels = self.tier_labels or {}
+        rows = {t("montecarlo.row_overlap", lang): stats(self.overlap),
+                t("montecarlo.row_urban", lang): stats(self.urban_share)}
+        for tier in self.tiers:
+            rows[t("montecarlo.row_awards", lang, tier=labels.get(tier, {}).get(lang) or tier)] = \
+                stats(self.awards_per_replication[tier])
+        cols = [t(f"montecarlo.col_{c}", lang) for c in ("mean", "q05", "median", "q95")]
+        table = pd.DataFrame(rows, index=cols).T
+        table[t("montecarlo.col_nominal", lang)] = [
+            1.0 if self.nominal["award"].notna().any() else np.nan, self.nominal_urban_share,
+            *[float((self.nominal["award"] == tier).sum()) for tier in self.tiers]]
         p = self.per_unit["p_any"]
-        extra = pd.DataFrame({"mean": [float((p >= 0.5).sum()), float((p > 0).sum())]},
-                             index=["units with p_any ≥ 0.5", "units with p_any > 0"])
+        extra = pd.DataFrame({cols[0]: [float((p >= 0.5).sum()), float((p > 0).sum())]},
+                             index=[t("montecarlo.row_fair", lang), t("montecarlo.row_any", lang)])
         out = pd.concat([table, extra])
         out.attrs.update(n=self.n, seed=self.seed, scheme=self.scheme_name, warnings=list(self.warnings))
         return out
@@ -352,6 +363,7 @@ class MonteCarloResult:
         cols = [c for c in ("name", "urban_class", "nominal_award", *[f"p_{t}" for t in self.tiers], "p_any",
                             "median_rank", "rank_q05", "rank_q95") if c in self.per_unit]
         warn = "".join(f"<p style='color:#a33'>⚠ {escape(str(w))}</p>" for w in self.warnings)
-        return (f"<div><b>Monte Carlo</b> — {escape(self.scheme_name)}: {self.n:,} replications, seed {self.seed}"
+        head = t("montecarlo.html_head", scheme=self.scheme_name, n=self.n, seed=str(self.seed))
+        return (f"<div><b>Monte Carlo</b> — {escape(head)}"
                 f"{warn}<ul>{factors}</ul>{self.summary().round(3).to_html()}"
-                f"<p>Most likely award winners</p>{self.top(15)[cols].round(3).to_html()}</div>")
+                f"<p>{escape(t('montecarlo.html_top'))}</p>{self.top(15)[cols].round(3).to_html()}</div>")

@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
-from ..i18n import Message
+from ..i18n import Message, check_lang, t
 from .factors import Factor, factors_from_dict, noise_seeds
 from .noise import saturation_warnings
 
@@ -50,6 +50,30 @@ class SobolTable(pd.DataFrame):
     @property
     def _constructor(self):
         return SobolTable
+
+    def labelled(self, lang: str | None = None) -> pd.DataFrame:
+        """The indices for people: each factor by its plan wording (``label``), in ``lang``."""
+        lang = check_lang(lang)
+        out = pd.DataFrame(self).copy()
+        labels = self.attrs.get("labels", {}).get(lang)
+        if labels is not None and len(labels) == len(out):
+            out["label"] = labels
+        return out
+
+
+def factor_label(f: Factor, scheme=None, catalog=None, lang: str | None = None) -> str:
+    """A factor as people read it: its own ``label``, else the plan's wording of its path
+    (noise factors: the indicator's catalog label)."""
+    lang = check_lang(lang)
+    if f.label:
+        return f.label
+    if f.is_noise:
+        ind = f.indicator
+        name = catalog.label(ind, lang) if catalog is not None and ind in catalog else ind
+        return t("sobol.noise_label", lang, indicator=name)
+    from ..i18n.paths import path_label
+
+    return path_label(f.path, scheme, lang)
 
 
 def _problem(factors: Sequence[Factor]) -> dict:
@@ -191,4 +215,13 @@ def sobol(scheme, values: pd.DataFrame, factors: Mapping[str, Any] | Sequence[Fa
     table.attrs["warnings"] = list(table.warnings)
     table.attrs["outcome"] = outcome if isinstance(outcome, str) else getattr(outcome, "__name__", "custom")
     table.attrs["scheme"] = scheme.name
+    if catalog is None:
+        from .factors import default_catalog
+
+        try:
+            catalog = default_catalog()
+        except Exception:  # noqa: BLE001 - labels fall back to indicator ids
+            catalog = None
+    table.attrs["labels"] = {lg: [factor_label(f, scheme, catalog, lg) for f in factors] for lg in ("vi", "en")}
+    table["label"] = table.attrs["labels"][check_lang(None)]
     return table
