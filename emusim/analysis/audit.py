@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import Message, fmt_percent, t
+from .labels import indicator_label
 
 __all__ = ["Audit", "audit", "variance_shares", "HIGH_CORRELATION", "OUTLIER_FENCE"]
 
@@ -269,7 +270,8 @@ class Audit:
             odd = self.inputs[self.inputs["outliers"] > 0].sort_values("outliers", ascending=False)
             if len(odd):
                 out.append(t("analysis.audit_outliers", lang, n=len(odd),
-                             items=", ".join(f"{i} ({int(k)})" for i, k in odd["outliers"].head(4).items())))
+                             items=", ".join(f"{indicator_label(i, None, lang, 50)} ({int(k)})"
+                                             for i, k in odd["outliers"].head(4).items())))
         return out
 
     def _repr_html_(self) -> str:
@@ -288,9 +290,10 @@ def audit(scheme, values: pd.DataFrame, registry: pd.DataFrame | None = None, st
     """The statistical audit of ``scheme`` scored on ``values`` (see the module docstring)."""
     from ..engine import score
     from ..errors import InputError, Problem
+    from .labels import SchemeTitle
 
     if scheme.kind == "tasks":
-        raise InputError([Problem(Message("analysis.tasks_no_audit", scheme=scheme.name))])
+        raise InputError([Problem(Message("analysis.tasks_no_audit", scheme=SchemeTitle(scheme)))])
     if st is None:
         st = score(scheme, values, registry)
     comp, total, info = _components(scheme, st)

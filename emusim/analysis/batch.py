@@ -50,6 +50,7 @@ import pandas as pd
 from .. import rules
 from ..errors import InputError, Problem
 from ..i18n import Message
+from .labels import SchemeTitle
 from ..model import Scheme
 
 #: Fields evaluated as arrays over replications; other adjust paths are grouped.
@@ -120,7 +121,7 @@ class BatchModel:
         from ..engine import _units
 
         if scheme.kind not in ("points", "standards"):
-            raise InputError([Problem(Message("analysis.batch_kind", scheme=scheme.name,
+            raise InputError([Problem(Message("analysis.batch_kind", scheme=SchemeTitle(scheme),
                                                   kind=Message(f"analysis.kind_{scheme.kind}")))])
         self.scheme = scheme
         index, urban, info = _units(scheme, values, registry)
@@ -317,7 +318,7 @@ class BatchModel:
                         unit = field(c, "unit")
                         pts = rules.events([value(c.indicator)], [sign * (1.0 if unit is None else unit)], cap=cap)
                 else:  # pragma: no cover
-                    raise InputError([Problem(Message("analysis.batch_rule", scheme=scheme.name, rule=c.rule))])
+                    raise InputError([Problem(Message("analysis.batch_rule", scheme=SchemeTitle(scheme), rule=c.rule))])
                 if c.rule == "bonus":
                     bonus = bonus + pts
                 elif c.rule == "deduction":

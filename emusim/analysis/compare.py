@@ -44,6 +44,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..i18n import Message, check_lang, fmt_number, fmt_percent, t
+from .labels import SchemeTitle, scheme_title
 from ..model import Scheme
 from .sweep import awarded_set, jaccard, run_awards
 
@@ -112,10 +113,15 @@ class Comparison:
         lines = []
         for _, p in self.pairs.iterrows():
             tau = t("compare.tau_na", lang) if pd.isna(p["kendall_tau"]) else fmt_number(p["kendall_tau"], lang)
-            lines.append(t("compare.summary", lang, a=p["a"], b=p["b"], awarded_a=int(p["awarded_a"]),
+            lines.append(t("compare.summary", lang, a=self.title(p["a"], lang), b=self.title(p["b"], lang), awarded_a=int(p["awarded_a"]),
                            awarded_b=int(p["awarded_b"]), both=int(p["both"]), jaccard=fmt_number(p["jaccard"], lang),
                            tau=tau))
         return "\n".join(lines)
+
+    def title(self, name: str, lang: str | None = None) -> str:
+        """A scheme of this comparison as people read it (``plan (cấp xã)`` in Vietnamese)."""
+        scheme = self.scheme_objects.get(name)
+        return scheme_title(scheme, lang, name) if scheme is not None else name
 
     def labelled(self, table: str = "differences", lang: str | None = None) -> pd.DataFrame:
         """``pairs``, ``units`` or ``differences`` for people: headers, tier labels, yes/no and
@@ -140,8 +146,11 @@ class Comparison:
 
             out["urban_class"] = out["urban_class"].map(lambda c: c if c is None or c != c else urban_label(str(c), lang))
         names = {}
+        for col in ("a", "b", "awarded_under", "not_under"):
+            if col in out:
+                out[col] = out[col].map(lambda n: self.title(n, lang))
         if table == "differences":
-            out["award"] = [tier_label(s, x) for s, x in zip(out["awarded_under"], out["award"])]
+            out["award"] = [tier_label(s, x) for s, x in zip(self.differences["awarded_under"], out["award"])]
             out["why"] = out["why"].map(lambda k: t("compare.why_" + str(k).replace(" ", "_").replace("-", "_"), lang))
             out["explanation"] = out["explanation_vi" if lang == "vi" else "explanation"]
             out = out.drop(columns=["explanation_vi"])
@@ -152,7 +161,7 @@ class Comparison:
                 out[f"award[{s}]"] = out[f"award[{s}]"].map(lambda x, s=s: tier_label(s, x))
                 out[f"eligible[{s}]"] = out[f"eligible[{s}]"].map(yes_no)
                 for what in ("award", "rank", "total", "eligible"):
-                    names[f"{what}[{s}]"] = t(f"compare.col_{what}_of", lang, scheme=s)
+                    names[f"{what}[{s}]"] = t(f"compare.col_{what}_of", lang, scheme=self.title(s, lang))
             out = out.reset_index()
         for col in out.columns:
             if col not in names:
@@ -171,7 +180,7 @@ class Comparison:
         sents = "".join(f"<li>{escape(s)}</li>" for s in sentences[:30])
         more = f"<p>{escape(t('compare.html_more', n=len(sentences) - 30))}</p>" if len(sentences) > 30 else ""
         pairs = self.labelled("pairs").to_html(index=False, float_format=lambda x: f"{x:.3f}")
-        return (f"<div><h4>{escape(' — '.join(self.schemes))}</h4><p>{escape(self.summary())}</p>"
+        return (f"<div><h4>{escape(' — '.join(self.title(n) for n in self.schemes))}</h4><p>{escape(self.summary())}</p>"
                 f"{pairs}<ul>{notes}</ul><h5>{escape(t('compare.html_why'))}</h5><ul>{sents}</ul>{more}</div>")
 
 
@@ -341,17 +350,17 @@ def compare(schemes: Sequence, values: pd.DataFrame, registry: pd.DataFrame | No
     if len(originals) < 2:
         raise InputError([Problem(Message("compare.two_schemes"))])
     resolved = [resolve_scheme(s) for s in originals]
-    problems = [Problem(Message("analysis.not_award_scheme", where="compare", scheme=s.name,
+    problems = [Problem(Message("analysis.not_award_scheme", where="compare", scheme=SchemeTitle(s),
                                 kind=Message(f"analysis.kind_{s.kind}")), path=s.name)
                 for s in resolved if s.kind not in ("points", "standards")]
     missing = {}
     for s in resolved:
         lacking = [i for i in s.indicators if i not in values.columns]
         if lacking:
-            missing[s.name] = lacking
-    for name, lacking in missing.items():
-        problems.append(Problem(Message("compare.lacks_indicators", n=len(lacking), scheme=name,
-                                        items=", ".join(lacking[:8]) + (" …" if len(lacking) > 8 else "")), path=name))
+            missing[s.name] = (s, lacking)
+    for name, (s, lacking) in missing.items():
+        problems.append(Problem(Message("compare.lacks_indicators", n=len(lacking), scheme=SchemeTitle(s),
+                                        items=", ".join(lacking[:8]) + (" …" if len(lacking) > 8 else ""))))
     if problems:
         raise InputError(problems)
 
@@ -373,10 +382,10 @@ def compare(schemes: Sequence, values: pd.DataFrame, registry: pd.DataFrame | No
         if explicit:
             changes = {f"awards.{tier}.quota": q for tier, q in explicit.items()}
             s = s.adjust(changes)
-            notes.append(Message("compare.note_given", scheme=name, quotas=_settings(changes, s)))
+            notes.append(Message("compare.note_given", scheme=SchemeTitle(s, name), quotas=_settings(changes, s)))
         elif any(tier.quota is None for tier in s.awards.allocated_tiers):
             if default_q is None:
-                notes.append(Message("compare.note_uncapped", scheme=name))
+                notes.append(Message("compare.note_uncapped", scheme=SchemeTitle(s, name)))
             else:
                 fixed = sum(tier.quota for tier in s.awards.allocated_tiers if tier.quota is not None)
                 changes, first = {}, True
@@ -385,7 +394,7 @@ def compare(schemes: Sequence, values: pd.DataFrame, registry: pd.DataFrame | No
                         changes[f"awards.{tier.id}.quota"] = max(default_q - fixed, 0) if first else 0
                         first = False
                 s = s.adjust(changes)
-                notes.append(Message("compare.note_default_quota", scheme=name, quota=default_q,
+                notes.append(Message("compare.note_default_quota", scheme=SchemeTitle(s, name), quota=default_q,
                                      changes=_settings(changes, s)))
         final.append(s)
     if registry is not None and "province" in registry:
@@ -435,10 +444,11 @@ def compare(schemes: Sequence, values: pd.DataFrame, registry: pd.DataFrame | No
                 nm = tw.at[lid, "name"] if "name" in tw else lid
                 award = tw.at[lid, "award"]
                 tier = final[names.index(win)].awards.tier(award)
+                sw, sl = final[names.index(win)], final[names.index(lose)]
                 en = t("compare.sentence", "en", name=nm, tier=tier.label_en or tier.label or award, win=win,
                        lose=lose, why=why["en"])
-                vi = t("compare.sentence", "vi", name=nm, tier=tier.label or tier.label_en or award, win=win,
-                       lose=lose, why=why["vi"])
+                vi = t("compare.sentence", "vi", name=nm, tier=tier.label or tier.label_en or award,
+                       win=scheme_title(sw, "vi", win), lose=scheme_title(sl, "vi", lose), why=why["vi"])
                 sentences.append(en)
                 sentences_vi.append(vi)
                 diff_rows.append({"a": a, "b": b, "locality_id": lid, "name": nm,

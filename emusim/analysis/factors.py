@@ -103,7 +103,7 @@ class Factor:
     def discrete(self) -> bool:
         return self.dist in ("integers", "choice")
 
-    def describe(self) -> str:
+    def describe(self, lang: str | None = None) -> str:
         """A short text for tables: ``uniform[0.1, 0.2]``, ``N(0, 0.02)``…
 
         >>> Factor("noise.x", "normal", sd=0.02, relative=True).describe()
@@ -114,7 +114,9 @@ class Factor:
         if self.dist == "integers":
             return f"integers {int(self.low)}…{int(self.high)}"
         if self.dist == "choice":
-            opts = ", ".join(map(str, self.options))
+            from ..i18n.paths import path_value
+
+            opts = ", ".join(path_value(self.path, o, lang) if isinstance(o, str) else str(o) for o in self.options)
             return f"choice {{{opts}}}" + (f" p={list(self.p)}" if self.p else "")
         if self.dist == "flip":
             return f"flip p={self.p[0]:g}"
@@ -391,12 +393,13 @@ def default_catalog():
 
 
 def _check_against_scheme(factors: list[Factor], scheme, catalog, file) -> list[Problem]:
+    from .labels import SchemeTitle
     from ..adjust import validate
     from ..validate import is_count_problem
 
     problems: list[Problem] = []
     if scheme.kind == "tasks":
-        return [Problem(Message("factors.tasks_scheme", scheme=scheme.name), file=file)]
+        return [Problem(Message("factors.tasks_scheme", scheme=SchemeTitle(scheme)), file=file)]
     needed = set(scheme.indicators)
     params = scheme.parameters()
     if catalog is None:
@@ -408,7 +411,7 @@ def _check_against_scheme(factors: list[Factor], scheme, catalog, file) -> list[
         if f.is_noise:
             ind = f.indicator
             if ind not in needed:
-                problems.append(Problem(Message("factors.unread_indicator", scheme=scheme.name, indicator=ind),
+                problems.append(Problem(Message("factors.unread_indicator", scheme=SchemeTitle(scheme), indicator=ind),
                                         path=f.path, file=file))
                 continue
             unit = catalog[ind].unit if catalog is not None and ind in catalog else "ratio"

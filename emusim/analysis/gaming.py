@@ -140,10 +140,11 @@ def gaming_risk(scheme, values: pd.DataFrame, registry: pd.DataFrame | None = No
     from ..allocate import allocate
     from ..engine import score
     from ..errors import InputError, Problem
+    from .labels import SchemeTitle
     from .factors import default_catalog
 
     if scheme.kind == "tasks":
-        raise InputError([Problem(Message("analysis.tasks_no_gaming", scheme=scheme.name))])
+        raise InputError([Problem(Message("analysis.tasks_no_gaming", scheme=SchemeTitle(scheme)))])
     cat = catalog if catalog is not None else default_catalog()
     cost_of = {**GAMING_COSTS, **(costs or {})}
     st = score(scheme, values, registry)

@@ -64,6 +64,7 @@ from ..allocate import allocate, nomination_slots, reason_text
 from ..engine import score
 from ..errors import InputError, Problem
 from ..i18n import Message, check_lang, t
+from .labels import IndicatorLabel, SchemeTitle, indicator_label, joined, scheme_title
 from ..model import Scheme
 
 __all__ = ["min_improvement", "Improvement", "DEFAULT_COSTS"]
@@ -99,6 +100,8 @@ class Improvement:
     sentence_vi: str = ""
     new_values: pd.Series | None = None
     attempts: int = 0
+    #: the scheme as people read it, per language
+    titles: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
@@ -123,6 +126,8 @@ class Improvement:
         if "label_vi" in out:
             out["label"] = out["label_vi" if lang == "vi" else "label"]
             out = out.drop(columns=["label_vi"])
+        if lang == "vi":  # the label says it; the id is for code
+            out = out.drop(columns=["indicator"], errors="ignore")
         out["unit"] = out["unit"].map(lambda u: t(f"improve.unit_{u}", lang) if u in DEFAULT_COSTS else u)
         return out.rename(columns={c: t(f"improve.col_{c}", lang) for c in out.columns})
 
@@ -131,7 +136,7 @@ class Improvement:
 
     def _repr_html_(self) -> str:
         table = self.labelled().to_html(index=False, float_format=lambda x: f"{x:.4g}") if len(self.changes) else ""
-        head = t("improve.html_head", name=self.name or self.unit, scheme=self.scheme,
+        head = t("improve.html_head", name=self.name or self.unit, scheme=self.titles.get(check_lang(None), self.scheme),
                  status=t(f"improve.status_{self.status}"), cost=self.cost)
         return f"<div><p><b>{escape(head)}</b></p><p>{escape(self.sentence())}</p>{table}</div>"
 
@@ -458,7 +463,7 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
     and sentences in English and Vietnamese (``sentence_en``, ``sentence_vi``).
     """
     if scheme.kind not in ("points", "standards"):
-        raise InputError([Problem(Message("improve.not_award_scheme", scheme=scheme.name,
+        raise InputError([Problem(Message("improve.not_award_scheme", scheme=SchemeTitle(scheme),
                                           kind=Message(f"analysis.kind_{scheme.kind}")))])
     if catalog is None:
         from ..catalog import load_catalog
@@ -468,12 +473,12 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
     values = values.set_axis(values.index.astype(str))
     st = score(scheme, values, registry)
     if unit not in st.index:
-        raise InputError([Problem(Message("improve.unknown_unit", unit=unit, scheme=scheme.name,
+        raise InputError([Problem(Message("improve.unknown_unit", unit=unit, scheme=SchemeTitle(scheme),
                                           level=_level_word(scheme.unit_level)), path=unit)])
     aw = allocate(st, scheme, registry)
     tiers_all = list(scheme.awards.allocated_tiers)
     if not tiers_all:
-        raise InputError([Problem(Message("improve.no_tier", scheme=scheme.name), path=unit)])
+        raise InputError([Problem(Message("improve.no_tier", scheme=SchemeTitle(scheme)), path=unit)])
     tier_ids = [t.id for t in tiers_all]
     if target_tier is not None and target_tier not in tier_ids:
         raise InputError([Problem(Message("improve.unknown_tier", tier=target_tier, tiers=", ".join(
@@ -489,7 +494,8 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
     empty = pd.DataFrame(columns=["indicator", "label", "unit", "from", "to", "delta", "cost"])
     tier_obj = {t.id: t for t in tiers_all}
     base = dict(unit=unit, name=name, scheme=scheme.name, target_tier=target_tier, total_before=total_before,
-                rank_before=rank_before, award_before=award_before)
+                rank_before=rank_before, award_before=award_before,
+                titles={lg: scheme_title(scheme, lg) for lg in ("vi", "en")})
     if award_before in acceptable:
         tr = tier_obj[award_before]
         return Improvement(**base, status="already", changes=empty, cost=0.0, total_after=total_before,
@@ -506,13 +512,13 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
     frozen_default = _bonus_indicators(scheme)
     deduction_inds = {i for c in scheme.criteria if c.rule == "deduction" for i in c.indicators}
     feasible = dict(feasible or {})
-    problems = [Problem(Message("improve.feasible_unread", indicator=k, scheme=scheme.name), path=k)
+    problems = [Problem(Message("improve.feasible_unread", indicator=k, scheme=SchemeTitle(scheme)), path=k)
                 for k in feasible if k not in cur]
     weights: dict[str, float] = {}
     costs = dict(costs or {})
     for k in costs:
         if k not in cur and k not in DEFAULT_COSTS:
-            problems.append(Problem(Message("improve.costs_unknown", name=k, scheme=scheme.name,
+            problems.append(Problem(Message("improve.costs_unknown", name=k, scheme=SchemeTitle(scheme),
                                             units=", ".join(DEFAULT_COSTS)), path=k))
     if problems:
         raise InputError(problems)
@@ -653,11 +659,12 @@ def _why_infeasible(scheme: Scheme, row, cur, bounds, units, ref, margin, frozen
         lo, hi = _op_bound(op, target, tol, margin, units[ind] in ("bool", "count"))
         blo, bhi = bounds[ind]
         if max(lo, blo) > min(hi, bhi) + 1e-12:
-            bad.append(Message("improve.bound_impossible", id=gid, indicator=ind, op=op, target=float(target),
+            bad.append(Message("improve.bound_impossible", id=gid, indicator=IndicatorLabel(ind), op=op, target=float(target),
                                low=float(blo), high=float(bhi)))
     if bad:
         return _Joined(bad)
-    note = Message("improve.frozen_note", items=", ".join(sorted(frozen))) if frozen else ""
+    note = Message("improve.frozen_note", items=joined(sorted(frozen), lambda i, lg: indicator_label(i, None, lg, 40))) \
+        if frozen else ""
     if ref is not None and scheme.kind == "points":
         return Message("improve.cut_off_total", total=round(float(ref["total"]), 2), ref=ref.get("name", ref.name),
                        note=note)

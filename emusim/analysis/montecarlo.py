@@ -50,7 +50,8 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
-from ..i18n import Message, check_lang, t
+from ..i18n import Message, catalogue, check_lang, t
+from .labels import scheme_title
 from .batch import BatchModel
 from .factors import Factor, default_catalog, factors_from_dict
 from .noise import saturation_warnings
@@ -281,6 +282,7 @@ def montecarlo(scheme, values: pd.DataFrame, factors: Mapping[str, Any] | Sequen
         nominal=nominal, factors=list(factors), n=int(n), seed=seed, chunk_size=int(chunk_size),
         tiers=tuple(tiers), rank_bin_width=width, scheme_name=scheme.name,
         entropy=root.entropy, warnings=list(warnings),
+        titles={lg: scheme_title(scheme, lg) for lg in ("vi", "en")},
         tier_labels={tr.id: {"vi": tr.label or tr.label_en or tr.id, "en": tr.label_en or tr.label or tr.id}
                      for tr in scheme.awards.allocated_tiers},
     )
@@ -308,6 +310,8 @@ class MonteCarloResult:
     warnings: list = field(default_factory=list)
     #: ``{tier id: {"vi": label, "en": label_en}}``: how the summary names each tier
     tier_labels: dict = field(default_factory=dict)
+    #: the scheme as people read it, per language
+    titles: dict = field(default_factory=dict)
 
     @property
     def nominal_urban_share(self) -> float:
@@ -359,11 +363,39 @@ class MonteCarloResult:
     def _repr_html_(self) -> str:
         from html import escape
 
-        factors = "".join(f"<li><code>{escape(f.path)}</code>: {escape(f.describe())}</li>" for f in self.factors)
+        from .sobol import factor_label
+
+        factors = "".join(f"<li>{escape(factor_label(f))}: {escape(f.describe())}</li>" for f in self.factors)
         cols = [c for c in ("name", "urban_class", "nominal_award", *[f"p_{t}" for t in self.tiers], "p_any",
                             "median_rank", "rank_q05", "rank_q95") if c in self.per_unit]
         warn = "".join(f"<p style='color:#a33'>⚠ {escape(str(w))}</p>" for w in self.warnings)
-        head = t("montecarlo.html_head", scheme=self.scheme_name, n=self.n, seed=str(self.seed))
+        head = t("montecarlo.html_head", scheme=self.titles.get(check_lang(None), self.scheme_name), n=self.n,
+                 seed=str(self.seed))
         return (f"<div><b>Monte Carlo</b> — {escape(head)}"
                 f"{warn}<ul>{factors}</ul>{self.summary().round(3).to_html()}"
-                f"<p>{escape(t('montecarlo.html_top'))}</p>{self.top(15)[cols].round(3).to_html()}</div>")
+                f"<p>{escape(t('montecarlo.html_top'))}</p>{self.labelled(self.top(15)[cols]).round(3).to_html()}</div>")
+
+    def labelled(self, table: pd.DataFrame | None = None, lang: str | None = None) -> pd.DataFrame:
+        """``per_unit`` (or a slice of it) for people: headers, tier labels and urban classes in ``lang``."""
+        lang = check_lang(lang)
+        out = (self.per_unit if table is None else table).copy()
+        labels = self.tier_labels or {}
+
+        def tier(x):
+            if x is None or (isinstance(x, float) and x != x):
+                return t("montecarlo.no_award", lang)
+            return labels.get(x, {}).get(lang) or x
+
+        if "nominal_award" in out:
+            out["nominal_award"] = out["nominal_award"].map(tier)
+        if "urban_class" in out:
+            from ..charts.style import urban_label
+
+            out["urban_class"] = out["urban_class"].map(lambda c: c if c is None or c != c else urban_label(str(c), lang))
+        names = {}
+        for col in out.columns:
+            if col.startswith("p_") and col[2:] in labels:
+                names[col] = t("montecarlo.col_p_tier", lang, tier=labels[col[2:]].get(lang) or col[2:])
+            elif f"montecarlo.col_{col}" in catalogue():
+                names[col] = t(f"montecarlo.col_{col}", lang)
+        return out.rename(columns=names)

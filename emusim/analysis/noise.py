@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import Message
+from .labels import IndicatorLabel
 
 __all__ = ["NoiseFactors", "default_noise_factors", "saturated_targets", "saturation_warnings",
            "SATURATED_SHARE", "SATURATED_MIN_UNITS", "NOISE_SD", "FLIP_P"]
@@ -139,7 +140,7 @@ def default_noise_factors(scheme, values: pd.DataFrame, sd: float = NOISE_SD, fl
         if unit not in ("ratio", "bool"):
             continue
         if ind in exact:
-            factors.excluded[ind] = Message("analysis.noise_excluded", indicator=ind, items=", ".join(exact[ind]))
+            factors.excluded[ind] = Message("analysis.noise_excluded", indicator=IndicatorLabel(ind), items=", ".join(exact[ind]))
             continue
         if unit == "ratio" and sd:
             factors[f"noise.{ind}"] = {"sd": sd}
@@ -178,7 +179,7 @@ def saturation_warnings(scheme, values: pd.DataFrame, factors: Sequence[Any] | M
         n = int(rows["units"].max())
         if k < SATURATED_MIN_UNITS or k / max(n, 1) < SATURATED_SHARE:
             continue
-        out.append(Message("analysis.saturated_noise", factor=f"noise.{ind}", indicator=ind, units=k, total=n,
+        out.append(Message("analysis.saturated_noise", factor=f"noise.{ind}", indicator=f"noise.{ind}", units=k, total=n,
                            share=Message("analysis.percent", value=round(100 * k / n, 1)),
                            items=", ".join(rows["item"])))
     return out

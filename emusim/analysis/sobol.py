@@ -34,6 +34,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..i18n import Message, check_lang, t
+from .labels import SchemeTitle
 from .factors import Factor, factors_from_dict, noise_seeds
 from .noise import saturation_warnings
 
@@ -68,9 +69,9 @@ def factor_label(f: Factor, scheme=None, catalog=None, lang: str | None = None) 
     if f.label:
         return f.label
     if f.is_noise:
-        ind = f.indicator
-        name = catalog.label(ind, lang) if catalog is not None and ind in catalog else ind
-        return t("sobol.noise_label", lang, indicator=name)
+        from .labels import indicator_label
+
+        return t("sobol.noise_label", lang, indicator=indicator_label(f.indicator, catalog, lang))
     from ..i18n.paths import path_label
 
     return path_label(f.path, scheme, lang)
@@ -163,7 +164,7 @@ def _outcome_fn(outcome, model, nominal_any: np.ndarray, urban: np.ndarray):
     if isinstance(outcome, str) and outcome.split(":", 1)[0] in ("unit", "rank") and ":" in outcome:
         what, uid = outcome.split(":", 1)
         if uid not in ids:
-            raise InputError([Problem(Message("sobol.no_unit", outcome=outcome, unit=uid, scheme=model.scheme.name))])
+            raise InputError([Problem(Message("sobol.no_unit", outcome=outcome, unit=uid, scheme=SchemeTitle(model.scheme)))])
         j = ids.index(uid)
         if what == "unit":
             return (lambda res: (res.award[:, j] >= 0).astype(float)), False

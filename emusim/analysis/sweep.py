@@ -35,6 +35,7 @@ from ..allocate import allocate
 from ..engine import score
 from ..errors import InputError, Problem
 from ..i18n import Message
+from .labels import SchemeTitle
 from ..model import BASES, GATE_MODES, OPS, Scheme
 
 __all__ = ["sweep", "tornado", "award_matrix", "award_changes", "default_ranges", "jaccard",
@@ -135,7 +136,7 @@ def _check_scheme(scheme, where: str) -> None:
     if not isinstance(scheme, Scheme):
         raise InputError([Problem(Message("analysis.not_a_scheme", where=where, type=type(scheme).__name__))])
     if scheme.kind not in ("points", "standards"):
-        raise InputError([Problem(Message("analysis.not_award_scheme", where=where, scheme=scheme.name,
+        raise InputError([Problem(Message("analysis.not_award_scheme", where=where, scheme=SchemeTitle(scheme),
                                           kind=Message(f"analysis.kind_{scheme.kind}")))])
 
 
