@@ -430,7 +430,8 @@ def _check_against_scheme(factors: list[Factor], scheme, catalog, file) -> list[
         if f.dist == "normal":
             current = params.get(f.path)
             if f.mean is None and not _num(current):
-                problems.append(Problem(Message("factors.normal_no_current", path=f.path, current=repr(current)),
+                problems.append(Problem(Message("factors.normal_no_current", path=_path_text(f.path, scheme),
+                                                current=repr(current)),
                                         path=f.path, file=file))
                 continue
             centre = f.mean if f.mean is not None else current
@@ -445,6 +446,14 @@ def _check_against_scheme(factors: list[Factor], scheme, catalog, file) -> list[
                                         path=f.path, file=file) for p in found)
                 break
     return problems
+
+
+def _path_text(path: str, scheme):
+    """An adjust path by the plan's wording, in the reader's language."""
+    from ..i18n.paths import path_label
+    from .labels import LangText
+
+    return LangText(lambda lang: path_label(path, scheme, lang))
 
 
 def load_factors(path, scheme=None, catalog=None) -> list[Factor]:
