@@ -206,7 +206,11 @@ def test_probabilities_add_up_to_awards_per_replication(mc2000):
     s = mc.summary()
     assert mc.summary(lang="en").loc["overlap with nominal awards", "mean"] == pytest.approx(np.nanmean(mc.overlap))
     html = mc._repr_html_()
-    assert "Monte Carlo" in html and "p_any" in html
+    assert "Monte Carlo" in html and "Xác suất được khen" in html   # headers for people, in Vietnamese
+    from emusim.i18n import using_lang
+
+    with using_lang("en"):
+        assert "P(any award)" in mc._repr_html_()
 
 
 def test_rank_quantiles_are_exact(hg):

@@ -179,7 +179,7 @@ def saturation_warnings(scheme, values: pd.DataFrame, factors: Sequence[Any] | M
         n = int(rows["units"].max())
         if k < SATURATED_MIN_UNITS or k / max(n, 1) < SATURATED_SHARE:
             continue
-        out.append(Message("analysis.saturated_noise", factor=f"noise.{ind}", indicator=f"noise.{ind}", units=k, total=n,
+        out.append(Message("analysis.saturated_noise", factor=f"noise.{ind}", indicator=ind, units=k, total=n,
                            share=Message("analysis.percent", value=round(100 * k / n, 1)),
                            items=", ".join(rows["item"])))
     return out
