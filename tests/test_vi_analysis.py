@@ -199,3 +199,12 @@ def test_monte_carlo_summary_warnings_and_sobol_labels(hg):
     with pytest.raises(InputError) as exc:
         sobol(scheme, values, [], N=8, registry=reg)
     assert str(exc.value) == t("sobol.no_factors", "vi")
+
+
+def test_equity_tables_for_people(hg):
+    scheme, _, reg, aw = hg
+    eq = equity(aw, reg)
+    lab = eq.labelled("urban_class", scheme=scheme)
+    vi_clean(" ".join(lab.columns) + " " + str(lab.index.name) + " " + " ".join(map(str, lab.index)))
+    assert "Share of awards" in eq.labelled("urban_class", lang="en").columns
+    assert "award_share" in eq.by_urban_class.columns  # code still reads the machine table

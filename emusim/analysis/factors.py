@@ -41,7 +41,7 @@ parameter": the vector of per-unit errors is one factor).
 >>> factors_from_dict({"uplift.city": {"uniform": [0.3, 0.1]}})
 Traceback (most recent call last):
 ...
-emusim.errors.InputError: uplift.city: uniform low 0.3 is above high 0.1
+emusim.errors.InputError: uplift.city: uniform: giá trị thấp 0,3 lớn hơn giá trị cao 0,1
 """
 from __future__ import annotations
 
