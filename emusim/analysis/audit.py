@@ -278,8 +278,11 @@ class Audit:
         from html import escape
 
         head = "".join(f"<li>{escape(s)}</li>" for s in self.summary())
-        return (f"<div><b>Audit</b> — {escape(self.scheme_name)}<ul>{head}</ul>"
-                f"{self.shares[['nominal_share', 'variance_share']].round(3).to_html()}</div>")
+        shares = self.shares[["nominal_share", "variance_share"]].round(3)
+        shares = shares.rename(columns={"nominal_share": t("analysis.chart_nominal"),
+                                        "variance_share": t("analysis.chart_variance")})
+        return (f"<div><b>{escape(t('analysis.audit_html_head'))}</b> — {escape(self.scheme_name)}<ul>{head}</ul>"
+                f"{shares.to_html()}</div>")
 
     def __repr__(self) -> str:
         return f"<Audit {self.scheme_name}: {len(self.shares)} components, {len(self.saturated)} saturated, " \

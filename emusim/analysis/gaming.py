@@ -128,7 +128,8 @@ class GamingRisk:
         from html import escape
 
         head = "".join(f"<li>{escape(s)}</li>" for s in self.summary())
-        return f"<div><b>Gaming risk</b> — {escape(self.scheme_name)}<ul>{head}</ul>{self.cheapest.head(12).to_html()}</div>"
+        return (f"<div><b>{escape(t('analysis.gaming_html_head'))}</b> — {escape(self.scheme_name)}<ul>{head}</ul>"
+                f"{self.cheapest.head(12).to_html()}</div>")
 
     def __repr__(self) -> str:
         return f"<GamingRisk {self.scheme_name}: {len(self.cheapest)} rows, {len(self.flags)} flagged winners>"
