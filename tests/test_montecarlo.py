@@ -204,9 +204,13 @@ def test_probabilities_add_up_to_awards_per_replication(mc2000):
     assert 0 < np.nanmean(mc.overlap) < 1  # uncertain, not chaotic
     assert np.nanmin(mc.urban_share) >= 0 and np.nanmax(mc.urban_share) <= 1
     s = mc.summary()
-    assert s.loc["overlap with nominal awards", "mean"] == pytest.approx(np.nanmean(mc.overlap))
+    assert mc.summary(lang="en").loc["overlap with nominal awards", "mean"] == pytest.approx(np.nanmean(mc.overlap))
     html = mc._repr_html_()
-    assert "Monte Carlo" in html and "p_any" in html
+    assert "Monte Carlo" in html and "Xác suất được khen" in html   # headers for people, in Vietnamese
+    from emusim.i18n import using_lang
+
+    with using_lang("en"):
+        assert "P(any award)" in mc._repr_html_()
 
 
 def test_rank_quantiles_are_exact(hg):

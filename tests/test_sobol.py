@@ -92,9 +92,9 @@ def test_sobol_outcomes_unit_urban_share_and_custom(hg):
     for outcome in ("urban_share", "unit:00700", "rank:00700", lambda aw: float(aw["award"].notna().sum())):
         t = sobol(scheme, values, small, N=32, seed=1, outcome=outcome, registry=reg)
         assert len(t) == 3 and set(COLUMNS) <= set(t.columns)
-    with pytest.raises(es.InputError, match="unknown outcome"):
+    with pytest.raises(es.InputError, match="không có kết quả"):
         sobol(scheme, values, small, N=32, outcome="median", registry=reg)
-    with pytest.raises(es.InputError, match="no unit"):
+    with pytest.raises(es.InputError, match="không chấm điểm đơn vị"):
         sobol(scheme, values, small, N=32, outcome="unit:99999", registry=reg)
     with pytest.raises(es.InputError) as exc:
         sobol(scheme, values, {"uplift.metro": {"uniform": [0, 1]}, "groups.II.max": {"sd": -1}}, N=32, registry=reg)

@@ -99,9 +99,9 @@ def test_tornado_metrics_and_defaults(hg, hg_registry):
     assert (tj["effect"] >= 0).all() and tj["effect"].is_monotonic_decreasing
     te = tornado(scheme, values, {"gates.G3.target": (0.65, 0.85)}, hg_registry, metric="eligible")
     assert te.iloc[0]["effect"] > 0
-    with pytest.raises(InputError, match="metric"):
+    with pytest.raises(InputError, match="thước đo"):
         tornado(scheme, values, ranges, hg_registry, metric="nope")
-    with pytest.raises(InputError, match="discrete"):
+    with pytest.raises(InputError, match="tham số rời rạc"):
         tornado(scheme, values, {"uplift.city": None}, hg_registry)
 
 

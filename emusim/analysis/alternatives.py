@@ -82,6 +82,8 @@ class Alternatives:
     diffs: dict
     nominal: pd.DataFrame
     warnings: list = field(default_factory=list)
+    #: the scheme as people read it, per language
+    titles: dict = field(default_factory=dict)
 
     def summary(self, lang: str | None = None) -> list[str]:
         out = []
@@ -101,14 +103,53 @@ class Alternatives:
             out.append(t("analysis.alt_drop_top", lang, criterion=r.name.split(":", 1)[1], changes=int(r["award_changes"])))
         return out
 
+    def labelled(self, lang: str | None = None) -> pd.DataFrame:
+        """``table`` for people: each alternative by name, the changes in the plan's wording,
+        headers in ``lang`` (``table`` keeps its column names for code)."""
+        from ..i18n import check_lang
+        from ..i18n.paths import describe_setting
+
+        lang = check_lang(lang)
+        out = self.table.drop(columns=["kind"], errors="ignore").copy()
+
+        def changes(text):
+            parts = []
+            for item in str(text or "").split(", "):
+                path, eq, raw = item.partition("=")
+                if not eq or path.startswith("drop:"):
+                    continue
+                try:
+                    value = float(raw) if raw.replace(".", "", 1).replace("-", "", 1).isdigit() else raw
+                except ValueError:  # pragma: no cover
+                    value = raw
+                parts.append(describe_setting(path, value, None, lang, with_path=False))
+            return "; ".join(parts)
+
+        if "changes" in out:
+            out["changes"] = out["changes"].map(changes)
+        out.index = [t_label(name, lang) for name in out.index]
+        out.index.name = t("analysis.alt_col_alternative", lang)
+        return out.rename(columns={c: t(f"analysis.alt_col_{c}", lang) for c in out.columns
+                                   if f"analysis.alt_col_{c}" in _catalogue()})
+
     def _repr_html_(self) -> str:
         from html import escape
 
         head = "".join(f"<li>{escape(s)}</li>" for s in self.summary())
-        return f"<div><b>Alternatives</b> — {escape(self.scheme_name)}<ul>{head}</ul>{self.table.round(3).to_html()}</div>"
+        from ..i18n import check_lang
+
+        title = self.titles.get(check_lang(None), self.scheme_name)
+        return (f"<div><b>{escape(t('analysis.alt_html_head'))}</b> — {escape(title)}<ul>{head}</ul>"
+                f"{self.labelled().round(3).to_html()}</div>")
 
     def __repr__(self) -> str:
         return f"<Alternatives {self.scheme_name}: {len(self.table)} alternatives>"
+
+
+def _catalogue():
+    from ..i18n import catalogue
+
+    return catalogue()
 
 
 def t_label(name: str, lang: str | None = None) -> str:
@@ -137,9 +178,10 @@ def alternatives(scheme, values: pd.DataFrame, registry: pd.DataFrame | None = N
     from ..diff import diff
     from ..engine import score
     from ..errors import InputError, Problem
+    from .labels import SchemeTitle
 
     if scheme.kind == "tasks":
-        raise InputError(f"{scheme.name}: a tasks scheme has no award list to compare")
+        raise InputError([Problem(Message("analysis.tasks_no_awards", scheme=SchemeTitle(scheme)))])
     alts = standard_alternatives(scheme, include_drops)
     problems = []
     for name, changes in (extra or {}).items():
@@ -180,4 +222,7 @@ def alternatives(scheme, values: pd.DataFrame, registry: pd.DataFrame | None = N
                                         "max_abs_rank_shift", "gains", "losses", "tier_moves", "award_changes"])
     table["kind"] = [("drop" if a.startswith("drop:") else "extra" if k == "extra" else a.split(":")[0])
                      for a, k in zip(table["alternative"], table["kind"])]
-    return Alternatives(scheme.name, table.set_index("alternative"), diffs, aw0, warnings)
+    from .labels import scheme_title
+
+    return Alternatives(scheme.name, table.set_index("alternative"), diffs, aw0, warnings,
+                        titles={lg: scheme_title(scheme, lg) for lg in ("vi", "en")})

@@ -33,6 +33,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import Message, fmt_percent, t
+from .labels import indicator_label
 
 __all__ = ["Audit", "audit", "variance_shares", "HIGH_CORRELATION", "OUTLIER_FENCE"]
 
@@ -269,15 +270,19 @@ class Audit:
             odd = self.inputs[self.inputs["outliers"] > 0].sort_values("outliers", ascending=False)
             if len(odd):
                 out.append(t("analysis.audit_outliers", lang, n=len(odd),
-                             items=", ".join(f"{i} ({int(k)})" for i, k in odd["outliers"].head(4).items())))
+                             items=", ".join(f"{indicator_label(i, None, lang, 50)} ({int(k)})"
+                                             for i, k in odd["outliers"].head(4).items())))
         return out
 
     def _repr_html_(self) -> str:
         from html import escape
 
         head = "".join(f"<li>{escape(s)}</li>" for s in self.summary())
-        return (f"<div><b>Audit</b> — {escape(self.scheme_name)}<ul>{head}</ul>"
-                f"{self.shares[['nominal_share', 'variance_share']].round(3).to_html()}</div>")
+        shares = self.shares[["nominal_share", "variance_share"]].round(3)
+        shares = shares.rename(columns={"nominal_share": t("analysis.chart_nominal"),
+                                        "variance_share": t("analysis.chart_variance")})
+        return (f"<div><b>{escape(t('analysis.audit_html_head'))}</b> — {escape(self.scheme_name)}<ul>{head}</ul>"
+                f"{shares.to_html()}</div>")
 
     def __repr__(self) -> str:
         return f"<Audit {self.scheme_name}: {len(self.shares)} components, {len(self.saturated)} saturated, " \
@@ -287,10 +292,11 @@ class Audit:
 def audit(scheme, values: pd.DataFrame, registry: pd.DataFrame | None = None, st: pd.DataFrame | None = None) -> Audit:
     """The statistical audit of ``scheme`` scored on ``values`` (see the module docstring)."""
     from ..engine import score
-    from ..errors import InputError
+    from ..errors import InputError, Problem
+    from .labels import SchemeTitle
 
     if scheme.kind == "tasks":
-        raise InputError(f"{scheme.name}: a tasks scheme has no point table or standards to audit")
+        raise InputError([Problem(Message("analysis.tasks_no_audit", scheme=SchemeTitle(scheme)))])
     if st is None:
         st = score(scheme, values, registry)
     comp, total, info = _components(scheme, st)

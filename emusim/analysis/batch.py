@@ -48,7 +48,9 @@ import numpy as np
 import pandas as pd
 
 from .. import rules
-from ..errors import InputError
+from ..errors import InputError, Problem
+from ..i18n import Message
+from .labels import SchemeTitle
 from ..model import Scheme
 
 #: Fields evaluated as arrays over replications; other adjust paths are grouped.
@@ -119,7 +121,8 @@ class BatchModel:
         from ..engine import _units
 
         if scheme.kind not in ("points", "standards"):
-            raise InputError(f"{scheme.name} is a {scheme.kind} scheme: batch evaluation needs points or standards")
+            raise InputError([Problem(Message("analysis.batch_kind", scheme=SchemeTitle(scheme),
+                                                  kind=Message(f"analysis.kind_{scheme.kind}")))])
         self.scheme = scheme
         index, urban, info = _units(scheme, values, registry)
         self.index = pd.Index(index, name="locality_id")
@@ -315,7 +318,7 @@ class BatchModel:
                         unit = field(c, "unit")
                         pts = rules.events([value(c.indicator)], [sign * (1.0 if unit is None else unit)], cap=cap)
                 else:  # pragma: no cover
-                    raise InputError(f"{scheme.name}: rule '{c.rule}' cannot be scored in a points scheme")
+                    raise InputError([Problem(Message("analysis.batch_rule", scheme=SchemeTitle(scheme), rule=c.rule))])
                 if c.rule == "bonus":
                     bonus = bonus + pts
                 elif c.rule == "deduction":

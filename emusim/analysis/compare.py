@@ -39,55 +39,156 @@ from html import escape
 from itertools import combinations
 from typing import Mapping, Sequence
 
-import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ..i18n import Message, check_lang, fmt_number, t
 from ..model import Scheme
+from .compare_text import _why_not
+from .labels import SchemeTitle, scheme_title
 from .sweep import awarded_set, jaccard, run_awards
 
 __all__ = ["compare", "Comparison", "resolve_scheme"]
 
 
+def _settings(changes: Mapping, scheme: Scheme) -> str:
+    """``{path: value}`` as people read it (the plan's wording beside each path)."""
+    return _SettingsText(changes, scheme)
+
+
+class _SettingsText:
+    """Rendered in the reader's language when a note is (``fmt_value`` renders a Message only)."""
+
+    def __init__(self, changes: Mapping, scheme: Scheme):
+        self.changes, self.scheme = dict(changes), scheme
+
+    def text(self, lang: str | None = None) -> str:
+        from ..i18n.paths import describe_setting
+
+        return "; ".join(describe_setting(p, v, self.scheme, lang) for p, v in self.changes.items())
+
+    def __str__(self) -> str:
+        return self.text()
+
+
 @dataclass
 class Comparison:
-    """The result of :func:`compare` (DataFrames plus sentences; shows itself in a notebook)."""
+    """The result of :func:`compare` (DataFrames plus sentences; shows itself in a notebook).
+
+    ``sentences`` and ``notes`` are in the current language (``sentences_en`` / ``sentences_vi``
+    hold both); :meth:`labelled` gives a table with headers and values for people.
+    """
 
     schemes: list[str]
     pairs: pd.DataFrame
     units: pd.DataFrame
     differences: pd.DataFrame
-    sentences: list[str]
+    sentences_en: list[str]
     sentences_vi: list[str]
-    notes: list[str] = field(default_factory=list)
+    note_messages: list = field(default_factory=list)
     award_tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     scheme_objects: dict[str, Scheme] = field(default_factory=dict)
+
+    @property
+    def sentences(self) -> list[str]:
+        """Why the award sets differ, one sentence per unit, in the current language."""
+        return self.sentences_in()
+
+    def sentences_in(self, lang: str | None = None) -> list[str]:
+        return list(self.sentences_vi if check_lang(lang) == "vi" else self.sentences_en)
+
+    @property
+    def notes(self) -> list[str]:
+        """What was changed or assumed to compare (quotas given, what-ifs), in the current language."""
+        return self.notes_in()
+
+    def notes_in(self, lang: str | None = None) -> list[str]:
+        return [_render(n, lang) for n in self.note_messages]
 
     def tables(self) -> dict[str, pd.DataFrame]:
         return {"pairs": self.pairs, "units": self.units, "differences": self.differences}
 
-    def summary(self, lang: str = "en") -> str:
+    def summary(self, lang: str | None = None) -> str:
+        lang = check_lang(lang)
         lines = []
         for _, p in self.pairs.iterrows():
-            tau = "n/a" if pd.isna(p["kendall_tau"]) else f"{p['kendall_tau']:.2f}"
-            if lang == "vi":
-                lines.append(f"{p['a']} và {p['b']}: {p['awarded_a']} / {p['awarded_b']} đơn vị được khen, "
-                             f"{p['both']} trùng (Jaccard {p['jaccard']:.2f}), tương quan hạng Kendall tau {tau}.")
-            else:
-                lines.append(f"{p['a']} vs {p['b']}: {p['awarded_a']} / {p['awarded_b']} awards, {p['both']} in "
-                             f"both (Jaccard {p['jaccard']:.2f}), Kendall's tau of ranks {tau}.")
+            tau = t("compare.tau_na", lang) if pd.isna(p["kendall_tau"]) else fmt_number(p["kendall_tau"], lang)
+            lines.append(t("compare.summary", lang, a=self.title(p["a"], lang), b=self.title(p["b"], lang), awarded_a=int(p["awarded_a"]),
+                           awarded_b=int(p["awarded_b"]), both=int(p["both"]), jaccard=fmt_number(p["jaccard"], lang),
+                           tau=tau))
         return "\n".join(lines)
+
+    def title(self, name: str, lang: str | None = None) -> str:
+        """A scheme of this comparison as people read it (``plan (cấp xã)`` in Vietnamese)."""
+        scheme = self.scheme_objects.get(name)
+        return scheme_title(scheme, lang, name) if scheme is not None else name
+
+    def labelled(self, table: str = "differences", lang: str | None = None) -> pd.DataFrame:
+        """``pairs``, ``units`` or ``differences`` for people: headers, tier labels, yes/no and
+        the reasons in ``lang`` (the machine tables keep their column names for code)."""
+        lang = check_lang(lang)
+        out = self.tables()[table].copy()
+
+        def tier_label(scheme_name, x):
+            if x is None or (isinstance(x, float) and x != x):
+                return t("compare.no_award", lang)
+            try:
+                tier = self.scheme_objects[scheme_name].awards.tier(x)
+            except (KeyError, AttributeError):
+                return x
+            return (tier.label_en or tier.label if lang == "en" else tier.label or tier.label_en) or x
+
+        def yes_no(v):
+            return v if v is None or (isinstance(v, float) and v != v) else t("compare.yes" if v else "compare.no", lang)
+
+        if "urban_class" in out:
+            from ..charts.style import urban_label
+
+            out["urban_class"] = out["urban_class"].map(lambda c: c if c is None or c != c else urban_label(str(c), lang))
+        names = {}
+        for col in ("a", "b", "awarded_under", "not_under"):
+            if col in out:
+                out[col] = out[col].map(lambda n: self.title(n, lang))
+        if table == "differences":
+            out["award"] = [tier_label(s, x) for s, x in zip(self.differences["awarded_under"], out["award"])]
+            out["why"] = out["why"].map(lambda k: t("compare.why_" + str(k).replace(" ", "_").replace("-", "_"), lang))
+            out["explanation"] = out["explanation_vi" if lang == "vi" else "explanation"]
+            out = out.drop(columns=["explanation_vi"])
+        elif table == "units":
+            out["explanation"] = out["explanation_vi" if lang == "vi" else "explanation"]
+            out = out.drop(columns=["explanation_vi"])
+            for s in self.schemes:
+                out[f"award[{s}]"] = out[f"award[{s}]"].map(lambda x, s=s: tier_label(s, x))
+                out[f"eligible[{s}]"] = out[f"eligible[{s}]"].map(yes_no)
+                for what in ("award", "rank", "total", "eligible"):
+                    names[f"{what}[{s}]"] = t(f"compare.col_{what}_of", lang, scheme=self.title(s, lang))
+            out = out.reset_index()
+        for col in out.columns:
+            if col not in names:
+                try:
+                    names[col] = t(f"compare.col_{col}", lang)
+                except KeyError:
+                    names[col] = col
+        return out.rename(columns=names)
 
     def __repr__(self) -> str:
         return f"<Comparison {' vs '.join(self.schemes)}: {len(self.units)} units, {len(self.differences)} differences>"
 
     def _repr_html_(self) -> str:
         notes = "".join(f"<li>{escape(n)}</li>" for n in self.notes)
-        sents = "".join(f"<li>{escape(s)}</li>" for s in self.sentences[:30])
-        more = f"<p>… {len(self.sentences) - 30} more</p>" if len(self.sentences) > 30 else ""
-        pairs = self.pairs.to_html(index=False, float_format=lambda x: f"{x:.3f}")
-        return (f"<div><h4>{escape(' vs '.join(self.schemes))}</h4><p>{escape(self.summary())}</p>"
-                f"{pairs}<ul>{notes}</ul><h5>Why the award sets differ</h5><ul>{sents}</ul>{more}</div>")
+        sentences = self.sentences
+        sents = "".join(f"<li>{escape(s)}</li>" for s in sentences[:30])
+        more = f"<p>{escape(t('compare.html_more', n=len(sentences) - 30))}</p>" if len(sentences) > 30 else ""
+        pairs = self.labelled("pairs").to_html(index=False, float_format=lambda x: f"{x:.3f}")
+        return (f"<div><h4>{escape(' — '.join(self.title(n) for n in self.schemes))}</h4><p>{escape(self.summary())}</p>"
+                f"{pairs}<ul>{notes}</ul><h5>{escape(t('compare.html_why'))}</h5><ul>{sents}</ul>{more}</div>")
+
+
+def _render(note, lang: str | None) -> str:
+    if isinstance(note, Message):
+        values = {k: (v.text(lang) if isinstance(v, _SettingsText) else v) for k, v in note.values.items()}
+        return t(note.key, lang, **values)
+    return str(note)
 
 
 # --------------------------------------------------------------------------- inputs
@@ -104,7 +205,7 @@ def resolve_scheme(item) -> Scheme:
             return plan.scheme(str(level))
         except KeyError as exc:
             raise InputError(str(exc.args[0]), file=plan.file) from None
-    raise InputError(f"compare: expected a Scheme or a (plan_id, level) pair, not {item!r}")
+    raise InputError([Problem(Message("compare.bad_item", value=repr(item)))])
 
 
 def _total_quota(s: Scheme) -> int | None:
@@ -124,110 +225,6 @@ def _lookup(quotas: Mapping, k: int, name: str, original, scheme: Scheme):
         if isinstance(key, Scheme) and key is original:
             return value
     return None
-
-
-# --------------------------------------------------------------------------- explanations
-def _fmt_value(v: float, unit: str, lang: str = "en") -> str:
-    text = f"{v * 100:.1f}%".replace(".0%", "%") if unit == "ratio" else f"{v:g}"
-    return text.replace(".", ",") if lang == "vi" else text
-
-
-def _why_not(unit: str, scheme: Scheme, aw: pd.DataFrame, values: pd.DataFrame, catalog, top: int = 3) -> dict:
-    """Why ``unit`` got no award under ``scheme``: kind, criteria ids and phrases (en, vi)."""
-    row = aw.loc[unit]
-    vrow = values.loc[unit]
-
-    def unit_of(ind):
-        return catalog[ind].unit if catalog is not None and ind in catalog else "ratio"
-
-    def lab(ind, lang="en"):
-        if catalog is None or ind not in catalog:
-            return ind
-        text = catalog.label(ind, lang)
-        text = text if len(text) <= 60 else text[:59] + "…"
-        return text[:1].lower() + text[1:] if lang == "en" and not text[:2].isupper() else text
-
-    def crit(c, lang="en"):
-        text = (c.label_en if lang == "en" else c.label) or c.id
-        text = text if len(text) <= 40 else text[:39] + "…"
-        return f"{c.id} {text}"
-
-    def val(ind):
-        v = pd.to_numeric(vrow.get(ind, np.nan), errors="coerce")
-        return 0.0 if pd.isna(v) else float(v)
-
-    if not bool(row["eligible"]):
-        items, en, vi = [], [], []
-        for g in scheme.gates:
-            if g.mode == "hard" and not bool(row[f"gate.{g.id}"]):
-                t = float(row[f"gate_target.{g.id}"])
-                u = unit_of(g.indicator)
-                items.append(g.id)
-                en.append(f"gate {g.id} ({lab(g.indicator)} {_fmt_value(val(g.indicator), u)}, needs {g.op} {_fmt_value(t, u)})")
-                vi.append(f"chỉ tiêu bắt buộc {g.id} ({lab(g.indicator, 'vi')} {_fmt_value(val(g.indicator), u, 'vi')}, cần {g.op} {_fmt_value(t, u, 'vi')})")
-        if scheme.kind == "standards":
-            for c in scheme.criteria:
-                if not bool(row[f"met.{c.id}"]):
-                    t = float(row[f"target.{c.id}"])
-                    u = unit_of(c.indicator)
-                    items.append(c.id)
-                    en.append(f"standard {c.id} ({lab(c.indicator)} {_fmt_value(val(c.indicator), u)}, needs {c.op} {_fmt_value(t, u)})")
-                    vi.append(f"tiêu chuẩn {c.id} ({lab(c.indicator, 'vi')} {_fmt_value(val(c.indicator), u, 'vi')}, cần {c.op} {_fmt_value(t, u, 'vi')})")
-        return {"kind": "not eligible", "criteria": items, "en": "fails " + "; ".join(en),
-                "vi": "không đạt " + "; ".join(vi)}
-
-    # eligible: who did it have to beat?
-    if not bool(row["nominated"]):
-        parent = row["parent_id"]
-        mates = aw[(aw["parent_id"].astype(object) == parent) & aw["nominated"]]
-        ref_id = mates.sort_values("rank").index[-1] if len(mates) else None
-        kind = "not nominated"
-    else:
-        awarded = aw[aw["award"].notna()]
-        ref_id = awarded.sort_values("rank").index[-1] if len(awarded) else None
-        kind = "below cut-off"
-    if ref_id is None:
-        from ..allocate import reason_text  # the structured reason, in each language
-
-        code, params = row.get("reason_code"), row.get("reason_params")
-        texts = {lg: reason_text(code, params, scheme, lg) if code else str(row["reason"]) for lg in ("en", "vi")}
-        return {"kind": kind, "criteria": [], **texts}
-    ref = aw.loc[ref_id]
-    ref_name = ref.get("name", ref_id)
-    if scheme.kind == "points":
-        gap = float(ref["total"]) - float(row["total"])
-        deficits = []
-        for c in scheme.criteria:
-            d = float(ref[f"points.{c.id}"]) - float(row[f"points.{c.id}"])
-            if d > 1e-9:
-                deficits.append((d, c))
-        deficits.sort(key=lambda x: -x[0])
-        chosen = deficits[:top]
-        en = ", ".join(f"{crit(c)} (−{d:.1f} pts)" for d, c in chosen)
-        vi = ", ".join(f"{crit(c, 'vi')} (−{d:.1f} điểm)".replace(".", ",") for d, c in chosen)
-        lead_en = (f"not nominated: {gap:.1f} points behind {ref_name}" if kind == "not nominated"
-                   else f"{gap:.1f} points below the cut-off ({ref_name})")
-        lead_vi = (f"không được đề nghị: kém {ref_name} {gap:.1f} điểm" if kind == "not nominated"
-                   else f"thấp hơn điểm sàn ({ref_name}) {gap:.1f} điểm").replace(".", ",")
-        return {"kind": kind, "criteria": [c.id for _, c in chosen],
-                "en": lead_en + (f", mostly on {en}" if en else ""),
-                "vi": lead_vi + (f", chủ yếu ở {vi}" if vi else "")}
-    # standards: smallest margins against the reference
-    gaps = []
-    for c in scheme.criteria:
-        sign = 1.0 if c.op in (">", ">=", "==") else -1.0
-        mu = sign * (val(c.indicator) - float(row[f"target.{c.id}"]))
-        mr = sign * (float(values.loc[ref_id].get(c.indicator, 0) or 0) - float(ref[f"target.{c.id}"]))
-        if mr - mu > 1e-12:
-            gaps.append((mr - mu, c))
-    gaps.sort(key=lambda x: -x[0])
-    chosen = gaps[:top]
-    en = ", ".join(f"{c.id} {lab(c.indicator)} ({d * 100:.1f} pp less)" for d, c in chosen)
-    vi = ", ".join(f"{c.id} {lab(c.indicator, 'vi')} (thấp hơn {d * 100:.1f} điểm %)".replace(".", ",") for d, c in chosen)
-    lead_en = f"{'not nominated' if kind == 'not nominated' else 'below the cut-off'}: smaller margin than {ref_name}"
-    lead_vi = f"{'không được đề nghị' if kind == 'not nominated' else 'dưới điểm sàn'}: mức vượt thấp hơn {ref_name}"
-    return {"kind": kind, "criteria": [c.id for _, c in chosen], "en": lead_en + (f" on {en}" if en else ""),
-            "vi": lead_vi + (f" ở {vi}" if vi else "")}
 
 
 # --------------------------------------------------------------------------- compare
@@ -251,19 +248,19 @@ def compare(schemes: Sequence, values: pd.DataFrame, registry: pd.DataFrame | No
         catalog = load_catalog()
     originals = list(schemes)
     if len(originals) < 2:
-        raise InputError("compare: give at least two schemes")
+        raise InputError([Problem(Message("compare.two_schemes"))])
     resolved = [resolve_scheme(s) for s in originals]
-    problems = [Problem(f"{s.name} is a {s.kind} scheme; only points and standards schemes give awards", path=s.name)
+    problems = [Problem(Message("analysis.not_award_scheme", where="compare", scheme=SchemeTitle(s),
+                                kind=Message(f"analysis.kind_{s.kind}")), path=s.name)
                 for s in resolved if s.kind not in ("points", "standards")]
     missing = {}
     for s in resolved:
         lacking = [i for i in s.indicators if i not in values.columns]
         if lacking:
-            missing[s.name] = lacking
-    for name, lacking in missing.items():
-        problems.append(Problem(f"the values table lacks {len(lacking)} indicator(s) {name} needs: "
-                                f"{', '.join(lacking[:8])}{' …' if len(lacking) > 8 else ''} (a simulated panel "
-                                "for the same registry has every catalog indicator)", path=name))
+            missing[s.name] = (s, lacking)
+    for name, (s, lacking) in missing.items():
+        problems.append(Problem(Message("compare.lacks_indicators", n=len(lacking), scheme=SchemeTitle(s),
+                                        items=", ".join(lacking[:8]) + (" …" if len(lacking) > 8 else ""))))
     if problems:
         raise InputError(problems)
 
@@ -285,46 +282,44 @@ def compare(schemes: Sequence, values: pd.DataFrame, registry: pd.DataFrame | No
         if explicit:
             changes = {f"awards.{tier}.quota": q for tier, q in explicit.items()}
             s = s.adjust(changes)
-            notes.append(f"{name}: quotas set to {explicit} (given).")
-        elif any(t.quota is None for t in s.awards.allocated_tiers):
+            notes.append(Message("compare.note_given", scheme=SchemeTitle(s, name), quotas=_settings(changes, s)))
+        elif any(tier.quota is None for tier in s.awards.allocated_tiers):
             if default_q is None:
-                notes.append(f"{name}: no quota (\"theo thẩm quyền\") and no other scheme has one: every eligible "
-                             "unit is awarded.")
+                notes.append(Message("compare.note_uncapped", scheme=SchemeTitle(s, name)))
             else:
-                fixed = sum(t.quota for t in s.awards.allocated_tiers if t.quota is not None)
+                fixed = sum(tier.quota for tier in s.awards.allocated_tiers if tier.quota is not None)
                 changes, first = {}, True
-                for t in s.awards.allocated_tiers:
-                    if t.quota is None:
-                        changes[f"awards.{t.id}.quota"] = max(default_q - fixed, 0) if first else 0
+                for tier in s.awards.allocated_tiers:
+                    if tier.quota is None:
+                        changes[f"awards.{tier.id}.quota"] = max(default_q - fixed, 0) if first else 0
                         first = False
                 s = s.adjust(changes)
-                notes.append(f"{name}: the plan sets no quota; given {default_q} in total (the first scheme's "
-                             f"collective quota) via adjust {changes}.")
+                notes.append(Message("compare.note_default_quota", scheme=SchemeTitle(s, name), quota=default_q,
+                                     changes=_settings(changes, s)))
         final.append(s)
     if registry is not None and "province" in registry:
         provinces = set(registry["province"].dropna().astype(str)) - {""}
         if provinces:
-            notes.append(f"All schemes are applied to the same units ({', '.join(sorted(provinces))}); a scheme "
-                         "from another province is a what-if, not that province's result.")
+            notes.append(Message("compare.note_what_if", provinces=", ".join(sorted(provinces))))
 
     values = values.set_axis(values.index.astype(str))
     tables = {name: run_awards(s, values, registry) for name, s in zip(names, final)}
     common = None
-    for t in tables.values():
-        common = t.index if common is None else common.intersection(t.index)
+    for tab in tables.values():
+        common = tab.index if common is None else common.intersection(tab.index)
     if common is None or not len(common):
-        raise InputError("compare: the schemes score no locality in common (different unit levels?)")
+        raise InputError([Problem(Message("compare.no_common"))])
     first = tables[names[0]].loc[common]
     units = pd.DataFrame(index=common)
     for col in ("name", "urban_class", "parent_id"):
         if col in first:
             units[col] = first[col]
     for name in names:
-        t = tables[name].loc[common]
-        units[f"award[{name}]"] = t["award"].astype(object).where(t["award"].notna(), None)
-        units[f"rank[{name}]"] = t["rank"]
-        units[f"total[{name}]"] = t["total"]
-        units[f"eligible[{name}]"] = t["eligible"]
+        tab = tables[name].loc[common]
+        units[f"award[{name}]"] = tab["award"].astype(object).where(tab["award"].notna(), None)
+        units[f"rank[{name}]"] = tab["rank"]
+        units[f"total[{name}]"] = tab["total"]
+        units[f"eligible[{name}]"] = tab["eligible"]
 
     from scipy.stats import kendalltau
 
@@ -349,8 +344,11 @@ def compare(schemes: Sequence, values: pd.DataFrame, registry: pd.DataFrame | No
                 nm = tw.at[lid, "name"] if "name" in tw else lid
                 award = tw.at[lid, "award"]
                 tier = final[names.index(win)].awards.tier(award)
-                en = f"{nm} wins a {tier.label_en or award} under {win} but nothing under {lose}: {why['en']}."
-                vi = f"{nm} được {tier.label or award} theo {win} nhưng không được khen theo {lose}: {why['vi']}."
+                sw, sl = final[names.index(win)], final[names.index(lose)]
+                en = t("compare.sentence", "en", name=nm, tier=tier.label_en or tier.label or award, win=win,
+                       lose=lose, why=why["en"])
+                vi = t("compare.sentence", "vi", name=nm, tier=tier.label or tier.label_en or award,
+                       win=scheme_title(sw, "vi", win), lose=scheme_title(sl, "vi", lose), why=why["vi"])
                 sentences.append(en)
                 sentences_vi.append(vi)
                 diff_rows.append({"a": a, "b": b, "locality_id": lid, "name": nm,
@@ -365,7 +363,10 @@ def compare(schemes: Sequence, values: pd.DataFrame, registry: pd.DataFrame | No
                                                    "reason", "explanation", "explanation_vi"])
     expl = differences.groupby("locality_id")["explanation"].agg(" ".join) if len(differences) else pd.Series(dtype=object)
     units["explanation"] = expl.reindex(units.index).fillna("")
+    expl_vi = differences.groupby("locality_id")["explanation_vi"].agg(" ".join) if len(differences) \
+        else pd.Series(dtype=object)
+    units["explanation_vi"] = expl_vi.reindex(units.index).fillna("")
     units.index.name = "locality_id"
-    return Comparison(schemes=names, pairs=pairs, units=units, differences=differences, sentences=sentences,
-                      sentences_vi=sentences_vi, notes=notes, award_tables=tables,
+    return Comparison(schemes=names, pairs=pairs, units=units, differences=differences, sentences_en=sentences,
+                      sentences_vi=sentences_vi, note_messages=notes, award_tables=tables,
                       scheme_objects=dict(zip(names, final)))

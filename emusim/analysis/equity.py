@@ -28,7 +28,8 @@ from typing import Iterable, Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, Problem
+from ..i18n import Message, catalogue, check_lang, t
 from ..model import Scheme
 
 __all__ = ["equity", "equity_under_uplift", "Equity"]
@@ -49,14 +50,42 @@ class Equity:
     def __iter__(self):
         return iter(self.tables)
 
+    def labelled(self, key: str, lang: str | None = None, scheme: Scheme | None = None) -> pd.DataFrame:
+        """The table of grouping ``key`` for people: headers and urban classes in ``lang``,
+        ``awards.<tier>`` columns by the tier's label when ``scheme`` is given. The machine
+        tables keep their column names for code."""
+        lang = check_lang(lang)
+        out = self.tables[key].copy()
+        if key == "urban_class":
+            from ..charts.style import urban_label
+
+            out.index = [urban_label(str(c), lang) if c else c for c in out.index]
+        out.index.name = t(f"equity.group_{key}", lang) if f"equity.group_{key}" in catalogue() else key
+        names = {}
+        for col in out.columns:
+            if col.startswith("awards."):
+                names[col] = t("equity.col_awards_tier", lang, tier=_tier_label(scheme, col.split(".", 1)[1], lang))
+            elif f"equity.col_{col}" in catalogue():
+                names[col] = t(f"equity.col_{col}", lang)
+        return out.rename(columns=names)
+
     def __repr__(self) -> str:
         return f"<Equity by {', '.join(self.tables)}>"
 
     def _repr_html_(self) -> str:
         parts = []
-        for key, t in self.tables.items():
-            parts.append(f"<h5>{escape(key)}</h5>" + t.to_html(float_format=lambda x: f"{x:.3f}"))
+        for key in self.tables:
+            label = self.labelled(key)
+            parts.append(f"<h5>{escape(str(label.index.name))}</h5>" + label.to_html(float_format=lambda x: f"{x:.3f}"))
         return "<div>" + "".join(parts) + "</div>"
+
+
+def _tier_label(scheme, tier_id: str, lang: str) -> str:
+    try:
+        tier = scheme.awards.tier(tier_id)
+    except (AttributeError, KeyError):
+        return tier_id
+    return ((tier.label_en or tier.label) if lang == "en" else (tier.label or tier.label_en)) or tier_id
 
 
 def _group_keys(award_table: pd.DataFrame, registry: pd.DataFrame | None, key: str) -> tuple[pd.Series, pd.Series | None]:
@@ -66,7 +95,7 @@ def _group_keys(award_table: pd.DataFrame, registry: pd.DataFrame | None, key: s
         if "urban_class" in award_table:
             return pd.Series(award_table["urban_class"].to_numpy(), index=ids), None
         if registry is None:
-            raise InputError("equity: 'urban_class' needs the award table's urban_class column or a registry")
+            raise InputError([Problem(Message("equity.no_urban"))])
         return registry["urban_class"].reindex(ids), None
     if key == "parent":
         if registry is not None:
@@ -75,12 +104,12 @@ def _group_keys(award_table: pd.DataFrame, registry: pd.DataFrame | None, key: s
             return parents, names
         if "parent_id" in award_table:
             return pd.Series(award_table["parent_id"].to_numpy(), index=ids), None
-        raise InputError("equity: 'parent' needs a registry or a parent_id column")
+        raise InputError([Problem(Message("equity.no_parent"))])
     if registry is not None and key in registry:
         return registry[key].reindex(ids), None
     if key in award_table:
         return pd.Series(award_table[key].to_numpy(), index=ids), None
-    raise InputError(f"equity: unknown grouping '{key}' (urban_class, parent, or a registry column)", path=key)
+    raise InputError([Problem(Message("equity.unknown_grouping", grouping=key), path=key)])
 
 
 def equity(award_table: pd.DataFrame, registry: pd.DataFrame | None = None,
@@ -90,7 +119,7 @@ def equity(award_table: pd.DataFrame, registry: pd.DataFrame | None = None,
     ``tier`` counts only that tier's awards (None: any award).
     """
     if "award" not in award_table:
-        raise InputError("equity: expected an award table (with an 'award' column) from allocate()")
+        raise InputError([Problem(Message("equity.not_award_table"))])
     if isinstance(by, str):
         by = (by,)
     ids = award_table.index.astype(str)
@@ -144,7 +173,7 @@ def equity_under_uplift(scheme: Scheme, values: pd.DataFrame, registry: pd.DataF
 
     uplifts = list(uplifts)
     if len(groups) != 2:
-        raise InputError("equity_under_uplift: groups must name two urban classes, e.g. ('rural', 'city')")
+        raise InputError([Problem(Message("equity.two_groups"))])
     path = f"uplift.{urban_class}"
     schemes = [scheme.adjust({path: u}) for u in uplifts]  # validates every value first
     rows = []

@@ -41,7 +41,7 @@ parameter": the vector of per-unit errors is one factor).
 >>> factors_from_dict({"uplift.city": {"uniform": [0.3, 0.1]}})
 Traceback (most recent call last):
 ...
-emusim.errors.InputError: uplift.city: uniform low 0.3 is above high 0.1
+emusim.errors.InputError: uplift.city: uniform: giá trị thấp 0,3 lớn hơn giá trị cao 0,1
 """
 from __future__ import annotations
 
@@ -53,6 +53,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from ..errors import InputError, Problem
+from ..i18n import Message
 
 DISTRIBUTIONS = ("uniform", "normal", "integers", "choice", "flip")
 _KEYS = {"uniform", "normal", "sd", "relative", "integers", "choice", "p", "flip", "mean", "clip", "label"}
@@ -102,7 +103,7 @@ class Factor:
     def discrete(self) -> bool:
         return self.dist in ("integers", "choice")
 
-    def describe(self) -> str:
+    def describe(self, lang: str | None = None) -> str:
         """A short text for tables: ``uniform[0.1, 0.2]``, ``N(0, 0.02)``…
 
         >>> Factor("noise.x", "normal", sd=0.02, relative=True).describe()
@@ -113,7 +114,9 @@ class Factor:
         if self.dist == "integers":
             return f"integers {int(self.low)}…{int(self.high)}"
         if self.dist == "choice":
-            opts = ", ".join(map(str, self.options))
+            from ..i18n.paths import path_value
+
+            opts = ", ".join(path_value(self.path, o, lang) if isinstance(o, str) else str(o) for o in self.options)
             return f"choice {{{opts}}}" + (f" p={list(self.p)}" if self.p else "")
         if self.dist == "flip":
             return f"flip p={self.p[0]:g}"
@@ -226,43 +229,41 @@ def noise_seeds(u, seed: int, index: int) -> list[np.random.SeedSequence]:
 # ---------------------------------------------------------------------- from a dict
 
 def _parse_one(path: str, spec: Any, problems: list[Problem], file: str | None) -> Factor | None:
-    def bad(msg: str):
-        problems.append(Problem(msg, path=path, file=file))
+    def bad(key: str, **values):
+        problems.append(Problem(Message(f"factors.{key}", **values), path=path, file=file))
 
     if not isinstance(spec, Mapping):
-        bad("a factor is a mapping such as {uniform: [0.1, 0.2]}, {sd: 0.02}, {integers: [4, 6]} "
-            f"or {{choice: [a, b]}}, not {spec!r}")
+        bad("not_mapping", value=repr(spec))
         return None
     unknown = set(spec) - _KEYS
     if unknown:
-        bad(f"unknown key(s) {', '.join(sorted(map(str, unknown)))} (distributions: uniform, sd/normal, integers, choice, flip)")
+        bad("unknown_keys", keys=", ".join(sorted(map(str, unknown))))
         return None
     kinds = [k for k in ("uniform", "normal", "sd", "integers", "choice", "flip") if k in spec]
     if "normal" in spec and "sd" in spec:
         kinds.remove("sd")
     if len(kinds) != 1:
-        bad("give exactly one distribution: uniform, sd (normal), integers, choice or flip"
-            + (f" (got {', '.join(kinds)})" if kinds else ""))
+        bad("one_distribution", got=Message("factors.got", kinds=", ".join(kinds)) if kinds else "")
         return None
     kind = kinds[0]
     label = str(spec.get("label", ""))
     relative = spec.get("relative", False)
     if not isinstance(relative, bool):
-        bad(f"relative must be true or false, not {relative!r}")
+        bad("bad_relative", value=repr(relative))
         return None
     clip = spec.get("clip")
     if clip is not None:
         if not (isinstance(clip, Sequence) and len(clip) == 2 and all(_num(x) for x in clip) and clip[0] <= clip[1]):
-            bad(f"clip must be [low, high], not {clip!r}")
+            bad("bad_clip", value=repr(clip))
             return None
         clip = (float(clip[0]), float(clip[1]))
     if kind == "uniform":
         v = spec["uniform"]
         if not (isinstance(v, Sequence) and not isinstance(v, str) and len(v) == 2 and all(_num(x) for x in v)):
-            bad(f"uniform expects [low, high], not {v!r}")
+            bad("bad_uniform", value=repr(v))
             return None
         if v[0] > v[1]:
-            bad(f"uniform low {v[0]} is above high {v[1]}")
+            bad("uniform_order", low=v[0], high=v[1])
             return None
         return Factor(path, "uniform", low=float(v[0]), high=float(v[1]), relative=relative, clip=clip, label=label)
     if kind in ("normal", "sd"):
@@ -270,15 +271,15 @@ def _parse_one(path: str, spec: Any, problems: list[Problem], file: str | None) 
         if _num(v):
             v = {"sd": v}
         if not isinstance(v, Mapping) or "sd" not in v:
-            bad(f"normal expects {{sd: …}}, not {v!r}")
+            bad("bad_normal", value=repr(v))
             return None
         sd, mean = v.get("sd"), v.get("mean")
         relative = v.get("relative", relative)
         if not _num(sd) or sd < 0:
-            bad(f"sd must be a non-negative number, not {sd!r}")
+            bad("bad_sd", value=repr(sd))
             return None
         if mean is not None and not _num(mean):
-            bad(f"mean must be a number, not {mean!r}")
+            bad("bad_mean", value=repr(mean))
             return None
         return Factor(path, "normal", sd=float(sd), mean=None if mean is None else float(mean),
                       relative=bool(relative), clip=clip, label=label)
@@ -286,30 +287,30 @@ def _parse_one(path: str, spec: Any, problems: list[Problem], file: str | None) 
         v = spec["integers"]
         if not (isinstance(v, Sequence) and not isinstance(v, str) and len(v) == 2
                 and all(isinstance(x, int) and not isinstance(x, bool) for x in v)):
-            bad(f"integers expects [low, high] (whole numbers, inclusive), not {v!r}")
+            bad("bad_integers", value=repr(v))
             return None
         if v[0] > v[1]:
-            bad(f"integers low {v[0]} is above high {v[1]}")
+            bad("integers_order", low=v[0], high=v[1])
             return None
         return Factor(path, "integers", low=v[0], high=v[1], label=label)
     if kind == "choice":
         v = spec["choice"]
         if not (isinstance(v, Sequence) and not isinstance(v, str) and len(v) >= 1):
-            bad(f"choice expects a list of options, not {v!r}")
+            bad("bad_choice", value=repr(v))
             return None
         p = spec.get("p")
         if p is not None:
             if not (isinstance(p, Sequence) and len(p) == len(v) and all(_num(x) and x >= 0 for x in p)):
-                bad(f"p must be {len(v)} non-negative numbers, one per option, not {p!r}")
+                bad("bad_p", n=len(v), value=repr(p))
                 return None
             if abs(sum(p) - 1.0) > 1e-6:
-                bad(f"p must add up to 1 (it adds up to {sum(p):g})")
+                bad("p_sum", total=float(sum(p)))
                 return None
             p = tuple(float(x) for x in p)
         return Factor(path, "choice", options=tuple(v), p=p, label=label)
     v = spec["flip"]
     if not _num(v) or not 0 <= v <= 1:
-        bad(f"flip is a probability in [0, 1], not {v!r}")
+        bad("bad_flip", value=repr(v))
         return None
     return Factor(path, "flip", p=(float(v),), label=label)
 
@@ -340,7 +341,7 @@ def factors_from_dict(spec: Mapping[str, Any] | Iterable[Factor], scheme=None, c
     if isinstance(spec, Mapping):
         for path, item in spec.items():
             if not isinstance(path, str) or not path:
-                problems.append(Problem(f"a factor path must be a text such as 'uplift.city', not {path!r}", file=file))
+                problems.append(Problem(Message("factors.bad_path", value=repr(path)), file=file))
                 continue
             f = _parse_one(path, item, problems, file)
             if f is not None:
@@ -348,12 +349,12 @@ def factors_from_dict(spec: Mapping[str, Any] | Iterable[Factor], scheme=None, c
     else:
         for f in spec:
             if not isinstance(f, Factor):
-                raise InputError(f"factors must be a mapping {{path: distribution}} or Factor objects, not {f!r}")
+                raise InputError([Problem(Message("factors.bad_list", value=repr(f)))])
             out.append(f)
         seen: set[str] = set()
         for f in out:
             if f.path in seen:
-                problems.append(Problem("the same path is given twice", path=f.path, file=file))
+                problems.append(Problem(Message("factors.duplicate"), path=f.path, file=file))
             seen.add(f.path)
     if scheme is not None:
         problems.extend(_check_against_scheme(out, scheme, catalog, file))
@@ -392,14 +393,13 @@ def default_catalog():
 
 
 def _check_against_scheme(factors: list[Factor], scheme, catalog, file) -> list[Problem]:
+    from .labels import SchemeTitle
     from ..adjust import validate
-    from ..i18n import Message
     from ..validate import is_count_problem
 
     problems: list[Problem] = []
     if scheme.kind == "tasks":
-        return [Problem(f"{scheme.name} is a tasks scheme: Monte Carlo and Sobol analyses need a points or "
-                        "standards scheme", file=file)]
+        return [Problem(Message("factors.tasks_scheme", scheme=SchemeTitle(scheme)), file=file)]
     needed = set(scheme.indicators)
     params = scheme.parameters()
     if catalog is None:
@@ -411,28 +411,28 @@ def _check_against_scheme(factors: list[Factor], scheme, catalog, file) -> list[
         if f.is_noise:
             ind = f.indicator
             if ind not in needed:
-                problems.append(Problem(f"{scheme.name} does not read indicator '{ind}' (noise on it would change "
-                                        "nothing)", path=f.path, file=file))
+                problems.append(Problem(Message("factors.unread_indicator", scheme=SchemeTitle(scheme), indicator=ind),
+                                        path=f.path, file=file))
                 continue
             unit = catalog[ind].unit if catalog is not None and ind in catalog else "ratio"
             if f.dist in ("integers", "choice"):
-                problems.append(Problem("noise takes sd (normal), uniform or flip, not "
-                                        f"{f.dist}", path=f.path, file=file))
+                problems.append(Problem(Message("factors.noise_dist", dist=f.dist), path=f.path, file=file))
             elif unit == "bool" and f.dist != "flip":
-                problems.append(Problem(f"'{ind}' is a yes/no indicator: give {{flip: p}} (the probability of "
-                                        "misreporting) instead", path=f.path, file=file))
+                problems.append(Problem(Message("factors.bool_needs_flip", indicator=ind), path=f.path, file=file))
             elif unit != "bool" and f.dist == "flip":
-                problems.append(Problem(f"flip is for yes/no indicators; '{ind}' is a {unit}: give {{sd: …}}",
+                unit_word = Message(f"factors.unit_{unit}") if unit in ("ratio", "count", "points", "bool") else unit
+                problems.append(Problem(Message("factors.flip_not_bool", indicator=ind, unit=unit_word),
                                         path=f.path, file=file))
             continue
         if f.dist == "flip":
-            problems.append(Problem("flip is for noise on yes/no indicators (noise.<indicator>)", path=f.path, file=file))
+            problems.append(Problem(Message("factors.flip_param"), path=f.path, file=file))
             continue
         if f.dist == "normal":
             current = params.get(f.path)
             if f.mean is None and not _num(current):
-                problems.append(Problem(f"a normal factor varies the current value, and {f.path} has none "
-                                        f"({current!r}): give mean, or use uniform", path=f.path, file=file))
+                problems.append(Problem(Message("factors.normal_no_current", path=_path_text(f.path, scheme),
+                                                current=repr(current)),
+                                        path=f.path, file=file))
                 continue
             centre = f.mean if f.mean is not None else current
             probe = [float(centre)]  # normal draws are never whole numbers: quotas take integers
@@ -448,17 +448,25 @@ def _check_against_scheme(factors: list[Factor], scheme, catalog, file) -> list[
     return problems
 
 
+def _path_text(path: str, scheme):
+    """An adjust path by the plan's wording, in the reader's language."""
+    from ..i18n.paths import path_label
+    from .labels import LangText
+
+    return LangText(lambda lang: path_label(path, scheme, lang))
+
+
 def load_factors(path, scheme=None, catalog=None) -> list[Factor]:
     """Read a factors YAML file (``{path: distribution}``) and validate it like :func:`factors_from_dict`."""
     from ..yamlio import load_yaml, line_of
 
     doc = load_yaml(path)
     if doc is None:
-        raise InputError([Problem("the factors file is empty", file=str(path))])
+        raise InputError([Problem(Message("factors.file_empty"), file=str(path))])
     if isinstance(doc, Mapping) and "factors" in doc and isinstance(doc["factors"], Mapping):
         doc = doc["factors"]
     if not isinstance(doc, Mapping):
-        raise InputError([Problem("a factors file is a mapping {path: distribution}", file=str(path))])
+        raise InputError([Problem(Message("factors.file_not_mapping"), file=str(path))])
     try:
         return factors_from_dict(doc, scheme=scheme, catalog=catalog, file=str(path))
     except InputError as exc:

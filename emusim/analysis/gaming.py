@@ -128,7 +128,8 @@ class GamingRisk:
         from html import escape
 
         head = "".join(f"<li>{escape(s)}</li>" for s in self.summary())
-        return f"<div><b>Gaming risk</b> — {escape(self.scheme_name)}<ul>{head}</ul>{self.cheapest.head(12).to_html()}</div>"
+        return (f"<div><b>{escape(t('analysis.gaming_html_head'))}</b> — {escape(self.scheme_name)}<ul>{head}</ul>"
+                f"{self.cheapest.head(12).to_html()}</div>")
 
     def __repr__(self) -> str:
         return f"<GamingRisk {self.scheme_name}: {len(self.cheapest)} rows, {len(self.flags)} flagged winners>"
@@ -139,11 +140,12 @@ def gaming_risk(scheme, values: pd.DataFrame, registry: pd.DataFrame | None = No
     """The cheapest points of ``scheme`` at ``values`` and the winners who rest on claims."""
     from ..allocate import allocate
     from ..engine import score
-    from ..errors import InputError
+    from ..errors import InputError, Problem
+    from .labels import SchemeTitle
     from .factors import default_catalog
 
     if scheme.kind == "tasks":
-        raise InputError(f"{scheme.name}: a tasks scheme has no points to game")
+        raise InputError([Problem(Message("analysis.tasks_no_gaming", scheme=SchemeTitle(scheme)))])
     cat = catalog if catalog is not None else default_catalog()
     cost_of = {**GAMING_COSTS, **(costs or {})}
     st = score(scheme, values, registry)

@@ -60,9 +60,13 @@ from typing import Any, Mapping
 import numpy as np
 import pandas as pd
 
-from ..allocate import allocate, nomination_slots, reason_text
+from ..allocate import allocate, nomination_slots
 from ..engine import score
 from ..errors import InputError, Problem
+from ..i18n import Message, check_lang, t
+from .improve_text import (_describe_change, _join, _level_word, _ordinal, _parent_name, _Reason, _TierName, _tier,
+                           _why_infeasible)
+from .labels import SchemeTitle, scheme_title
 from ..model import Scheme
 
 __all__ = ["min_improvement", "Improvement", "DEFAULT_COSTS"]
@@ -92,27 +96,51 @@ class Improvement:
     award_before: str | None
     award_after: str | None
     requirement: dict = field(default_factory=dict)
-    message: str = ""
+    #: why (a :class:`~emusim.i18n.Message`): verified, or why no change would do
+    note: Any = None
     sentence_en: str = ""
     sentence_vi: str = ""
     new_values: pd.Series | None = None
     attempts: int = 0
+    #: the scheme as people read it, per language
+    titles: dict = field(default_factory=dict)
 
     @property
     def ok(self) -> bool:
         return self.status in ("ok", "already")
 
-    def sentence(self, lang: str = "en") -> str:
-        return self.sentence_vi if lang == "vi" else self.sentence_en
+    @property
+    def message(self) -> str:
+        """Why, in the current language (see :meth:`message_in`)."""
+        return self.message_in()
+
+    def message_in(self, lang: str | None = None) -> str:
+        return self.note.text(lang) if isinstance(self.note, Message) else str(self.note or "")
+
+    def sentence(self, lang: str | None = None) -> str:
+        """What the unit needs, in ``lang`` (default: the current language)."""
+        return self.sentence_vi if check_lang(lang) == "vi" else self.sentence_en
+
+    def labelled(self, lang: str | None = None) -> pd.DataFrame:
+        """The ``changes`` table for people: headers, labels and units in ``lang``."""
+        lang = check_lang(lang)
+        out = self.changes.copy()
+        if "label_vi" in out:
+            out["label"] = out["label_vi" if lang == "vi" else "label"]
+            out = out.drop(columns=["label_vi"])
+        if lang == "vi":  # the label says it; the id is for code
+            out = out.drop(columns=["indicator"], errors="ignore")
+        out["unit"] = out["unit"].map(lambda u: t(f"improve.unit_{u}", lang) if u in DEFAULT_COSTS else u)
+        return out.rename(columns={c: t(f"improve.col_{c}", lang) for c in out.columns})
 
     def __repr__(self) -> str:
-        return f"<Improvement {self.unit} {self.status} cost={self.cost:.3g}: {self.sentence_en}>"
+        return f"<Improvement {self.unit} {self.status} cost={self.cost:.3g}: {self.sentence()}>"
 
     def _repr_html_(self) -> str:
-        table = self.changes.to_html(index=False, float_format=lambda x: f"{x:.4g}") if len(self.changes) else ""
-        return (f"<div><p><b>{escape(self.name or self.unit)}</b> — {escape(self.scheme)} — "
-                f"status <code>{self.status}</code>, cost {self.cost:.3g}</p>"
-                f"<p>{escape(self.sentence_en)}</p><p><i>{escape(self.sentence_vi)}</i></p>{table}</div>")
+        table = self.labelled().to_html(index=False, float_format=lambda x: f"{x:.4g}") if len(self.changes) else ""
+        head = t("improve.html_head", name=self.name or self.unit, scheme=self.titles.get(check_lang(None), self.scheme),
+                 status=t(f"improve.status_{self.status}"), cost=self.cost)
+        return f"<div><p><b>{escape(head)}</b></p><p>{escape(self.sentence())}</p>{table}</div>"
 
 
 # --------------------------------------------------------------------------- MILP builder
@@ -218,62 +246,6 @@ def _bonus_indicators(scheme: Scheme) -> set[str]:
     return out - others
 
 
-def _ordinal(n: int) -> str:
-    if 10 <= n % 100 <= 20:
-        suffix = "th"
-    else:
-        suffix = {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
-
-
-def _join(parts: list[str], lang: str) -> str:
-    if not parts:
-        return ""
-    if len(parts) == 1:
-        return parts[0]
-    return ", ".join(parts[:-1]) + (" và " if lang == "vi" else " and ") + parts[-1]
-
-
-_KEEP_CASE = ("Project", "Decision", "VNeID", "Đề", "CCCD")
-
-
-def _lower_first(s: str) -> str:
-    """Lower-case a label's first letter unless it starts with a name or an acronym."""
-    first = s.split(" ", 1)[0] if s else ""
-    if not s or first.startswith(_KEEP_CASE) or (len(first) > 1 and first[:2].isupper()):
-        return s
-    return s[:1].lower() + s[1:]
-
-
-def _pp(delta: float) -> str:
-    """A ratio change in percentage points: '+6', '+0.1', '−2.5'."""
-    pp = round(delta * 100, 1)
-    txt = f"{abs(pp):.1f}".rstrip("0").rstrip(".")
-    return ("+" if pp >= 0 else "−") + txt
-
-
-_NUMBER_WORDS = {1: "one", 2: "two", 3: "three", 4: "four", 5: "five"}
-
-
-def _describe_change(ch: Mapping[str, Any], lang: str) -> str:
-    unit, delta, label = ch["unit"], ch["delta"], ch["label_vi" if lang == "vi" else "label_en"]
-    label = _lower_first(label)
-    if unit == "ratio":
-        txt = _pp(delta)
-        if lang == "vi":
-            txt = txt.replace(".", ",")
-        return f"{txt} điểm phần trăm {label}" if lang == "vi" else f"{txt} pp {label}"
-    if unit == "bool":
-        if delta > 0:
-            return f"hoàn thành “{label}”" if lang == "vi" else f"getting “{label}” done"
-        return f"bỏ “{label}”" if lang == "vi" else f"dropping “{label}”"
-    n = int(round(abs(delta))) if abs(delta - round(delta)) < 1e-9 else abs(delta)
-    if lang == "vi":
-        return f"thêm {n} {label}" if delta > 0 else f"giảm {n} {label}"
-    word = _NUMBER_WORDS.get(n, str(n)) if isinstance(n, int) else f"{n:g}"
-    return f"{word} more {label}" if delta > 0 else f"{word} fewer {label}"
-
-
 # --------------------------------------------------------------------------- the cut-off
 def _requirement(scheme: Scheme, st: pd.DataFrame, aw: pd.DataFrame, unit: str, registry, tiers: list) -> dict:
     """What the unit must beat: reference unit ids (best one decides) or ``impossible``."""
@@ -292,8 +264,7 @@ def _requirement(scheme: Scheme, st: pd.DataFrame, aw: pd.DataFrame, unit: str, 
         sizes = nomination_grouping(nom, aw.index, registry, scheme.unit_level, st).sizes  # clusters, former districts too
         slots = int(nomination_slots(nom, parents, registry, scheme.unit_level, sizes=sizes)[aw.index.get_loc(unit)])
         if slots <= 0:
-            return {"impossible": f"its parent {parent} nominates no unit",
-                    "impossible_vi": f"đơn vị cấp trên {parent} không đề nghị đơn vị nào", "refs": []}
+            return {"impossible": Message("improve.parent_none", parent=_parent_name(registry, parent)), "refs": []}
         mine = nominees[nominees["parent_id"].astype(object) == parent].sort_values("rank")
         if len(mine) >= slots:
             displaced = mine.index[slots - 1]
@@ -307,8 +278,7 @@ def _requirement(scheme: Scheme, st: pd.DataFrame, aw: pd.DataFrame, unit: str, 
         q_total = int(sum(quotas))
     if q_total is not None:
         if q_total <= 0:
-            return {"impossible": "every quota up to the target tier is 0",
-                    "impossible_vi": "mọi chỉ tiêu khen thưởng đến hạng mục này đều bằng 0", "refs": []}
+            return {"impossible": Message("improve.quota_zero"), "refs": []}
         if len(pool) >= q_total:
             refs.append(("award", pool.index[q_total - 1]))
     return {"refs": refs, "quota": q_total, "parent": parent, "displaced": displaced}
@@ -443,8 +413,8 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
     and sentences in English and Vietnamese (``sentence_en``, ``sentence_vi``).
     """
     if scheme.kind not in ("points", "standards"):
-        raise InputError(f"min_improvement: {scheme.name} is a {scheme.kind} scheme; only points and "
-                         "standards schemes give awards")
+        raise InputError([Problem(Message("improve.not_award_scheme", scheme=SchemeTitle(scheme),
+                                          kind=Message(f"analysis.kind_{scheme.kind}")))])
     if catalog is None:
         from ..catalog import load_catalog
 
@@ -453,16 +423,16 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
     values = values.set_axis(values.index.astype(str))
     st = score(scheme, values, registry)
     if unit not in st.index:
-        raise InputError(f"min_improvement: locality '{unit}' is not among the units scored by {scheme.name} "
-                         f"({scheme.unit_level} level)", path=unit)
+        raise InputError([Problem(Message("improve.unknown_unit", unit=unit, scheme=SchemeTitle(scheme),
+                                          level=_level_word(scheme.unit_level)), path=unit)])
     aw = allocate(st, scheme, registry)
     tiers_all = list(scheme.awards.allocated_tiers)
     if not tiers_all:
-        raise InputError(f"min_improvement: {scheme.name} allocates no award tier", path=unit)
+        raise InputError([Problem(Message("improve.no_tier", scheme=SchemeTitle(scheme)), path=unit)])
     tier_ids = [t.id for t in tiers_all]
     if target_tier is not None and target_tier not in tier_ids:
-        raise InputError(f"min_improvement: unknown tier '{target_tier}' (tiers: {', '.join(tier_ids)})",
-                         path=target_tier)
+        raise InputError([Problem(Message("improve.unknown_tier", tier=target_tier, tiers=", ".join(
+            f"{tr.id} ({tr.label})" if tr.label else tr.id for tr in tiers_all)), path=str(target_tier))])
     tiers = tiers_all[: tier_ids.index(target_tier) + 1] if target_tier else tiers_all
     acceptable = {t.id for t in tiers}
     name = str(st.at[unit, "name"]) if "name" in st else unit
@@ -474,14 +444,15 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
     empty = pd.DataFrame(columns=["indicator", "label", "unit", "from", "to", "delta", "cost"])
     tier_obj = {t.id: t for t in tiers_all}
     base = dict(unit=unit, name=name, scheme=scheme.name, target_tier=target_tier, total_before=total_before,
-                rank_before=rank_before, award_before=award_before)
+                rank_before=rank_before, award_before=award_before,
+                titles={lg: scheme_title(scheme, lg) for lg in ("vi", "en")})
     if award_before in acceptable:
-        t = tier_obj[award_before]
+        tr = tier_obj[award_before]
         return Improvement(**base, status="already", changes=empty, cost=0.0, total_after=total_before,
                            rank_after=rank_before, award_after=award_before,
-                           message=f"{name} already wins {t.label_en or t.id}",
-                           sentence_en=f"{name} already wins a {t.label_en or t.id} (rank {rank_before}).",
-                           sentence_vi=f"{name} đã được {t.label or t.id} (hạng {rank_before}).")
+                           note=Message("improve.already_short", name=name, tier=_TierName(tr)),
+                           sentence_en=t("improve.already", "en", name=name, tier=_tier(tr, "en"), rank=rank_before),
+                           sentence_vi=t("improve.already", "vi", name=name, tier=_tier(tr, "vi"), rank=rank_before))
 
     # current values, bounds, units, weights
     indicators = list(scheme.indicators)
@@ -491,14 +462,14 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
     frozen_default = _bonus_indicators(scheme)
     deduction_inds = {i for c in scheme.criteria if c.rule == "deduction" for i in c.indicators}
     feasible = dict(feasible or {})
-    problems = [Problem(f"feasible: indicator '{k}' is not read by {scheme.name}", path=k)
+    problems = [Problem(Message("improve.feasible_unread", indicator=k, scheme=SchemeTitle(scheme)), path=k)
                 for k in feasible if k not in cur]
     weights: dict[str, float] = {}
     costs = dict(costs or {})
     for k in costs:
         if k not in cur and k not in DEFAULT_COSTS:
-            problems.append(Problem(f"costs: '{k}' is neither an indicator read by {scheme.name} nor a unit type "
-                                    f"({', '.join(DEFAULT_COSTS)})", path=k))
+            problems.append(Problem(Message("improve.costs_unknown", name=k, scheme=SchemeTitle(scheme),
+                                            units=", ".join(DEFAULT_COSTS)), path=k))
     if problems:
         raise InputError(problems)
     bounds: dict[str, tuple[float, float]] = {}
@@ -516,11 +487,12 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
                 try:
                     flo, fhi = f
                 except (TypeError, ValueError):
-                    raise InputError(f"feasible: expected (low, high) or None for '{i}', not {f!r}", path=i) from None
+                    raise InputError([Problem(Message("improve.feasible_pair", indicator=i, value=repr(f)),
+                                             path=i)]) from None
                 lo = lo if flo is None else float(flo)
                 hi = hi if fhi is None else float(fhi)
                 if lo > hi:
-                    raise InputError(f"feasible: low {lo:g} is above high {hi:g} for '{i}'", path=i)
+                    raise InputError([Problem(Message("improve.feasible_order", low=lo, high=hi, indicator=i), path=i)])
         elif i in frozen_default:
             lo = hi = v
         bounds[i] = (lo, hi)
@@ -539,21 +511,22 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
     if ref is not None:
         requirement["reference_total"] = float(ref["total"])
 
-    def fail(status, message, attempts=0, message_vi=None):
-        t = tier_obj[tiers[-1].id]
-        award_txt_en = "an award" if target_tier is None else f"a {t.label_en or t.id}"
-        award_txt_vi = "khen thưởng" if target_tier is None else (t.label or t.id)
+    def fail(status, note, attempts=0):
+        tr = tier_obj[tiers[-1].id]
+
+        def sentence(lg):
+            award = t("improve.an_award", lg) if target_tier is None else t("improve.a_tier", lg, tier=_tier(tr, lg))
+            return t("improve.infeasible", lg, name=name, award=award, why=note.text(lg))
+
         return Improvement(**base, status=status, changes=empty, cost=float("nan"), total_after=None,
-                           rank_after=None, award_after=None, requirement=requirement, message=message,
-                           sentence_en=f"No feasible change would win {name} {award_txt_en}: {message}.",
-                           sentence_vi=f"Không có thay đổi khả thi nào giúp {name} được {award_txt_vi}: {message_vi or message}.",
-                           attempts=attempts)
+                           rank_after=None, award_after=None, requirement=requirement, note=note,
+                           sentence_en=sentence("en"), sentence_vi=sentence("vi"), attempts=attempts)
 
     if "impossible" in req:
-        return fail("infeasible", req["impossible"], message_vi=req.get("impossible_vi"))
+        return fail("infeasible", req["impossible"])
 
     attempts = 0
-    last_msg, last_vi = "the program has no solution within the feasible bounds", None
+    last = Message("improve.no_solution")
     for margin in _MARGINS:
         attempts += 1
         modes = ["beat", "more"] if scheme.kind == "standards" and ref is not None and scheme.min_met is not None \
@@ -569,7 +542,7 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
                 best = (c, x, xs)
         if best is None:
             frozen = {i for i in frozen_default if i not in feasible}
-            last_msg, last_vi = _why_infeasible(scheme, row, cur, bounds, units, ref, margin, frozen)
+            last = _why_infeasible(scheme, row, cur, bounds, units, ref, margin, frozen)
             break
         _, sol, xs = best
         new = {}
@@ -604,58 +577,22 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
             table = table.sort_values("cost", ascending=False, kind="mergesort").reset_index(drop=True)
             cost = float(table["cost"].sum()) if len(table) else 0.0
             rank_after = int(aw2.at[unit, "rank"])
-            t = tier_obj[award_after]
+            tr = tier_obj[award_after]
             recs = table.to_dict("records")
-            what_en = _join([_describe_change(r, "en") for r in recs], "en") or "No change"
-            what_vi = _join([_describe_change(r, "vi") for r in recs], "vi") or "Không cần thay đổi"
-            what_en = what_en[:1].upper() + what_en[1:]
-            what_vi = what_vi[:1].upper() + what_vi[1:]
-            if rank_after != rank_before:
-                en = f"{what_en} would lift {name} from {_ordinal(rank_before)} to {_ordinal(rank_after)} and win a {t.label_en or t.id}"
-                vi = f"{what_vi} sẽ đưa {name} từ hạng {rank_before} lên hạng {rank_after} và được {t.label or t.id}"
-            else:
-                en = f"{what_en} would keep {name} {_ordinal(rank_before)} and win a {t.label_en or t.id}"
-                vi = f"{what_vi} sẽ giữ {name} ở hạng {rank_before} và được {t.label or t.id}"
+            said = {}
+            for lg in ("en", "vi"):
+                what = _join([_describe_change(r, lg) for r in recs], lg) or t("improve.no_change", lg)
+                said[lg] = t("improve.lift" if rank_after != rank_before else "improve.keep", lg,
+                             what=what[:1].upper() + what[1:], name=name, tier=_tier(tr, lg),
+                             before=_ordinal(rank_before) if lg == "en" else rank_before,
+                             after=_ordinal(rank_after) if lg == "en" else rank_after)
             requirement["margin"] = margin
             out_row = values2.loc[unit, indicators]
             return Improvement(**base, status="ok", changes=table.drop(columns=["label_en"]), cost=cost, total_after=float(st2.at[unit, "total"]), rank_after=rank_after,
-                award_after=award_after, requirement=requirement, message="verified by re-scoring",
-                sentence_en=en + ".", sentence_vi=vi + ".", new_values=out_row, attempts=attempts)
-        why = {lg: reason_text(aw2.at[unit, "reason_code"], aw2.at[unit, "reason_params"], scheme, lg)
-               for lg in ("en", "vi")}
-        last_msg = f"re-scoring did not give the award (reason: {why['en']}) even with a margin of {margin:g}"
-        last_vi = f"chấm lại điểm không cho khen thưởng ({why['vi']}), kể cả với biên {margin:g}"
-    status = "unverified" if last_msg.startswith("re-scoring") else "infeasible"
-    return fail(status, last_msg, attempts, last_vi)
-
-
-def _why_infeasible(scheme: Scheme, row, cur, bounds, units, ref, margin, frozen=()) -> tuple[str, str]:
-    """Why the program has no solution (English, Vietnamese): an impossible gate or standard,
-    or not enough reachable points."""
-    tol = scheme.tolerance
-    bad_en, bad_vi = [], []
-    checks = [(g.id, g.indicator, g.op, float(row[f"gate_target.{g.id}"])) for g in scheme.gates if g.mode == "hard"]
-    if scheme.kind == "standards" and scheme.min_met is None:
-        checks += [(c.id, c.indicator, c.op, float(row[f"target.{c.id}"])) for c in scheme.criteria]
-    for gid, ind, op, t in checks:
-        lo, hi = _op_bound(op, t, tol, margin, units[ind] in ("bool", "count"))
-        blo, bhi = bounds[ind]
-        if max(lo, blo) > min(hi, bhi) + 1e-12:
-            bad_en.append(f"{gid} needs {ind} {op} {t:g} but it can only be in [{blo:g}, {bhi:g}]")
-            bad_vi.append(f"{gid} cần {ind} {op} {t:g} nhưng chỉ có thể trong [{blo:g}, {bhi:g}]")
-    if bad_en:
-        return "; ".join(bad_en), "; ".join(bad_vi)
-    note_en = note_vi = ""
-    if frozen:
-        note_en = f" (bonus indicators are frozen: {', '.join(sorted(frozen))}; allow them with feasible=)"
-        note_vi = f" (chỉ tiêu điểm cộng được giữ nguyên: {', '.join(sorted(frozen))})"
-    if ref is not None and scheme.kind == "points":
-        return (f"even the best feasible values do not reach the cut-off total {float(ref['total']):.2f} "
-                f"held by {ref.get('name', ref.name)}{note_en}",
-                f"ngay cả khi đạt mức tối đa khả thi cũng không vượt tổng điểm {float(ref['total']):.2f} "
-                f"của {ref.get('name', ref.name)}{note_vi}")
-    if ref is not None:
-        return (f"cannot beat {ref.get('name', ref.name)} on standards met and mean margin",
-                f"không thể vượt {ref.get('name', ref.name)} về số tiêu chuẩn đạt và mức vượt bình quân")
-    return ("the program has no solution within the feasible bounds",
-            "không có nghiệm trong giới hạn khả thi")
+                award_after=award_after, requirement=requirement, note=Message("improve.verified"),
+                sentence_en=said["en"], sentence_vi=said["vi"], new_values=out_row, attempts=attempts)
+        last = Message("improve.not_verified", reason=_Reason(aw2.at[unit, "reason_code"],
+                                                              aw2.at[unit, "reason_params"], scheme),
+                       margin=f"{margin:g}")
+    status = "unverified" if last.key == "improve.not_verified" else "infeasible"
+    return fail(status, last, attempts)

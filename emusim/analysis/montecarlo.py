@@ -49,7 +49,9 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, Problem
+from ..i18n import Message, catalogue, check_lang, t
+from .labels import scheme_title
 from .batch import BatchModel
 from .factors import Factor, default_catalog, factors_from_dict
 from .noise import saturation_warnings
@@ -209,7 +211,7 @@ def montecarlo(scheme, values: pd.DataFrame, factors: Mapping[str, Any] | Sequen
     if chunk_size is None:
         chunk_size = default_chunk_size(units)
     if not isinstance(chunk_size, (int, np.integer)) or chunk_size < 1:
-        raise InputError(f"chunk_size must be a positive whole number, not {chunk_size!r}")
+        raise InputError([Problem(Message("montecarlo.bad_chunk", value=repr(chunk_size)))])
     n_chunks = math.ceil(n / chunk_size)
     root = np.random.SeedSequence(seed)
     children = root.spawn(n_chunks)
@@ -280,6 +282,9 @@ def montecarlo(scheme, values: pd.DataFrame, factors: Mapping[str, Any] | Sequen
         nominal=nominal, factors=list(factors), n=int(n), seed=seed, chunk_size=int(chunk_size),
         tiers=tuple(tiers), rank_bin_width=width, scheme_name=scheme.name,
         entropy=root.entropy, warnings=list(warnings),
+        titles={lg: scheme_title(scheme, lg) for lg in ("vi", "en")},
+        tier_labels={tr.id: {"vi": tr.label or tr.label_en or tr.id, "en": tr.label_en or tr.label or tr.id}
+                     for tr in scheme.awards.allocated_tiers},
     )
 
 
@@ -303,6 +308,10 @@ class MonteCarloResult:
     #: :class:`~emusim.i18n.Message` objects: what could make this result mislead
     #: (see :func:`~.noise.saturation_warnings`); ``str(w)`` renders one in the current language.
     warnings: list = field(default_factory=list)
+    #: ``{tier id: {"vi": label, "en": label_en}}``: how the summary names each tier
+    tier_labels: dict = field(default_factory=dict)
+    #: the scheme as people read it, per language
+    titles: dict = field(default_factory=dict)
 
     @property
     def nominal_urban_share(self) -> float:
@@ -310,9 +319,12 @@ class MonteCarloResult:
         return float((self.nominal.loc[got, "urban_class"] != "rural").mean()) if got.any() and \
             "urban_class" in self.nominal else float("nan")
 
-    def summary(self) -> pd.DataFrame:
+    def summary(self, lang: str | None = None) -> pd.DataFrame:
         """Headline numbers: overlap and urban share (mean, 5 %, median, 95 %), awards per
-        tier, and how many units have a fair chance (p_any ≥ 0.5) or any chance at all."""
+        tier, and how many units have a fair chance (p_any ≥ 0.5) or any chance at all.
+
+        Rows and columns are labelled for people, in ``lang`` (default: the current language)."""
+        lang = check_lang(lang)
         def stats(x):
             x = np.asarray(x, dtype=float)
             x = x[~np.isnan(x)]
@@ -320,16 +332,20 @@ class MonteCarloResult:
                 return [np.nan] * 4
             return [float(x.mean()), *np.quantile(x, [0.05, 0.5, 0.95]).tolist()]
 
-        rows = {"overlap with nominal awards": stats(self.overlap),
-                "urban share of awards": stats(self.urban_share)}
-        for t in self.tiers:
-            rows[f"awards: {t}"] = stats(self.awards_per_replication[t])
-        table = pd.DataFrame(rows, index=["mean", "q05", "median", "q95"]).T
-        table["nominal"] = [1.0 if self.nominal["award"].notna().any() else np.nan, self.nominal_urban_share,
-                            *[float((self.nominal["award"] == t).sum()) for t in self.tiers]]
+        labels = self.tier_labels or {}
+        rows = {t("montecarlo.row_overlap", lang): stats(self.overlap),
+                t("montecarlo.row_urban", lang): stats(self.urban_share)}
+        for tier in self.tiers:
+            rows[t("montecarlo.row_awards", lang, tier=labels.get(tier, {}).get(lang) or tier)] = \
+                stats(self.awards_per_replication[tier])
+        cols = [t(f"montecarlo.col_{c}", lang) for c in ("mean", "q05", "median", "q95")]
+        table = pd.DataFrame(rows, index=cols).T
+        table[t("montecarlo.col_nominal", lang)] = [
+            1.0 if self.nominal["award"].notna().any() else np.nan, self.nominal_urban_share,
+            *[float((self.nominal["award"] == tier).sum()) for tier in self.tiers]]
         p = self.per_unit["p_any"]
-        extra = pd.DataFrame({"mean": [float((p >= 0.5).sum()), float((p > 0).sum())]},
-                             index=["units with p_any ≥ 0.5", "units with p_any > 0"])
+        extra = pd.DataFrame({cols[0]: [float((p >= 0.5).sum()), float((p > 0).sum())]},
+                             index=[t("montecarlo.row_fair", lang), t("montecarlo.row_any", lang)])
         out = pd.concat([table, extra])
         out.attrs.update(n=self.n, seed=self.seed, scheme=self.scheme_name, warnings=list(self.warnings))
         return out
@@ -347,10 +363,39 @@ class MonteCarloResult:
     def _repr_html_(self) -> str:
         from html import escape
 
-        factors = "".join(f"<li><code>{escape(f.path)}</code>: {escape(f.describe())}</li>" for f in self.factors)
+        from .sobol import factor_label
+
+        factors = "".join(f"<li>{escape(factor_label(f))}: {escape(f.describe())}</li>" for f in self.factors)
         cols = [c for c in ("name", "urban_class", "nominal_award", *[f"p_{t}" for t in self.tiers], "p_any",
                             "median_rank", "rank_q05", "rank_q95") if c in self.per_unit]
         warn = "".join(f"<p style='color:#a33'>⚠ {escape(str(w))}</p>" for w in self.warnings)
-        return (f"<div><b>Monte Carlo</b> — {escape(self.scheme_name)}: {self.n:,} replications, seed {self.seed}"
+        head = t("montecarlo.html_head", scheme=self.titles.get(check_lang(None), self.scheme_name), n=self.n,
+                 seed=str(self.seed))
+        return (f"<div><b>Monte Carlo</b> — {escape(head)}"
                 f"{warn}<ul>{factors}</ul>{self.summary().round(3).to_html()}"
-                f"<p>Most likely award winners</p>{self.top(15)[cols].round(3).to_html()}</div>")
+                f"<p>{escape(t('montecarlo.html_top'))}</p>{self.labelled(self.top(15)[cols]).round(3).to_html()}</div>")
+
+    def labelled(self, table: pd.DataFrame | None = None, lang: str | None = None) -> pd.DataFrame:
+        """``per_unit`` (or a slice of it) for people: headers, tier labels and urban classes in ``lang``."""
+        lang = check_lang(lang)
+        out = (self.per_unit if table is None else table).copy()
+        labels = self.tier_labels or {}
+
+        def tier(x):
+            if x is None or (isinstance(x, float) and x != x):
+                return t("montecarlo.no_award", lang)
+            return labels.get(x, {}).get(lang) or x
+
+        if "nominal_award" in out:
+            out["nominal_award"] = out["nominal_award"].map(tier)
+        if "urban_class" in out:
+            from ..charts.style import urban_label
+
+            out["urban_class"] = out["urban_class"].map(lambda c: c if c is None or c != c else urban_label(str(c), lang))
+        names = {}
+        for col in out.columns:
+            if col.startswith("p_") and col[2:] in labels:
+                names[col] = t("montecarlo.col_p_tier", lang, tier=labels[col[2:]].get(lang) or col[2:])
+            elif f"montecarlo.col_{col}" in catalogue():
+                names[col] = t(f"montecarlo.col_{col}", lang)
+        return out.rename(columns=names)

@@ -37,6 +37,7 @@ import numpy as np
 import pandas as pd
 
 from ..i18n import Message
+from .labels import IndicatorLabel
 
 __all__ = ["NoiseFactors", "default_noise_factors", "saturated_targets", "saturation_warnings",
            "SATURATED_SHARE", "SATURATED_MIN_UNITS", "NOISE_SD", "FLIP_P"]
@@ -139,7 +140,7 @@ def default_noise_factors(scheme, values: pd.DataFrame, sd: float = NOISE_SD, fl
         if unit not in ("ratio", "bool"):
             continue
         if ind in exact:
-            factors.excluded[ind] = Message("analysis.noise_excluded", indicator=ind, items=", ".join(exact[ind]))
+            factors.excluded[ind] = Message("analysis.noise_excluded", indicator=IndicatorLabel(ind), items=", ".join(exact[ind]))
             continue
         if unit == "ratio" and sd:
             factors[f"noise.{ind}"] = {"sd": sd}

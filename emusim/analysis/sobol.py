@@ -32,7 +32,9 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 import pandas as pd
 
-from ..errors import InputError
+from ..errors import InputError, Problem
+from ..i18n import Message, check_lang, t
+from .labels import SchemeTitle
 from .factors import Factor, factors_from_dict, noise_seeds
 from .noise import saturation_warnings
 
@@ -50,6 +52,30 @@ class SobolTable(pd.DataFrame):
     def _constructor(self):
         return SobolTable
 
+    def labelled(self, lang: str | None = None) -> pd.DataFrame:
+        """The indices for people: each factor by its plan wording (``label``), in ``lang``."""
+        lang = check_lang(lang)
+        out = pd.DataFrame(self).copy()
+        labels = self.attrs.get("labels", {}).get(lang)
+        if labels is not None and len(labels) == len(out):
+            out["label"] = labels
+        return out
+
+
+def factor_label(f: Factor, scheme=None, catalog=None, lang: str | None = None) -> str:
+    """A factor as people read it: its own ``label``, else the plan's wording of its path
+    (noise factors: the indicator's catalog label)."""
+    lang = check_lang(lang)
+    if f.label:
+        return f.label
+    if f.is_noise:
+        from .labels import indicator_label
+
+        return t("sobol.noise_label", lang, indicator=indicator_label(f.indicator, catalog, lang))
+    from ..i18n.paths import path_label
+
+    return path_label(f.path, scheme, lang)
+
 
 def _problem(factors: Sequence[Factor]) -> dict:
     return {"num_vars": len(factors), "names": [f.path for f in factors], "bounds": [[0.0, 1.0]] * len(factors)}
@@ -64,7 +90,7 @@ def _analyse(factors: Sequence[Factor], evaluate: Callable[[np.ndarray], np.ndar
     from SALib.sample import sobol as sobol_sample
 
     if not factors:
-        raise InputError("sobol needs at least one factor")
+        raise InputError([Problem(Message("sobol.no_factors"))])
     from ..limits import MAX_SOBOL_N, check_replications, check_seed
 
     N = check_replications(N, "N", limit=MAX_SOBOL_N, low=2)  # a power of 2 such as 256
@@ -76,7 +102,7 @@ def _analyse(factors: Sequence[Factor], evaluate: Callable[[np.ndarray], np.ndar
                                 seed=None if seed is None else int(seed))
     Y = np.asarray(evaluate(X), dtype=float).reshape(-1)
     if Y.shape[0] != X.shape[0]:
-        raise InputError(f"the outcome gave {Y.shape[0]} values for {X.shape[0]} runs")
+        raise InputError([Problem(Message("sobol.bad_outcome_size", got=int(Y.shape[0]), runs=int(X.shape[0])))])
     with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
         warnings.simplefilter("ignore", RuntimeWarning)
         Si = sobol_analyze.analyze(problem, Y, calc_second_order=calc_second_order, num_resamples=num_resamples,
@@ -138,13 +164,12 @@ def _outcome_fn(outcome, model, nominal_any: np.ndarray, urban: np.ndarray):
     if isinstance(outcome, str) and outcome.split(":", 1)[0] in ("unit", "rank") and ":" in outcome:
         what, uid = outcome.split(":", 1)
         if uid not in ids:
-            raise InputError(f"outcome {outcome!r}: no unit '{uid}' is scored by {model.scheme.name}")
+            raise InputError([Problem(Message("sobol.no_unit", outcome=outcome, unit=uid, scheme=SchemeTitle(model.scheme)))])
         j = ids.index(uid)
         if what == "unit":
             return (lambda res: (res.award[:, j] >= 0).astype(float)), False
         return (lambda res: res.rank[:, j].astype(float)), False
-    raise InputError(f"unknown outcome {outcome!r}: use 'overlap', 'urban_share', 'unit:<locality_id>', "
-                     "'rank:<locality_id>' or a function of the award table")
+    raise InputError([Problem(Message("sobol.unknown_outcome", outcome=str(outcome)))])
 
 
 def sobol(scheme, values: pd.DataFrame, factors: Mapping[str, Any] | Sequence[Factor], N: int = 256,
@@ -191,4 +216,13 @@ def sobol(scheme, values: pd.DataFrame, factors: Mapping[str, Any] | Sequence[Fa
     table.attrs["warnings"] = list(table.warnings)
     table.attrs["outcome"] = outcome if isinstance(outcome, str) else getattr(outcome, "__name__", "custom")
     table.attrs["scheme"] = scheme.name
+    if catalog is None:
+        from .factors import default_catalog
+
+        try:
+            catalog = default_catalog()
+        except Exception:  # noqa: BLE001 - labels fall back to indicator ids
+            catalog = None
+    table.attrs["labels"] = {lg: [factor_label(f, scheme, catalog, lg) for f in factors] for lg in ("vi", "en")}
+    table["label"] = table.attrs["labels"][check_lang(None)]
     return table

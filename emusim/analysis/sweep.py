@@ -34,6 +34,8 @@ import pandas as pd
 from ..allocate import allocate
 from ..engine import score
 from ..errors import InputError, Problem
+from ..i18n import Message
+from .labels import SchemeTitle
 from ..model import BASES, GATE_MODES, OPS, Scheme
 
 __all__ = ["sweep", "tornado", "award_matrix", "award_changes", "default_ranges", "jaccard",
@@ -132,10 +134,10 @@ def _adjusted(scheme: Scheme, path: str, values: Iterable, problems: list[Proble
 
 def _check_scheme(scheme, where: str) -> None:
     if not isinstance(scheme, Scheme):
-        raise InputError(f"{where}: expected a Scheme, got {type(scheme).__name__}")
+        raise InputError([Problem(Message("analysis.not_a_scheme", where=where, type=type(scheme).__name__))])
     if scheme.kind not in ("points", "standards"):
-        raise InputError(f"{where}: {scheme.name} is a {scheme.kind} scheme; only points and standards "
-                         "schemes give awards")
+        raise InputError([Problem(Message("analysis.not_award_scheme", where=where, scheme=SchemeTitle(scheme),
+                                          kind=Message(f"analysis.kind_{scheme.kind}")))])
 
 
 # --------------------------------------------------------------------------- sweep
@@ -162,7 +164,7 @@ def sweep(scheme: Scheme, values: pd.DataFrame, path: str, grid: Iterable, regis
     _check_scheme(scheme, "sweep")
     grid = list(grid)
     if not grid:
-        raise InputError("sweep: the grid is empty", path=path)
+        raise InputError([Problem(Message("sweep.empty_grid"), path=path)])
     problems: list[Problem] = []
     schemes = _adjusted(scheme, path, grid, problems)
     if problems:
@@ -218,8 +220,8 @@ def award_changes(sweep_table: pd.DataFrame, reference=None) -> pd.DataFrame:
         nominal = sweep_table.attrs.get("nominal")
         reference = nominal if nominal in grid else grid[0]
     if reference not in grid:
-        raise InputError(f"award_changes: reference {reference!r} is not a grid value ({grid})",
-                         path=sweep_table.attrs.get("path"))
+        raise InputError([Problem(Message("sweep.bad_reference", reference=repr(reference),
+                                          grid=", ".join(map(str, grid))), path=sweep_table.attrs.get("path"))])
     from ..diff import diff
 
     ref = sweep_table[sweep_table["value"] == reference].set_index("locality_id")
@@ -316,7 +318,7 @@ def tornado(scheme: Scheme, values: pd.DataFrame, ranges: Mapping[str, tuple | N
     """
     _check_scheme(scheme, "tornado")
     if not (callable(metric) or metric in _METRICS):
-        raise InputError(f"tornado: unknown metric {metric!r} (known: {', '.join(_METRICS)} or a callable)")
+        raise InputError([Problem(Message("sweep.unknown_metric", metric=str(metric), known=", ".join(_METRICS)))])
     if ranges is None:
         ranges = default_ranges(scheme)
     resolved: dict[str, tuple] = {}
@@ -328,11 +330,10 @@ def tornado(scheme: Scheme, values: pd.DataFrame, ranges: Mapping[str, tuple | N
         if rng is None:
             rng = _alternatives(path, nominal)
             if rng is None:
-                problems.append(Problem("a range of None is only for discrete parameters (basis, mode, op, "
-                                        "uplift flag); give (low, high)", path=path))
+                problems.append(Problem(Message("sweep.none_range"), path=path))
                 continue
         if not isinstance(rng, (tuple, list)) or len(rng) != 2:
-            problems.append(Problem(f"range must be (low, high), not {rng!r}", path=path))
+            problems.append(Problem(Message("sweep.bad_range", value=repr(rng)), path=path))
             continue
         lo_hi = _adjusted(scheme, path, rng, problems)
         if len(lo_hi) == 2:
