@@ -172,8 +172,8 @@ def test_an_official_uses_the_dashboard(voila_url, browser, tmp_path):
     page.wait_for_function("() => document.querySelector('.emusim-headline').innerText.includes('193')", timeout=60_000)
     table = page.locator(".emusim-award-table")
     before = table.inner_text()
-    readout = page.locator(".emusim-uplift-city .widget-readout")
-    assert readout.inner_text().strip() == "0.15"
+    readout = page.locator(".emusim-uplift-city-readout")
+    assert readout.inner_text().strip() == "+15 điểm %"      # the value written the Vietnamese way
     handle = page.locator(".emusim-uplift-city .noUi-handle")
     handle.focus()
     for _ in range(15):
@@ -182,7 +182,7 @@ def test_an_official_uses_the_dashboard(voila_url, browser, tmp_path):
                            timeout=30_000)
     assert table.inner_text() != before and "so với kế hoạch" in head.inner_text()
     page.locator(".emusim-undo").click()
-    page.wait_for_function("() => document.querySelector('.emusim-uplift-city .widget-readout').innerText.trim() === '0.15'",
+    page.wait_for_function("() => document.querySelector('.emusim-uplift-city-readout').innerText.trim() === '+15 điểm %'",
                            timeout=30_000)
     page.wait_for_function("b => document.querySelector('.emusim-award-table').innerText === b", arg=before,
                            timeout=30_000)
@@ -211,7 +211,7 @@ def test_an_official_uses_the_dashboard(voila_url, browser, tmp_path):
     assert "set=uplift.city%3D0.3" in url
     page.goto(url, timeout=120_000)
     page.wait_for_selector(".emusim-award-table table tbody tr", timeout=120_000)
-    assert page.locator(".emusim-uplift-city .widget-readout").inner_text().strip() == "0.30"
+    assert page.locator(".emusim-uplift-city-readout").inner_text().strip() == "+30 điểm %"
     assert "--set uplift.city=0.3" in page.locator(".emusim-cli-box").inner_text()
     assert page.locator(".emusim-scenario-name input").input_value() == "Phương án 20"
     assert "Hà Giang" in page.locator(".emusim-explorer h2").inner_text()

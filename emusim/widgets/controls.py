@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 
+from ..i18n.paths import path_value
 from ..model import URBAN_CLASSES
 from .text import BASIS_KEYS, CSS, _css_class, _esc, _t, fmt_month, tier_short as _tier_short, urban_label
 
@@ -36,6 +37,8 @@ class ControlsMixin:
             self._accordion.set_title(i, _t(key, self.lang))
         for w, key in self._desc_widgets:
             w.description = _t(key, self.lang)
+        for readout, slider, path in self._readouts:
+            self._set_readout(readout, slider, path)
         self._w_reset.description = _t("reset", self.lang)
         self._syncing = True
         try:
@@ -63,22 +66,35 @@ class ControlsMixin:
         """The months as the reader writes them (11/2023 in Vietnamese, 2023-11 in English)."""
         return [(fmt_month(p, self.lang), p) for p in self.periods]
 
-    def _slider(self, path: str, value: float, lo: float, hi: float, step: float, fmt: str = ".2f", cls: str = ""):
+    def _slider(self, path: str, value: float, lo: float, hi: float, step: float, fmt: str = ".2f", cls: str = "",
+                width: str = "180px"):
+        """A slider and its value written the reader's way ("+15 điểm %", "85 %", "50"); ipywidgets'
+        own readout writes 0.15 in every language, so it is replaced."""
         import ipywidgets as W
 
-        w = W.FloatSlider(value=value, min=lo, max=hi, step=step, readout_format=fmt, continuous_update=False,
-                          layout=W.Layout(width="180px"), style={"description_width": "0px"})
+        w = W.FloatSlider(value=value, min=lo, max=hi, step=step, readout=False, continuous_update=False,
+                          layout=W.Layout(width=width), style={"description_width": "0px"})
         w.add_class("emusim-ctl")
         w.add_class(_css_class(path))
+        readout = W.HTML(layout=W.Layout(width="84px", min_width="84px"))
+        readout.add_class("emusim-readout")
+        readout.add_class(_css_class(path) + "-readout")
+        self._readouts.append((readout, w, path))
+        self._set_readout(readout, w, path)
         self._controls[path] = w
         w.observe(lambda ch, p=path: self._on_control(p, ch["new"]), names="value")
-        return w
+        w.observe(lambda ch, r=readout, s=w, p=path: self._set_readout(r, s, p), names="value")
+        return W.HBox([w, readout])
+
+    def _set_readout(self, readout, slider, path: str) -> None:
+        readout.value = f"<span class='emusim-x'>{_esc(path_value(path, slider.value, self.lang))}</span>"
 
     def _build(self) -> None:
         import ipywidgets as W
 
         self._labels = []
         self._desc_widgets = []
+        self._readouts = []
         self._mode_widgets = []
         self._controls = {}
         present = self._sections_present()
@@ -157,7 +173,7 @@ class ControlsMixin:
             path = f"uplift.{cls}"
             if path not in p0:
                 continue
-            w = self._slider(path, float(self._current(path)), 0.0, 0.5, 0.01)
+            w = self._slider(path, float(self._current(path)), 0.0, 0.5, 0.01, width="116px")
             uplift_rows.append(W.HBox([self._label((urban_label(cls, 'vi'), urban_label(cls, 'en')), width="100px"), w]))
         return uplift_rows
 
