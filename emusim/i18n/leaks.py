@@ -30,7 +30,7 @@ __all__ = ["english_vocabulary", "english_leaks", "words_of", "is_syllable"]
 
 # Words both languages write alike in our outputs although no Vietnamese message happens to
 # hold them: file formats, product and method names, units.
-_SHARED = {"csv", "xlsx", "xls", "yaml", "pdf", "png", "json", "md", "html", "eid", "vneid", "dvc", "cds",
+_SHARED = {"csv", "xlsx", "xls", "zip", "yaml", "pdf", "png", "json", "md", "html", "eid", "vneid", "dvc", "cds",
            "ubnd", "nsga", "sobol", "saltelli", "monte", "carlo", "pareto", "voila", "jupyter", "excel",
            "utf", "bom", "windows", "emusim", "iso", "yyyy", "dd", "mm", "max", "min", "top", "gini", "kpi", "ok"}
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
