@@ -356,7 +356,7 @@ def _check_row(row: pd.Series, levels: dict, report) -> None:
         report("adults_exceed", "population_14plus")
     for col in [c for c in row.index if c == "synthetic" or c.endswith("_synthetic")]:
         if row[col].strip().lower() not in _BOOL_TEXT:
-            report("not_bool", col, value=row[col])
+            report("not_bool", col, value=row[col], allowed="true/false, 1/0")
     _check_dates(row, levels, report)
 
 

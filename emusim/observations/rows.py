@@ -12,7 +12,7 @@ import pandas as pd
 from ..errors import Problem
 from ..i18n import Message
 from .header import is_total_row, key
-from .values import Bad, blank, is_not_applicable, parse_period, parse_value
+from .values import Bad, blank, is_not_applicable, parse_period, parse_value, unit_name
 from .units import UnitMatcher
 
 NA = "not_applicable"   # the value recorded for a "không áp dụng" cell
@@ -144,7 +144,7 @@ class RowReader:
         except Bad as exc:
             self.bad_cells.add((key_[0], key_[1], indicator))
             what = "observations.value_out_of_range" if exc.kind == "range" else "observations.value_unreadable"
-            self.problem(Message(what, indicator=indicator, unit=unit, detail=exc.msg), row, column)
+            self.problem(Message(what, indicator=indicator, unit=unit_name(unit), detail=exc.msg), row, column)
             return None
 
     # ------------------------------------------------------------------ layouts
@@ -205,7 +205,7 @@ class RowReader:
                     try:
                         score = parse_value(raw, "bool")   # "đạt" / "không đạt" for a standard
                     except Bad as exc:
-                        self.problem(Message("observations.value_unreadable", indicator=name, unit="points",
+                        self.problem(Message("observations.value_unreadable", indicator=name, unit=unit_name("points"),
                                              detail=exc.msg), n, name)
                         continue
                 self.self_scores.setdefault(lid, {})[crit] = score

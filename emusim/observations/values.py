@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..i18n import Message
+from ..i18n import Message, catalogue, fmt_number
 
 __all__ = ["parse_value", "is_not_applicable", "parse_period", "blank", "Bad", "NOT_APPLICABLE_WORDS"]
 
@@ -53,6 +53,11 @@ class Bad(ValueError):
 
 Bad.__module__ = "emusim.observations"   # the name users see in tracebacks
 Bad.__qualname__ = Bad.__name__ = "_Bad"
+
+
+def unit_name(unit: str) -> Message | str:
+    """The kind of value a catalog unit holds, in words (``ratio`` → "tỷ lệ" / "ratio")."""
+    return Message(f"observations.unit_{unit}") if f"observations.unit_{unit}" in catalogue() else unit
 
 
 def blank(raw: Any) -> bool:
@@ -175,7 +180,7 @@ def _parse_ratio(raw: Any, percent: bool) -> float:
         raise _bad("ratio_range", raw, "range")
     if value > 1:
         if value <= 100:
-            raise _bad("bare_above_one", raw, "range", fraction=f"{value / 100:.4g}",
+            raise _bad("bare_above_one", raw, "range", fraction=fmt_number(value / 100, digits=4),
                        percent=show(raw).strip("'") + "%")
         raise _bad("ratio_range", raw, "range")
     return value

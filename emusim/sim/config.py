@@ -179,12 +179,12 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
     top = ("model", "defaults", "patterns", "indicators", "anchors", "rankings")
     for key in doc:
         if key not in top:
-            problems.append(Problem(Message("sim.cal_unknown_top", key=str(key), keys=", ".join(top)),
+            problems.append(Problem(Message("sim.cal_unknown_top", name=str(key), keys=", ".join(top)),
                                     file=src, line=line_of(doc, key)))
     model = doc.get("model") or {}
     for key in model:
         if key not in _MODEL_KEYS:
-            problems.append(Problem(Message("sim.cal_unknown_model_key", where="model", key=str(key)),
+            problems.append(Problem(Message("sim.cal_unknown_model_key", where="model", name=str(key)),
                                     file=src, line=line_of(model, key)))
     offsets = {}
     for name, value in (model.get("province_offsets") or {}).items():
@@ -206,17 +206,17 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
             return {}
         for k in node:
             if k not in _PARAM_KEYS:
-                problems.append(Problem(Message("sim.cal_unknown_param", where=where, key=str(k)), file=src,
+                problems.append(Problem(Message("sim.cal_unknown_param", where=where, name=str(k)), file=src,
                                         line=line_of(node, k)))
         for k in ("midpoint", "deadline"):
             if k in node:
                 try:
                     to_period(node[k])
                 except InputError:
-                    problems.append(Problem(Message("sim.cal_not_month", where=where, key=k, value=repr(node[k])),
+                    problems.append(Problem(Message("sim.cal_not_month", where=where, name=k, value=repr(node[k])),
                                             file=src, line=line_of(node, k)))
         if "window" in node and node["window"] not in ("year", "month", "all"):
-            problems.append(Problem(Message("sim.cal_window", where=where, key="window", values="year, month, all"),
+            problems.append(Problem(Message("sim.cal_window", where=where, name="window", values="year, month, all"),
                                     file=src,
                                     line=line_of(node, "window")))
         return dict(node)
@@ -248,11 +248,11 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
         aid = str(item.get("id", "?"))
         for k in item:
             if k not in _ANCHOR_KEYS:
-                problems.append(Problem(Message("sim.cal_anchor_unknown_key", anchor=aid, key=str(k)), file=src,
+                problems.append(Problem(Message("sim.cal_anchor_unknown_key", anchor=aid, name=str(k)), file=src,
                                         line=line_of(item, k)))
         for k in ("id", "indicator", "province", "period", "value", "tolerance"):
             if k not in item:
-                problems.append(Problem(Message("sim.cal_anchor_missing", anchor=aid, key=k), file=src, line=line))
+                problems.append(Problem(Message("sim.cal_anchor_missing", anchor=aid, name=k), file=src, line=line))
         if not (item.get("source") or item.get("assumption")):
             problems.append(Problem(Message("sim.cal_anchor_basis", anchor=aid, source="source", assumption="assumption"),
                                     file=src, line=line))
@@ -264,7 +264,7 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
         seen.add(aid)
         use = item.get("use", "calibrate")
         if use not in ("calibrate", "reference"):
-            problems.append(Problem(Message("sim.cal_anchor_use", anchor=aid, key="use", values="calibrate, reference"),
+            problems.append(Problem(Message("sim.cal_anchor_use", anchor=aid, name="use", values="calibrate, reference"),
                                     file=src, line=line_of(item, "use")))
         try:
             period = to_period(item.get("period"), f"anchor {aid}")
