@@ -274,7 +274,7 @@ def test_bad_rows_are_reported(tmp_path, old, new, where):
     message = str(info.value)
     for part in where:
         assert part in message
-    assert english_leaks(message, allow={"hamlet", "suburban", "north", "maybe", "parent", "true", "false"}) == []
+    assert english_leaks(message, allow={"hamlet", "suburban", "north", "maybe", "parent", "true", "false", "synthetic"}) == []
     with using_lang("en"):
         assert "locality_id" in str(info.value) and english_leaks(str(info.value))
 
