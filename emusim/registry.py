@@ -40,6 +40,7 @@ import pandas as pd
 
 from .errors import InputError, Problem
 from .i18n import Message, t
+from .io.readerrors import csv_reason
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 LOCALITY_DIR = DATA_DIR / "localities"
@@ -132,10 +133,9 @@ def load_registry(path_or_name: str | os.PathLike, as_of=None, fallback: bool = 
                              for c in missing]
                             or [Problem(Message("registry.row_too_long"), file=str(path))]) from None
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise RegistryError([Problem(Message("registry.unreadable", error=str(exc)), file=str(path))]) from None
+        raise RegistryError([Problem(Message("registry.unreadable", error=csv_reason(exc)), file=str(path))]) from None
     except OSError as exc:  # a folder, no permission …
-        raise RegistryError([Problem(Message("registry.unreadable", error=str(exc.strerror or exc)),
-                                     file=str(path))]) from None
+        raise RegistryError([Problem(Message("registry.unreadable", error=csv_reason(exc)), file=str(path))]) from None
     raw = raw.fillna("")  # a short row leaves NaN even with keep_default_na=False
     problems = validate(raw, str(path))
     if problems:
