@@ -33,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem
-from .i18n import Message
+from .i18n import Message, t as _t
 from .limits import check_month, check_month_span
 
 __all__ = ["Panel", "to_period"]
@@ -198,12 +198,13 @@ class Panel:
 
     @classmethod
     def from_long(cls, df: pd.DataFrame, registry=None, catalog=None,
-                  source: str = "<long table>") -> "Panel":
+                  source: str | None = None) -> "Panel":
         """Build a panel from a long table (the inverse of :meth:`to_long`).
 
         Missing combinations become ``NaN``. Duplicated (locality, period, indicator) rows
         are an ``InputError`` naming the rows (1-based, as in a spreadsheet after the header).
         """
+        source = source if source is not None else _t("panel.long_table")
         need = ["locality_id", "period", "indicator", "value"]
         missing = [c for c in need if c not in df.columns]
         if missing:

@@ -270,7 +270,7 @@ def read_status(status, scheme, registry=None) -> pd.DataFrame:
 
     _require_tasks(scheme)
     if isinstance(status, pd.DataFrame):
-        source = "<status table>"
+        source = _t("tasks.status_table")
         header, rows, hrow = _read_table(None, status.reset_index(drop=True), None, source)
     else:
         path = Path(os.fspath(status))

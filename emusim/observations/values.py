@@ -55,6 +55,22 @@ Bad.__module__ = "emusim.observations"   # the name users see in tracebacks
 Bad.__qualname__ = Bad.__name__ = "_Bad"
 
 
+class Number(Message):
+    """A number placeholder written in the reader's language with ``digits`` decimals (the catalogue's
+    default is 2), rendered as late as the message holding it.
+
+    >>> Number(0.855, 4).text("vi"), Number(0.855, 4).text("en")
+    ('0,855', '0.855')
+    """
+
+    def __init__(self, value: float, digits: int = 4):
+        super().__init__("common.none")
+        self.values = {"value": float(value), "digits": int(digits)}
+
+    def text(self, lang: str | None = None) -> str:
+        return fmt_number(self.values["value"], lang, self.values["digits"])
+
+
 def unit_name(unit: str) -> Message | str:
     """The kind of value a catalog unit holds, in words (``ratio`` → "tỷ lệ" / "ratio")."""
     return Message(f"observations.unit_{unit}") if f"observations.unit_{unit}" in catalogue() else unit
@@ -180,7 +196,7 @@ def _parse_ratio(raw: Any, percent: bool) -> float:
         raise _bad("ratio_range", raw, "range")
     if value > 1:
         if value <= 100:
-            raise _bad("bare_above_one", raw, "range", fraction=fmt_number(value / 100, digits=4),
+            raise _bad("bare_above_one", raw, "range", fraction=Number(value / 100, 4),
                        percent=show(raw).strip("'") + "%")
         raise _bad("ratio_range", raw, "range")
     return value

@@ -36,7 +36,8 @@ from scipy import optimize
 
 from ..catalog import Indicator
 from ..errors import InputError, Problem
-from ..i18n import Message, fmt_number, t
+from ..i18n import Message, t
+from ..observations.values import Number
 from ..panel import to_period
 from .config import Anchor, Calibration, _month_index, fold
 
@@ -139,8 +140,8 @@ def calibrate(ctx: Ctx, ind: Indicator, rows: np.ndarray, level: str, log: list,
         for a, tgt, g, h in zip(anchors, targets, got, held):
             log.append(_log_entry(a, ctx, grows, theta, g, tgt, level, len(anchors), h))
             if abs(g - tgt) > a.tolerance + 1e-9:
-                warnings.warn(t("sim.cal_missed", anchor=a.id, simulated=fmt_number(g, digits=4), province=province,
-                                target=fmt_number(tgt, digits=4), tolerance=fmt_number(a.tolerance, digits=4)),
+                warnings.warn(t("sim.cal_missed", anchor=a.id, simulated=Number(g, 4), province=province,
+                                target=Number(tgt, 4), tolerance=Number(a.tolerance, 4)),
                               stacklevel=2)
         solved.append((cols, theta))
     return solved
@@ -202,8 +203,8 @@ def _check_reachable(ctx: Ctx, anchors, targets, means, kind: str) -> None:
         low, high = min(at_lo[j], at_hi[j]), max(at_lo[j], at_hi[j])
         if not (low - 1e-9 <= targets[j] <= high + 1e-9):
             raise InputError([Problem(Message(
-                "sim.cal_unreachable", anchor=a.id, indicator=a.indicator, target=fmt_number(targets[j], digits=4),
-                period=str(a.period), low=fmt_number(low, digits=3), high=fmt_number(high, digits=3)),
+                "sim.cal_unreachable", anchor=a.id, indicator=a.indicator, target=Number(targets[j], 4),
+                period=str(a.period), low=Number(low, 3), high=Number(high, 3)),
                 file=ctx.cal.source, line=a.line)])
 
 
