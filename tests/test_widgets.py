@@ -128,7 +128,7 @@ def test_bad_values_raise_and_change_nothing(ex):
         ex.set("uplift.city", 3)
     with pytest.raises(es.AdjustError, match="no criterion"):
         ex.set("criteria.NOPE.target", 0.5)
-    with pytest.raises(es.AdjustError, match="nằm ngoài khoảng thời gian của bảng số liệu"):
+    with pytest.raises(es.AdjustError, match="outside the panel"):
         ex.set("period", "1999-01")
     assert ex.changes == {}
     pd.testing.assert_frame_equal(ex.award_table, aw0)
