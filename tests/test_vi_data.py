@@ -366,3 +366,23 @@ def test_shared_cap_reason_names_the_tier_by_label_in_both_languages():
     assert agency.awards.tier("chairman").label in cut["reason"] and "chairman" not in cut["reason"]
     en = reasons(out["agency"], agency, "en")["A2"]
     assert en.startswith("no chairman place left") and "agency + enterprise" in en
+
+
+def test_diff_table_writes_tiers_and_reasons_in_the_language_asked():
+    plan = es.load_plan(ROOT / "scenarios/ha_giang_186_2023.yaml")
+    scheme = plan.scheme("commune")
+    panel = es.simulate(plan.registry, "2023-06", "2023-11", seed=2)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        values = panel.at("2023-11")
+        other = scheme.adjust({"uplift.city": 0.3})
+        a = es.allocate(es.score(scheme, values, panel.registry), scheme, panel.registry)
+        b = es.allocate(es.score(other, values, panel.registry), other, panel.registry)
+    d = es.diff(a, b, scheme=scheme)
+    assert len(d)
+    vi, en = d.labelled(), d.labelled("en")
+    assert vi.index.name == "Mã ĐVHC" and en.index.name == "Locality code"
+    tiers = {tier.id for tier in scheme.awards.tiers}
+    assert not (set(vi["Khen thưởng (A)"]) | set(vi["Khen thưởng (B)"])) & tiers
+    vi_clean(vi.to_string(), set(words_of(" ".join(map(str, panel.registry["name"])))))
+    assert any("nominees" in r or "gate failed" in r for r in en["Reason (B)"].tolist() + en["Reason (A)"].tolist())
