@@ -71,6 +71,26 @@ class Number(Message):
         return fmt_number(self.values["value"], lang, self.values["digits"])
 
 
+class IndicatorLabel(Message):
+    """" (the indicator's name)" in the reader's language, beside the indicator's id in an error.
+
+    >>> IndicatorLabel("Tỷ lệ văn bản điện tử", "Share of e-documents").text("vi")
+    ' (Tỷ lệ văn bản điện tử)'
+    """
+
+    def __init__(self, label: str, label_en: str = ""):
+        super().__init__("common.none")
+        self.values = {"vi": str(label or ""), "en": str(label_en or label or "")}
+
+    def text(self, lang: str | None = None) -> str:
+        from ..i18n import check_lang
+
+        name = " ".join(self.values[check_lang(lang)].split())
+        if len(name) > 60:  # a plan's label can be a sentence: its start names it well enough
+            name = name[:59].rstrip() + "…"
+        return f" ({name})" if name else ""
+
+
 def unit_name(unit: str) -> Message | str:
     """The kind of value a catalog unit holds, in words (``ratio`` → "tỷ lệ" / "ratio")."""
     return Message(f"observations.unit_{unit}") if f"observations.unit_{unit}" in catalogue() else unit
