@@ -351,7 +351,7 @@ def _check_row(row: pd.Series, levels: dict, report) -> None:
         numbers[col] = value
     for col in ("population", "population_14plus"):
         if not pd.isna(numbers[col]) and (numbers[col] < 0 or numbers[col] != int(numbers[col])):
-            report("not_count", col, column=col, value=row[col])
+            report("not_count", col, field=col, value=row[col])
     if numbers["population_14plus"] > numbers["population"]:
         report("adults_exceed", "population_14plus")
     for col in [c for c in row.index if c == "synthetic" or c.endswith("_synthetic")]:
