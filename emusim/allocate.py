@@ -28,7 +28,7 @@ Reasons, flags and tie notes come from the message catalogue
 (``emusim/i18n/messages/allocate.yaml``), Vietnamese unless ``lang="en"`` or the i18n
 context says otherwise; tiers are named by their Vietnamese label. The same reason in
 structured form is in ``reason_code`` (not_eligible, not_nominated, below_cutoff,
-below_cutoff_tie, awarded, no_tier, no_award_left) and ``reason_params`` (JSON), so tools
+below_cutoff_tie, awarded, no_tier, no_award_left, pool_cut) and ``reason_params`` (JSON), so tools
 render it in any language (:func:`reasons`) without parsing text.
 """
 from __future__ import annotations
@@ -157,6 +157,9 @@ def reason_text(code: str, params: dict | str | None, scheme: Scheme | None = No
     if code == "awarded":
         return t("allocate.awarded", lang, tier=_tier_name(scheme, params["tier"], lang), position=params["position"],
                  n=params["n"])
+    if code == "pool_cut":  # emusim.pools: the shared cap ran out before this unit
+        return t("pools.cut", lang, tier=_tier_name(scheme, params["tier"], lang), cap=params["cap"],
+                 levels=params["levels"], rank=params["rank"])
     if code in ("no_tier", "no_award_left"):
         return t(f"allocate.{code}", lang)
     return ""

@@ -35,6 +35,7 @@ import pandas as pd
 
 from .errors import InputError, Problem
 from .i18n import Message
+from .io.readerrors import csv_reason
 from .model import NOMINATION_GROUPS, TWO_LEVEL_CLASSES, Nomination
 
 MERGER_FILE = Path(__file__).resolve().parent.parent / "data" / "localities" / "merger_2025.csv"
@@ -190,7 +191,7 @@ def assign_clusters(registry: pd.DataFrame, path) -> pd.DataFrame:
     try:
         raw = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError) as exc:
-        raise InputError([Problem(Message("clusters.unreadable", error=str(exc)), file=source)]) from None
+        raise InputError([Problem(Message("clusters.unreadable", error=csv_reason(exc)), file=source)]) from None
     raw.columns = [str(c).strip().casefold() for c in raw.columns]
     problems = [Problem(Message("clusters.missing_column", column=c), file=source, row=1, column=c)
                 for c in ("locality_id", "cluster") if c not in raw.columns]
@@ -200,7 +201,9 @@ def assign_clusters(registry: pd.DataFrame, path) -> pd.DataFrame:
     seen: dict[str, int] = {}
     for k, r in enumerate(raw.itertuples(index=False), start=2):
         lid, cl = str(r.locality_id).strip(), str(r.cluster).strip()
-        if lid not in reg_ids:
+        if not lid:
+            problems.append(Problem(Message("clusters.empty_unit"), file=source, row=k, column="locality_id"))
+        elif lid not in reg_ids:
             problems.append(Problem(Message("clusters.unknown_unit", unit=lid), file=source, row=k, column="locality_id"))
         elif lid in seen:
             problems.append(Problem(Message("clusters.duplicate", unit=lid, first=seen[lid]), file=source, row=k,

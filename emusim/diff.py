@@ -67,10 +67,15 @@ def _tier_order(award_a: pd.DataFrame, award_b: pd.DataFrame, tiers, scheme) -> 
 class AwardDiff:
     """The difference between two award tables: ``.table``, ``.counts``, ``.summary(lang)``."""
 
-    def __init__(self, table: pd.DataFrame, counts: dict, tier_labels: dict):
+    def __init__(self, table: pd.DataFrame, counts: dict, tier_labels: dict, scheme=None,
+                 why: pd.DataFrame | None = None):
         self.table = table
         self.counts = counts
         self.tier_labels = tier_labels
+        #: the scheme (tier labels in either language) and each side's reason_code / reason_params,
+        #: so :meth:`labelled` writes tiers and reasons in the language asked for
+        self.scheme = scheme
+        self._why = why
 
     # one unit per id, by change
     def ids(self, change: str) -> list[str]:
@@ -92,9 +97,19 @@ class AwardDiff:
         """The table with Vietnamese (or English) headers, tier labels and change words."""
         lang = check_lang(lang)
         out = self.table.copy()
+        labels = _tier_labels(self.scheme, lang) or self.tier_labels
         for col in ("award_a", "award_b"):
             out[col] = out[col].map(lambda x: t("diff.no_award", lang) if x is None or (isinstance(x, float) and x != x)
-                                    else self.tier_labels.get(x, x))
+                                    else labels.get(x, x))
+        if self._why is not None and len(out):
+            from .allocate import reason_text
+
+            for side in ("a", "b"):
+                codes, params = self._why[f"code_{side}"], self._why[f"params_{side}"]
+                out[f"reason_{side}"] = [reason_text(c, p, self.scheme, lang) if isinstance(c, str) and c else r
+                                         for c, p, r in zip(codes.reindex(out.index), params.reindex(out.index),
+                                                            out[f"reason_{side}"])]
+        out.index = out.index.rename(t("diff.col_locality_id", lang))
         if "urban_class" in out:
             from .charts.style import urban_label
 
@@ -176,11 +191,19 @@ def diff(award_a: pd.DataFrame, award_b: pd.DataFrame, *, scheme=None, tiers: Se
     table = table[table["change"] != ""]
     key = table["change"].map({c: k for k, c in enumerate(CHANGES)})
     table = table.assign(_k=key).sort_values(["_k", "rank_b"]).drop(columns="_k")
-    tier_labels = {}
-    if scheme is not None:
-        for tier in scheme.awards.tiers:
-            tier_labels[tier.id] = (tier.label_en or tier.label) if lang == "en" else (tier.label or tier.id)
-    return AwardDiff(table, counts, tier_labels)
+    why = None
+    if "reason_code" in a and "reason_code" in b:
+        why = pd.DataFrame({"code_a": a["reason_code"], "params_a": a.get("reason_params"),
+                            "code_b": b["reason_code"], "params_b": b.get("reason_params")}).loc[table.index]
+    return AwardDiff(table, counts, _tier_labels(scheme, lang), scheme, why)
+
+
+def _tier_labels(scheme, lang: str) -> dict:
+    """Tier id → the plan's label in ``lang`` (Vietnamese label; English label, else Vietnamese)."""
+    if scheme is None:
+        return {}
+    return {tier.id: (tier.label_en or tier.label) if lang == "en" else (tier.label or tier.id)
+            for tier in scheme.awards.tiers}
 
 
 def changed_ids(d: AwardDiff, changes: Iterable[str] = ("gain", "loss", "up", "down")) -> list[str]:

@@ -20,18 +20,24 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem
+from .i18n import Message
 from .model import Scheme
 from . import missing, rules, validate
+
+
+def _error(key: str, **values) -> InputError:
+    """An InputError carrying the catalogue message ``engine.<key>``."""
+    return InputError([Problem(Message(f"engine.{key}", **values))])
 
 
 def _units(scheme: Scheme, values: pd.DataFrame, registry: pd.DataFrame | None) -> tuple[pd.Index, np.ndarray, pd.DataFrame]:
     """The localities to score, their urban classes and descriptive columns."""
     if not isinstance(values, pd.DataFrame):
-        raise InputError("values must be a DataFrame indexed by locality_id with one column per indicator")
+        raise _error("not_frame")
     index = values.index.astype(str)
     if index.has_duplicates:
         dup = index[index.duplicated()].unique()[:10]
-        raise InputError(f"values: locality_id appears more than once: {', '.join(dup)}")
+        raise _error("duplicate_ids", ids=", ".join(dup))
     info = pd.DataFrame(index=index)
     if registry is None:
         urban = values["urban_class"].astype(str).to_numpy() if "urban_class" in values else np.full(len(index), "rural", dtype=object)
@@ -43,11 +49,10 @@ def _units(scheme: Scheme, values: pd.DataFrame, registry: pd.DataFrame | None) 
     pos = registry.index.astype(str).get_indexer(index)
     if (pos < 0).any():
         unknown = index[pos < 0]
-        raise InputError(f"values: {len(unknown)} locality id(s) not in the registry: {', '.join(unknown[:10])}"
-                         + (" …" if len(unknown) > 10 else ""))
+        raise _error("unknown_ids", n=len(unknown), ids=", ".join(unknown[:10]) + (" …" if len(unknown) > 10 else ""))
     keep = registry["level"].to_numpy()[pos] == scheme.unit_level if "level" in registry else np.ones(len(index), dtype=bool)
     if not keep.any():
-        raise InputError(f"values: no locality of level '{scheme.unit_level}' to score with {scheme.name}")
+        raise _error("no_unit_of_level", level=scheme.unit_level, scheme=scheme.name)
     if not keep.all():
         index, pos = index[keep], pos[keep]
     info = pd.DataFrame(index=index)
@@ -68,7 +73,8 @@ def _matrix(scheme: Scheme, values: pd.DataFrame, index: pd.Index, rows: np.ndar
     needed = scheme.indicators
     missing = [i for i in needed if i not in values.columns]
     if missing:
-        raise InputError([Problem(f"missing indicator column '{m}' needed by {scheme.name}", column=m) for m in missing])
+        raise InputError([Problem(Message("engine.missing_indicator", indicator=m, scheme=scheme.name), column=m)
+                          for m in missing])
     frame = values[list(needed)]
     if all(pd.api.types.is_numeric_dtype(t) for t in frame.dtypes):
         matrix = frame.to_numpy(dtype=float, na_value=np.nan)

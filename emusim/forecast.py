@@ -39,8 +39,15 @@ import numpy as np
 import pandas as pd
 from scipy.special import expit, logit
 
-from .errors import InputError
+from .errors import InputError, Problem
+from .i18n import Message
 from .panel import Panel, to_period
+
+
+def _error(key: str, path: str | None = None, **values) -> InputError:
+    """An InputError carrying the catalogue message ``forecast.<key>``."""
+    return InputError([Problem(Message(f"forecast.{key}", **values), path=path)])
+
 
 __all__ = ["forecast", "reliability_table", "brier_score", "logit_line"]
 
@@ -130,15 +137,15 @@ def forecast(panel: Panel, indicator: str, target: float, deadline, as_of=None,
     ``at_risk`` (p_reach < 0.5) and ``urban_class`` when known.
     """
     if not 0.0 <= float(target) <= 1.0:
-        raise InputError(f"target {target} must be a fraction in [0, 1] (75 % → 0.75)", path="target")
+        raise _error("bad_target", "target", target=float(target))
     if n_draws < 10:
-        raise InputError("n_draws must be at least 10", path="n_draws")
+        raise _error("few_draws", "n_draws")
     j = panel._indicator_pos(indicator)
     t_now = panel._period_pos(as_of) if as_of is not None else len(panel.periods) - 1
     p_now = panel.periods[t_now]
     p_dead = to_period(deadline, "deadline")
     if p_dead < p_now:
-        raise InputError(f"deadline {p_dead} is before as_of {p_now}", path="deadline")
+        raise _error("deadline_before", "deadline", deadline=str(p_dead), as_of=str(p_now))
     H = float(p_dead.ordinal - p_now.ordinal)
     registry = registry if registry is not None else panel.registry
     rows = np.arange(len(panel.localities))
@@ -146,10 +153,10 @@ def forecast(panel: Panel, indicator: str, target: float, deadline, as_of=None,
         rows = panel.localities.get_indexer([str(x) for x in localities])
         if (rows < 0).any():
             bad = [str(x) for x, r in zip(localities, rows) if r < 0][:5]
-            raise InputError(f"unknown localities: {', '.join(bad)}", path="localities")
+            raise _error("unknown_localities", "localities", ids=", ".join(bad))
     if level is not None:
         if registry is None or "level" not in registry:
-            raise InputError("level= needs a registry with a 'level' column", path="level")
+            raise _error("level_needs_registry", "level")
         lv = registry["level"].reindex(panel.localities[rows]).to_numpy()
         rows = rows[lv == level]
     cur = panel.values[rows, t_now, j]
@@ -166,7 +173,7 @@ def forecast(panel: Panel, indicator: str, target: float, deadline, as_of=None,
         classes = registry["urban_class"].reindex(ids).fillna("").to_numpy()
     if uplift:
         if classes is None:
-            raise InputError("uplift needs a registry with 'urban_class'", path="uplift")
+            raise _error("uplift_needs_registry", "uplift")
         add = np.array([float(uplift.get(c, 0.0)) for c in classes])
         tgt = np.minimum(1.0, tgt + add)
 
@@ -248,11 +255,11 @@ def _outcomes(forecast_df: pd.DataFrame, outcomes) -> pd.Series:
         ind = forecast_df.attrs.get("indicator")
         dead = forecast_df.attrs.get("deadline")
         if ind is None or dead is None:
-            raise InputError("a Panel as outcomes needs a forecast table made by forecast()")
+            raise _error("panel_outcomes", "outcomes")
         v = outcomes.at(dead)[ind].reindex(forecast_df.index)
         return (v >= forecast_df["target"] - 1e-9) & v.notna()
     y = pd.Series(outcomes).reindex(forecast_df.index)
     if y.isna().any():
         missing = list(y.index[y.isna()][:5])
-        raise InputError(f"outcomes missing for {', '.join(map(str, missing))}", path="outcomes")
+        raise _error("outcomes_missing", "outcomes", ids=", ".join(map(str, missing)))
     return y.astype(bool)

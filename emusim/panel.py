@@ -33,11 +33,17 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem
+from .i18n import Message, t as _t
 from .limits import check_month, check_month_span
 
 __all__ = ["Panel", "to_period"]
 
 _BASE_LEVELS = ("commune", "district", "province", "village", "agency", "enterprise")
+
+
+def _error(key: str, path: str | None = None, **values) -> InputError:
+    """An InputError carrying the catalogue message ``panel.<key>``."""
+    return InputError([Problem(Message(f"panel.{key}", **values), path=path)])
 
 
 def to_period(value, what: str = "period") -> pd.Period:
@@ -48,7 +54,7 @@ def to_period(value, what: str = "period") -> pd.Period:
     >>> to_period("November")
     Traceback (most recent call last):
     ...
-    emusim.errors.InputError: period: cannot read 'November' as a month (write YYYY-MM, e.g. 2023-11)
+    emusim.errors.InputError: period: không đọc được 'November' là một tháng (viết YYYY-MM, ví dụ 2023-11)
     """
     if isinstance(value, pd.Period):
         return check_month(value.asfreq("M"), what)
@@ -61,8 +67,7 @@ def to_period(value, what: str = "period") -> pd.Period:
         else:
             period = pd.Period(value, freq="M")
     except (ValueError, TypeError, OverflowError, pd.errors.OutOfBoundsDatetime):
-        raise InputError(f"cannot read {value!r} as a month (write YYYY-MM, e.g. 2023-11)",
-                         path=what) from None
+        raise _error("not_month", what, value=repr(value)) from None
     return check_month(period, what)  # 0000-01, 1000-01 and 9999-12 are refused (emusim.limits)
 
 
@@ -90,13 +95,12 @@ class Panel:
         self.indicators = [str(x) for x in indicators]
         shape = (len(self.localities), len(self.periods), len(self.indicators))
         if values.shape != shape:
-            raise InputError(f"panel values have shape {values.shape}, expected {shape} "
-                             "(localities, periods, indicators)")
+            raise _error("bad_shape", shape=str(values.shape), expected=str(shape))
         if self.localities.has_duplicates:
             dup = self.localities[self.localities.duplicated()].unique()[:5]
-            raise InputError(f"duplicate locality ids in panel: {', '.join(dup)}")
+            raise _error("duplicate_localities", ids=", ".join(dup))
         if len(set(self.indicators)) != len(self.indicators):
-            raise InputError("duplicate indicator ids in panel")
+            raise _error("duplicate_indicators")
         self.values = values
         self.registry = registry
         self.catalog = catalog
@@ -131,14 +135,15 @@ class Panel:
     def _period_pos(self, period) -> int:
         p = to_period(period)
         if len(self.periods) == 0 or p < self.periods[0] or p > self.periods[-1]:
-            raise InputError(f"period {p} is outside the panel ({self.range})", path="period")
+            raise _error("period_outside", "period", period=str(p),
+                         span=self.range if len(self.periods) else Message("panel.empty_span"))
         return int(self.periods.get_loc(p))
 
     def _indicator_pos(self, indicator: str) -> int:
         if indicator not in self._ind_pos:
             close = [i for i in self.indicators if indicator.lower() in i.lower()][:5]
-            hint = f" (did you mean {', '.join(close)}?)" if close else ""
-            raise InputError(f"indicator '{indicator}' is not in the panel{hint}", path="indicator")
+            hint = Message("panel.did_you_mean", names=", ".join(close)) if close else ""
+            raise _error("unknown_indicator", "indicator", indicator=indicator, hint=hint)
         return self._ind_pos[indicator]
 
     # ------------------------------------------------------------------ views
@@ -159,7 +164,6 @@ class Panel:
                 and not (self.not_applicable is not None and self.not_applicable[:, t, :].any()):
             observed = [str(p) for p, ok in zip(self.periods, ~np.isnan(self.values).all(axis=(0, 2))) if ok]
             if observed:
-                from .i18n import Message
 
                 raise InputError([Problem(Message("missing.empty_month", period=str(self.periods[t]),
                                                   observed=", ".join(observed[:12])), path="period")])
@@ -194,16 +198,17 @@ class Panel:
 
     @classmethod
     def from_long(cls, df: pd.DataFrame, registry=None, catalog=None,
-                  source: str = "<long table>") -> "Panel":
+                  source: str | None = None) -> "Panel":
         """Build a panel from a long table (the inverse of :meth:`to_long`).
 
         Missing combinations become ``NaN``. Duplicated (locality, period, indicator) rows
         are an ``InputError`` naming the rows (1-based, as in a spreadsheet after the header).
         """
+        source = source if source is not None else _t("panel.long_table")
         need = ["locality_id", "period", "indicator", "value"]
         missing = [c for c in need if c not in df.columns]
         if missing:
-            raise InputError([Problem(f"missing column '{c}' (need {', '.join(need)})",
+            raise InputError([Problem(Message("panel.missing_column", column=c, need=", ".join(need)),
                                       file=source, column=c) for c in missing])
         loc = df["locality_id"].astype(str).str.strip()
         ind = df["indicator"].astype(str).str.strip()
@@ -219,7 +224,7 @@ class Panel:
         vals = pd.to_numeric(df["value"], errors="coerce")
         bad = vals.isna() & df["value"].notna()
         for row in np.flatnonzero(bad.to_numpy())[:20]:
-            problems.append(Problem(f"value {df['value'].iloc[row]!r} is not a number",
+            problems.append(Problem(Message("panel.not_number", value=repr(df['value'].iloc[row])),
                                     file=source, row=int(row) + 2, column="value"))
         if problems:
             raise InputError(problems)
@@ -228,11 +233,11 @@ class Panel:
         dup = key.duplicated(keep=False).to_numpy()
         if dup.any():
             rows = np.flatnonzero(dup)
-            probs = [Problem(f"duplicate entry for locality {key.l[r]}, period {key.p[r]}, "
-                             f"indicator {key.i[r]}", file=source, row=int(r) + 2)
+            probs = [Problem(Message("panel.duplicate_entry", lid=key.l[r], period=key.p[r], indicator=key.i[r]),
+                             file=source, row=int(r) + 2)
                      for r in rows[:20]]
             if len(rows) > 20:
-                probs.append(Problem(f"… and {len(rows) - 20} more duplicate rows", file=source))
+                probs.append(Problem(Message("panel.more_duplicates", n=len(rows) - 20), file=source))
             raise InputError(probs)
         localities = pd.Index(pd.unique(loc.to_numpy()))
         indicators = list(pd.unique(ind.to_numpy()))
@@ -256,7 +261,7 @@ class Panel:
             localities = [str(x) for x in localities]
             unknown = [x for x in localities if x not in self._loc_pos]
             if unknown:
-                raise InputError(f"unknown localities: {', '.join(unknown[:10])}", path="localities")
+                raise _error("unknown_localities", "localities", ids=", ".join(unknown[:10]))
             li = np.array([self._loc_pos[x] for x in localities], dtype=int)
         ii = np.arange(len(self.indicators))
         if indicators is not None:
@@ -325,8 +330,7 @@ class Panel:
             return np.ones(n)
         if isinstance(weights, str):
             if self.registry is None or weights not in self.registry:
-                raise InputError(f"weights column '{weights}' not in the panel's registry",
-                                 path="weights")
+                raise _error("weights_column", "weights", column=weights)
             weights = self.registry[weights]
         if isinstance(weights, Mapping):
             weights = pd.Series(weights)
@@ -335,8 +339,7 @@ class Panel:
             return np.where(np.isnan(w), 0.0, w)
         w = np.asarray(weights, dtype=float)
         if w.shape != (n,):
-            raise InputError(f"weights must have one value per locality ({n}), got shape {w.shape}",
-                             path="weights")
+            raise _error("weights_shape", "weights", n=n, shape=str(w.shape))
         return w
 
     def summary(self, period=None) -> pd.DataFrame:

@@ -33,12 +33,13 @@ cap (the linter reports the difference).
 """
 from __future__ import annotations
 
+import json
 from typing import Mapping
 
 import numpy as np
 import pandas as pd
 
-from .allocate import allocate
+from .allocate import allocate, reason_text
 from .errors import InputError, Problem
 from .i18n import Message, t
 from .model import Plan, Scheme
@@ -145,7 +146,11 @@ def allocate_plan(plan: Plan, score_tables: Mapping[str, pd.DataFrame], registry
             cut = mine.loc[~mine["in_pool"], "locality_id"]
             for lid in cut:
                 pos = final.index.astype(str) == lid
-                final.loc[pos, "reason"] = t("pools.cut", tier=tid, cap=cap, levels=labels, rank=int(pool_rank[lid]))
+                params = {"tier": tid, "cap": cap, "levels": labels, "rank": int(pool_rank[lid])}
+                final.loc[pos, "reason"] = reason_text("pool_cut", params, use[lvl])
+                if "reason_code" in final:
+                    final.loc[pos, "reason_code"] = "pool_cut"
+                    final.loc[pos, "reason_params"] = json.dumps(params, ensure_ascii=False)
             final.attrs["pool"] = {"id": pool_id, "tier": tid, "cap": cap, "levels": [m for m, _ in members],
                                    "rule": rule, "places": places,
                                    "order": ranked[["pool_rank", "level", "locality_id", "standing", "share",

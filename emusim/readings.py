@@ -90,7 +90,7 @@ def reading(reading_id: str) -> Reading:
     for r in READINGS:
         if r.id == reading_id:
             return r
-    raise KeyError(f"no reading {reading_id!r}; readings: {', '.join(r.id for r in READINGS)}")
+    raise KeyError(t("readings.unknown", reading=repr(reading_id), readings=", ".join(r.id for r in READINGS)))
 
 
 def readings_for(plan_id: str | None = None, level: str | None = None) -> list[Reading]:

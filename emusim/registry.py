@@ -40,6 +40,7 @@ import pandas as pd
 
 from .errors import InputError, Problem
 from .i18n import Message, t
+from .io.readerrors import csv_reason
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 LOCALITY_DIR = DATA_DIR / "localities"
@@ -96,9 +97,9 @@ def resolve_registry(path_or_name: str | os.PathLike) -> Path:
         candidate = LOCALITY_DIR / (path.name if path.suffix == ".csv" else f"{path.name}.csv")
         if candidate.is_file():
             return candidate
-        raise RegistryError(f"no registry named '{path_or_name}' (known: "
-                            f"{', '.join(available_registries())})")
-    raise RegistryError("registry file not found", file=str(path))
+        raise RegistryError([Problem(Message("registry.unknown_name", name=str(path_or_name),
+                                             known=", ".join(available_registries())))])
+    raise RegistryError([Problem(Message("registry.file_not_found"), file=str(path))])
 
 
 # --------------------------------------------------------------------------- loading
@@ -128,12 +129,13 @@ def load_registry(path_or_name: str | os.PathLike, as_of=None, fallback: bool = 
     except pd.errors.ParserWarning:
         header = pd.read_csv(path, dtype=str, nrows=0, encoding="utf-8-sig").columns
         missing = [c for c in REQUIRED_COLUMNS if c not in header]
-        raise RegistryError([Problem(f"missing required column '{c}'", file=str(path), column=c) for c in missing]
-                            or [Problem("a row has more fields than the header", file=str(path))]) from None
+        raise RegistryError([Problem(Message("registry.missing_column", column=c), file=str(path), column=c)
+                             for c in missing]
+                            or [Problem(Message("registry.row_too_long"), file=str(path))]) from None
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
-        raise RegistryError(f"cannot read CSV: {exc}", file=str(path)) from None
+        raise RegistryError([Problem(Message("registry.unreadable", error=csv_reason(exc)), file=str(path))]) from None
     except OSError as exc:  # a folder, no permission …
-        raise RegistryError(f"cannot read CSV: {exc.strerror or exc}", file=str(path)) from None
+        raise RegistryError([Problem(Message("registry.unreadable", error=csv_reason(exc)), file=str(path))]) from None
     raw = raw.fillna("")  # a short row leaves NaN even with keep_default_na=False
     problems = validate(raw, str(path))
     if problems:
@@ -145,7 +147,7 @@ def load_registry(path_or_name: str | os.PathLike, as_of=None, fallback: bool = 
     out = in_force(reg, day)
     if not len(out):
         problem = Problem(Message(
-            "registry.none_in_force", name=path.stem, date=day.isoformat(), span=_span(reg),
+            "registry.none_in_force", name=path.stem, date=day, span=_span(reg),
             others=", ".join(registries_in_force(day)) or t("registry.none_known")), file=str(path))
         if not fallback:
             raise RegistryError([problem])
@@ -290,12 +292,12 @@ def validate(raw: pd.DataFrame, file: str = "<registry>") -> list[Problem]:
     Lines are CSV lines (the header is line 1).
 
     >>> bad = pd.DataFrame({c: ["x"] for c in REQUIRED_COLUMNS if c != "lat"})
-    >>> [p.message for p in validate(bad, "t.csv")]
-    ["missing required column 'lat'"]
+    >>> [p.text("en") for p in validate(bad, "t.csv")], [p.text("vi") for p in validate(bad, "t.csv")]
+    (["missing required column 'lat'"], ["thiếu cột bắt buộc 'lat'"])
     """
     missing = [c for c in REQUIRED_COLUMNS if c not in raw.columns]
     if missing:
-        return [Problem(f"missing required column '{c}'", file=file, column=c) for c in missing]
+        return [Problem(Message("registry.missing_column", column=c), file=file, column=c) for c in missing]
     problems: list[Problem] = []
     ids = raw["locality_id"].str.strip()
     levels = dict(zip(ids, raw["level"]))
@@ -303,52 +305,58 @@ def validate(raw: pd.DataFrame, file: str = "<registry>") -> list[Problem]:
     for i, row in raw.iterrows():
         line, lid = int(i) + 2, row["locality_id"].strip()
 
-        def report(message, column: str) -> None:
-            text = message if isinstance(message, Message) else f"{message} (locality_id '{lid}')"
-            problems.append(Problem(text, file=file, line=line, column=column))
+        def report(message, column: str, _lid=lid, _line=line, **values) -> None:
+            """``message``: a Message, or the key of a ``registry.*`` one that names the row's locality_id."""
+            if not isinstance(message, Message):
+                message = Message(f"registry.{message}", lid=_lid, **values)
+            problems.append(Problem(message, file=file, line=_line, column=column))
 
         if not lid:
-            report("empty locality_id", "locality_id")
+            report(Message("registry.empty_id"), "locality_id")
         elif lid in first_line:
-            report(f"duplicate locality_id, first on line {first_line[lid]}", "locality_id")
+            report("duplicate_id", "locality_id", first=str(first_line[lid]))
         else:
             first_line[lid] = line
         _check_row(row, levels, report)
     return problems
 
 
+def _level(level: str) -> Message | str:
+    """A level id with its Vietnamese name beside it (``registry.level_commune``)."""
+    return Message(f"registry.level_{level}") if level in LEVELS else level
+
+
 def _check_row(row: pd.Series, levels: dict, report) -> None:
     """Check one row's level, parent, urban class, numbers and flags (via ``report``)."""
     level, parent, cls = row["level"], row["parent_id"].strip(), row["urban_class"].strip()
     if level not in LEVELS:
-        report(f"unknown level '{level}' (expected one of {', '.join(LEVELS)})", "level")
+        report("unknown_level", "level", level=level, levels=Message("registry.levels"))
     if parent and parent not in levels:
-        report(f"parent '{parent}' does not exist", "parent_id")
+        report("parent_missing", "parent_id", parent=parent)
     elif parent and level in TERRITORIAL and levels[parent] in TERRITORIAL and \
             TERRITORIAL.index(levels[parent]) >= TERRITORIAL.index(level):
-        report(f"parent '{parent}' is a {levels[parent]}, not above a {level}", "parent_id")
+        report("parent_not_above", "parent_id", parent=parent, parent_level=_level(levels[parent]), level=_level(level))
     if cls and cls not in URBAN_CLASSES + TWO_LEVEL_CLASSES:
-        report(f"unknown urban_class '{cls}' (expected one of {', '.join(URBAN_CLASSES)})",
-               "urban_class")
+        report("unknown_class", "urban_class", cls=cls, classes=Message("registry.classes"))
     elif not cls and level not in CLASSLESS_LEVELS and level in LEVELS:
-        report(f"empty urban_class for a {level}", "urban_class")
+        report("empty_class", "urban_class", level=_level(level))
     numbers = {}
     for col in _NUMERIC:
         value = pd.to_numeric(row[col], errors="coerce")
         if pd.isna(value):
-            report(f"'{row[col]}' is not a number", col)
+            report("not_number", col, value=row[col])
         elif not np.isfinite(value):  # 'inf' is a float to pandas, not a population
-            report(Message("validate.not_finite", value=repr(row[col])).text(), col)
+            report("not_finite", col, value=repr(row[col]))
             value = np.nan
         numbers[col] = value
     for col in ("population", "population_14plus"):
         if not pd.isna(numbers[col]) and (numbers[col] < 0 or numbers[col] != int(numbers[col])):
-            report(f"{col} must be a non-negative integer, not '{row[col]}'", col)
+            report("not_count", col, field=col, value=row[col])
     if numbers["population_14plus"] > numbers["population"]:
-        report("population_14plus exceeds population", "population_14plus")
+        report("adults_exceed", "population_14plus")
     for col in [c for c in row.index if c == "synthetic" or c.endswith("_synthetic")]:
         if row[col].strip().lower() not in _BOOL_TEXT:
-            report(f"'{row[col]}' is not a boolean", col)
+            report("not_bool", col, value=row[col], allowed="true/false, 1/0")
     _check_dates(row, levels, report)
 
 

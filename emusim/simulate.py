@@ -77,7 +77,8 @@ import numpy as np
 import pandas as pd
 
 from .catalog import Catalog, load_catalog
-from .errors import InputError
+from .errors import InputError, Problem
+from .i18n import Message
 from .limits import check_month_span, check_seed
 from .panel import Panel, to_period
 from .sim.config import (CALIBRATION_FILE, Anchor, Calibration, _month_index, _rng, fold,
@@ -139,7 +140,7 @@ def simulate(registry, start="2022-01", end=None, seed: int = 0, catalog: Catalo
     reg, name = _resolve_registry(registry)
     p0, p1 = to_period(start, "start"), to_period(end if end is not None else default_end(reg), "end")
     if p1 < p0:
-        raise InputError(f"end {p1} is before start {p0}", path="end")
+        raise InputError([Problem(Message("sim.end_before_start", end=str(p1), start=str(p0)), path="end")])
     catalog = catalog if catalog is not None else load_catalog()
     if not isinstance(calibration, Calibration):
         calibration = load_calibration(calibration)
@@ -152,8 +153,8 @@ def simulate(registry, start="2022-01", end=None, seed: int = 0, catalog: Catalo
         levels = [levels] if isinstance(levels, str) else list(levels)
         unknown = [lv for lv in levels if lv not in set(reg["level"])]
         if unknown:
-            raise InputError(f"levels {', '.join(map(repr, unknown))} are not in the registry "
-                             f"(it has {', '.join(sorted(set(reg['level'])))})", path="levels")
+            raise InputError([Problem(Message("sim.unknown_levels", levels=", ".join(map(repr, unknown)),
+                                              known=", ".join(sorted(set(reg["level"])))), path="levels")])
 
     mapping = None
     if isinstance(merger, pd.DataFrame):

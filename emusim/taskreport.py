@@ -26,7 +26,7 @@ import pandas as pd
 from .i18n import check_lang, fmt_date, fmt_percent, t
 from .tasks import _monthly_entry, _require_tasks, _to_date, first_month, judge, report_window, score_tasks
 
-__all__ = ["TaskReport", "task_report", "reporting_calendar", "report_states"]
+__all__ = ["TaskReport", "task_report", "reporting_calendar", "report_states", "labelled_scores"]
 
 
 def reporting_calendar(scheme, until, start=None) -> pd.DataFrame:
@@ -132,6 +132,35 @@ class TaskReport:
 
     def __str__(self) -> str:
         return self.text()
+
+    def scores_table(self, lang: str | None = None) -> pd.DataFrame:
+        """``scores`` as people read it (what ``--out`` should write): columns named in ``lang``,
+        yes/no written out, the ranking columns kept for tools (``total`` …) left out."""
+        return labelled_scores(self.scores, lang)
+
+
+#: the columns of a task score table as people read them (``tasks.col_<name>``), in this order
+SCORE_COLUMNS = ("locality_id", "is_commune", "n_tasks", "n_due", "n_on_time", "n_late", "n_overdue",
+                 "share_on_time", "n_recurring_due", "n_maintain_due", "n_done_early", "n_pending", "n_no_date",
+                 "no_date_tasks")
+
+
+def labelled_scores(scores: pd.DataFrame, lang: str | None = None) -> pd.DataFrame:
+    """A :func:`emusim.score_tasks` table with headers in ``lang`` (default: the current language).
+
+    >>> df = pd.DataFrame({"n_due": [2], "n_on_time": [1], "share_on_time": [0.5], "total": [0.5]},
+    ...                   index=pd.Index(["Sở Y tế"], name="unit"))
+    >>> list(labelled_scores(df, "vi").reset_index().columns)
+    ['Đơn vị chủ trì', 'Số nhiệm vụ đến hạn', 'Số hoàn thành đúng hạn', 'Tỷ lệ đúng hạn']
+    """
+    lang = check_lang(lang)
+    cols = [c for c in SCORE_COLUMNS if c in scores.columns]
+    out = scores[cols].copy()
+    if "is_commune" in out:
+        out["is_commune"] = [t("common.yes" if v else "common.no", lang) for v in out["is_commune"]]
+    out.columns = [t(f"tasks.col_{c}", lang) for c in cols]
+    out.index = out.index.rename(t("tasks.col_unit", lang))
+    return out
 
 
 def task_report(scheme, status, at, registry=None, days: int = 30, start=None) -> TaskReport:

@@ -80,6 +80,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import InputError, Problem
+from .i18n import Message, t as _t
 
 __all__ = ["score_tasks", "overdue", "due_soon", "obligations", "read_status",
            "normalise_unit", "report_window", "UNIT_ALIASES"]
@@ -94,6 +95,11 @@ _OBLIGATION_COLUMNS = ["task_id", "group", "lead", "unit_key", "kind", "period",
 COMMUNE_LEAD = "ubnd cấp xã"
 #: Key prefix of one commune's share of a "UBND cấp xã" task (``commune:<locality_id>``).
 COMMUNE_KEY = "commune:"
+
+
+def _error(key: str, path: str | None = None, **values) -> InputError:
+    """An InputError carrying the catalogue message ``tasks.<key>``."""
+    return InputError([Problem(Message(f"tasks.{key}", **values), path=path)])
 
 
 # ------------------------------------------------------------------------------ names
@@ -136,7 +142,7 @@ def _to_date(value, what="at") -> _dt.date:
     try:
         return _dt.date.fromisoformat(str(value).strip())
     except ValueError:
-        raise InputError(f"cannot read {value!r} as a date (write YYYY-MM-DD)", path=what) from None
+        raise _error("not_date", what, value=repr(value)) from None
 
 
 def _monthly_entry(scheme):
@@ -156,8 +162,7 @@ def report_window(scheme, period) -> tuple[_dt.date, _dt.date, _dt.date]:
     """
     entry = _monthly_entry(scheme)
     if entry is None:
-        raise InputError(f"scheme {scheme.name} has no monthly reporting entry (a 'reporting' item "
-                         "with 'day'), so recurring tasks cannot be judged", path="reporting")
+        raise _error("no_monthly_entry", "reporting", scheme=scheme.name)
     p = pd.Period(str(period), freq="M")
     prev = p - 1
     due = _dt.date(p.year, p.month, min(entry.day, p.days_in_month)) + _dt.timedelta(days=entry.last_day_offset)
@@ -181,8 +186,7 @@ def first_month(scheme, start=None) -> pd.Period:
         return pd.Period(str(start), freq="M")
     issued = _issued_from_file(scheme.file) if scheme.file and Path(scheme.file).is_file() else None
     if issued is None:
-        raise InputError(f"scheme {scheme.name}: the plan's issue date is unknown; pass start='YYYY-MM' "
-                         "(the first month whose report is judged)", path="start")
+        raise _error("issue_date_unknown", "start", scheme=scheme.name)
     return pd.Period(issued, freq="M") + 1
 
 
@@ -211,7 +215,7 @@ def obligations(scheme, until, start=None, expand=None, maintained=(), names=Non
         last = pd.Period(until, freq="M")
         months = list(pd.period_range(m0, last, freq="M")) if last >= m0 else []
     for task in scheme.tasks:
-        keys = _lead_keys(task) or ["(no lead unit)"]
+        keys = _lead_keys(task) or [_t("tasks.no_lead")]
         if task.id in expand:
             keys = [k for key in keys for k in (expand[task.id] if key == COMMUNE_LEAD else [key])]
         for key in keys:
@@ -236,8 +240,7 @@ def obligations(scheme, until, start=None, expand=None, maintained=(), names=Non
 
 def _require_tasks(scheme):
     if scheme.kind != "tasks":
-        raise InputError(f"scheme {scheme.name} is a {scheme.kind} scheme, not a tasks scheme",
-                         path="scheme")
+        raise _error("not_tasks_scheme", "scheme", scheme=scheme.name, kind=Message(f"tasks.kind_{scheme.kind}"))
 
 
 # ------------------------------------------------------------------------------ status
@@ -267,17 +270,16 @@ def read_status(status, scheme, registry=None) -> pd.DataFrame:
 
     _require_tasks(scheme)
     if isinstance(status, pd.DataFrame):
-        source = "<status table>"
+        source = _t("tasks.status_table")
         header, rows, hrow = _read_table(None, status.reset_index(drop=True), None, source)
     else:
         path = Path(os.fspath(status))
         source = str(path)
         if not path.is_file():
-            raise InputError([Problem("file not found", file=source)])
+            raise InputError([Problem(Message("tasks.file_not_found"), file=source)])
         header, rows, hrow = _read_table(path, None, None, source)
     cols = {str(h).strip().casefold(): j for j, h in enumerate(header)}
-    problems = [Problem(f"missing required column '{c}' (need task_id, unit, completed_on; "
-                        "period for recurring tasks)", file=source, row=hrow, column=c)
+    problems = [Problem(Message("tasks.missing_column", column=c), file=source, row=hrow, column=c)
                 for c in ("task_id", "unit", "completed_on") if c not in cols]
     if problems:
         raise InputError(problems)
@@ -297,14 +299,16 @@ def read_status(status, scheme, registry=None) -> pd.DataFrame:
         return v if isinstance(v, (_dt.date, _dt.datetime, pd.Timestamp)) else str(v).strip()
 
     for n, cells in rows:
-        def bad(message, column):
-            problems.append(Problem(message, file=source, row=n, column=column))
+        def bad(key, column, **values):
+            problems.append(Problem(Message(f"tasks.{key}", **values), file=source, row=n, column=column))
 
         tid = cell(cells, "task_id")
         task = tasks.get(tid)
         if task is None:
-            bad(f"unknown task '{tid}' (the plan's tasks are {next(iter(tasks))} … "
-                f"{list(tasks)[-1]})" if tid else "empty task_id", "task_id")
+            if tid:
+                bad("unknown_task", "task_id", task=tid, first=next(iter(tasks)), last=list(tasks)[-1])
+            else:
+                bad("empty_task", "task_id")
             continue
         leads = leads_of[tid]
         unit = cell(cells, "unit")
@@ -313,8 +317,7 @@ def read_status(status, scheme, registry=None) -> pd.DataFrame:
             if key not in leads and COMMUNE_LEAD in leads and key in communes:
                 key = COMMUNE_KEY + communes[key]
             elif key not in leads:
-                bad(f"'{unit}' is not a lead unit of task {tid} (lead: "
-                    f"{'; '.join(names.get(k, k) for k in leads)})", "unit")
+                bad("not_lead", "unit", unit=unit, task=tid, leads="; ".join(names.get(k, k) for k in leads))
                 continue
             keys = [key]
         else:
@@ -322,7 +325,7 @@ def read_status(status, scheme, registry=None) -> pd.DataFrame:
         period = cell(cells, "period") if "period" in cols else ""
         if task.recurring:
             if not period:
-                bad(f"task {tid} is recurring: give the report's month in 'period' (YYYY-MM)", "period")
+                bad("recurring_needs_period", "period", task=tid)
                 continue
             try:
                 if isinstance(period, (_dt.date, _dt.datetime, pd.Timestamp)):
@@ -332,7 +335,7 @@ def read_status(status, scheme, registry=None) -> pd.DataFrame:
                         raise ValueError(period)
                     per = str(pd.Period(period, freq="M"))
             except ValueError:
-                bad(f"cannot read {period!r} as a month (write YYYY-MM, e.g. 2025-09)", "period")
+                bad("not_month", "period", value=repr(period))
                 continue
         elif period and task.maintain:
             try:
@@ -340,12 +343,11 @@ def read_status(status, scheme, registry=None) -> pd.DataFrame:
                     raise ValueError(period)
                 per = str(pd.Period(period, freq="M"))
             except ValueError:
-                bad(f"cannot read {period!r} as a month (write YYYY-MM, e.g. 2025-09)", "period")
+                bad("not_month", "period", value=repr(period))
                 continue
         else:
             if period:
-                bad(f"task {tid} has a fixed deadline ({task.deadline or 'none'}): leave 'period' empty",
-                    "period")
+                bad("fixed_deadline", "period", task=tid, deadline=task.deadline or Message("tasks.no_deadline"))
                 continue
             per = None
         done = cell(cells, "completed_on")
@@ -355,14 +357,13 @@ def read_status(status, scheme, registry=None) -> pd.DataFrame:
             try:
                 done_date = _to_date(done, "completed_on")
             except InputError:
-                bad(f"cannot read {done!r} as a date (write YYYY-MM-DD, e.g. 2025-09-30)",
-                    "completed_on")
+                bad("not_date_example", "completed_on", value=repr(done))
                 continue
         for key in keys:
             k = (tid, key, per)
             if k in first:
-                bad(f"duplicate status for task {tid}, unit {names.get(key, key)}"
-                    f"{', period ' + per if per else ''} (first on row {first[k]})", "task_id")
+                bad("duplicate_status", "task_id", task=tid, unit=names.get(key, key), first=str(first[k]),
+                    period=Message("tasks.duplicate_period", period=per) if per else "")
                 continue
             first[k] = n
             out.append({"task_id": tid, "unit_key": key, "period": per,
@@ -533,7 +534,5 @@ def due_soon(scheme, status, at, days: int = 30, start=None, registry=None) -> p
 
 def not_scored_here(plan, scheme, command: str = "award") -> InputError:
     """The error ``emusim award|score --level <tasks level>`` gets: tasks are judged by ``emusim tasks``."""
-    from .i18n import Message
-
     return InputError([Problem(Message("tasks.use_tasks_command", command=command, level=scheme.level,
                                        plan=plan.file or plan.id), file=plan.file, path=f"--level {scheme.level}")])

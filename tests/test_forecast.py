@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from emusim.errors import InputError
+from emusim.i18n import using_lang
 from emusim.forecast import brier_score, forecast, reliability_table
 from emusim.simulate import simulate
 
@@ -30,11 +31,13 @@ def test_forecast_columns_and_uplift(hg):
 
 
 def test_forecast_errors(hg):
-    with pytest.raises(InputError, match="target 75 must be a fraction"):
+    with pytest.raises(InputError, match="chỉ tiêu 75 phải là tỷ lệ"):
         forecast(hg, "eid_activation_rate", 75, "2023-11", as_of="2023-05")
-    with pytest.raises(InputError, match="deadline 2023-01 is before as_of 2023-05"):
+    with using_lang("en"), pytest.raises(InputError, match="target 75 must be a fraction"):
+        forecast(hg, "eid_activation_rate", 75, "2023-11", as_of="2023-05")
+    with using_lang("en"), pytest.raises(InputError, match="deadline 2023-01 is before as_of 2023-05"):
         forecast(hg, "eid_activation_rate", 0.75, "2023-01", as_of="2023-05")
-    with pytest.raises(InputError, match="outside the panel"):
+    with pytest.raises(InputError, match="nằm ngoài khoảng thời gian của bảng số liệu"):
         forecast(hg, "eid_activation_rate", 0.75, "2031-01", as_of="2030-01")
 
 

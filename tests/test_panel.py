@@ -4,6 +4,7 @@ import pandas as pd
 import pytest
 
 from emusim.errors import InputError
+from emusim.i18n import using_lang
 from emusim.panel import Panel
 
 
@@ -24,9 +25,11 @@ def test_at_and_series():
 
 
 def test_period_outside_panel_names_period_and_range():
-    with pytest.raises(InputError, match=r"2024-01.*outside the panel \(2023-01…2023-03\)"):
+    with pytest.raises(InputError, match=r"2024-01 nằm ngoài khoảng thời gian của bảng số liệu \(2023-01…2023-03\)"):
         _panel().at("2024-01")
-    with pytest.raises(InputError, match="cannot read"):
+    with using_lang("en"), pytest.raises(InputError, match=r"2024-01.*outside the panel \(2023-01…2023-03\)"):
+        _panel().at("2024-01")
+    with pytest.raises(InputError, match="không đọc được 'Jan' là một tháng"):
         _panel().at("Jan")
 
 
@@ -44,14 +47,16 @@ def test_long_round_trip():
 def test_from_long_duplicates_are_an_error():
     long = _panel().to_long()
     long = pd.concat([long, long.iloc[[3]]])
-    with pytest.raises(InputError, match="duplicate entry for locality"):
+    with pytest.raises(InputError, match="dòng trùng cho đơn vị"):
         Panel.from_long(long)
 
 
 def test_subset_and_unknown_indicator():
     p = _panel()
     assert p.subset(indicators=["b"]).indicators == ["b"]
-    with pytest.raises(InputError, match="indicator 'zz' is not in the panel"):
+    with pytest.raises(InputError, match="chỉ tiêu 'zz' không có trong bảng số liệu"):
+        p.series("zz")
+    with using_lang("en"), pytest.raises(InputError, match="indicator 'zz' is not in the panel"):
         p.series("zz")
 
 

@@ -9,6 +9,8 @@ import pytest
 import yaml
 
 from emusim import registry as R
+from emusim.i18n import using_lang
+from emusim.i18n.leaks import english_leaks
 from emusim.registry import RegistryError, ancestors, children_count, load_registry
 
 LOC = R.LOCALITY_DIR
@@ -254,15 +256,15 @@ def test_good_minimal_file(tmp_path):
 
 
 @pytest.mark.parametrize("old, new, where", [
-    ("00700,Xã C,commune,024", "024,Xã C,commune,024", ["bad.csv:4", "'locality_id'", "duplicate"]),
+    ("00700,Xã C,commune,024", "024,Xã C,commune,024", ["bad.csv:4", "'locality_id'", "mã đơn vị trùng"]),
     ("00700,Xã C,commune,024", "00700,Xã C,commune,999", ["bad.csv:4", "'parent_id'", "'999'"]),
     ("xã,rural,22.2", "xã,suburban,22.2", ["bad.csv:4", "'urban_class'", "suburban"]),
-    ("xã,rural,22.2", "xã,,22.2", ["bad.csv:4", "'urban_class'", "empty"]),
+    ("xã,rural,22.2", "xã,,22.2", ["bad.csv:4", "'urban_class'", "trống"]),
     ("22.2,105.2,300", "north,105.2,300", ["bad.csv:4", "'lat'", "north"]),
     ("300,220,True\n00700", "300,220,maybe\n00700", ["bad.csv:3", "'synthetic'"]),
     (",commune,024", ",hamlet,024", ["bad.csv:4", "'level'", "hamlet"]),
     ("300,220,True\n00700", "200,220,True\n00700", ["bad.csv:3", "population_14plus"]),
-    ("00700,Xã C,commune,024", "00700,Xã C,district,024", ["bad.csv:4", "not above"]),
+    ("00700,Xã C,commune,024", "00700,Xã C,district,024", ["bad.csv:4", "không phải cấp trên"]),
 ])
 def test_bad_rows_are_reported(tmp_path, old, new, where):
     assert old in GOOD
@@ -272,11 +274,16 @@ def test_bad_rows_are_reported(tmp_path, old, new, where):
     message = str(info.value)
     for part in where:
         assert part in message
+    assert english_leaks(message, allow={"hamlet", "suburban", "north", "maybe", "parent", "true", "false", "synthetic"}) == []
+    with using_lang("en"):
+        assert "locality_id" in str(info.value) and english_leaks(str(info.value))
 
 
 def test_missing_column(tmp_path):
     text = GOOD.replace(",urban_class", "", 1)
-    with pytest.raises(RegistryError, match="missing required column 'urban_class'"):
+    with pytest.raises(RegistryError, match="thiếu cột bắt buộc 'urban_class'"):
+        load_registry(write(tmp_path, text))
+    with using_lang("en"), pytest.raises(RegistryError, match="missing required column 'urban_class'"):
         load_registry(write(tmp_path, text))
 
 
@@ -288,9 +295,11 @@ def test_all_problems_reported_at_once(tmp_path):
 
 
 def test_unknown_name_and_missing_file(tmp_path):
-    with pytest.raises(RegistryError, match="no registry named 'atlantis_2023'"):
+    with pytest.raises(RegistryError, match="không có danh mục đơn vị tên 'atlantis_2023'.*ha_giang_2023"):
         load_registry("atlantis_2023")
-    with pytest.raises(RegistryError, match="not found"):
+    with using_lang("en"), pytest.raises(RegistryError, match="no registry named 'atlantis_2023'"):
+        load_registry("atlantis_2023")
+    with pytest.raises(RegistryError, match="không tìm thấy tệp danh mục đơn vị"):
         load_registry(tmp_path / "nope.csv")
     assert issubclass(RegistryError, ValueError)
 

@@ -7,6 +7,7 @@ import pytest
 
 from emusim.catalog import load_catalog
 from emusim.errors import InputError
+from emusim.i18n import using_lang
 from emusim.simulate import apply_merger, load_calibration, load_merger, simulate
 
 CAT = load_catalog()
@@ -207,16 +208,20 @@ def test_apply_merger_weights_by_hand():
 
 
 def test_bad_inputs():
-    with pytest.raises(InputError, match="no registry named 'atlantis_2023'"):
+    with pytest.raises(InputError, match="không có danh mục đơn vị tên 'atlantis_2023'"):
         simulate("atlantis_2023")
-    with pytest.raises(InputError, match="end 2022-01 is before start 2023-01"):
+    with using_lang("en"), pytest.raises(InputError, match="no registry named 'atlantis_2023'"):
+        simulate("atlantis_2023")
+    with pytest.raises(InputError, match="tháng kết thúc 2022-01 trước tháng bắt đầu 2023-01"):
         simulate(_tiny_registry(), start="2023-01", end="2022-01")
-    with pytest.raises(InputError, match="cannot read 'soon'"):
+    with using_lang("en"), pytest.raises(InputError, match="end 2022-01 is before start 2023-01"):
+        simulate(_tiny_registry(), start="2023-01", end="2022-01")
+    with pytest.raises(InputError, match="không đọc được 'soon'"):
         simulate(_tiny_registry(), start="soon")
     p = simulate(_tiny_registry(), "2022-01", "2022-06")
-    with pytest.raises(InputError, match="outside the panel"):
+    with pytest.raises(InputError, match="nằm ngoài khoảng thời gian của bảng số liệu"):
         p.at("2025-01")
-    with pytest.raises(InputError, match="levels 'agency'"):
+    with pytest.raises(InputError, match="cấp 'agency' không có trong danh mục"):
         simulate(_tiny_registry(), levels=["agency"])
 
 
@@ -226,7 +231,9 @@ def test_unreachable_anchor_is_reported(tmp_path):
     text = text.replace("value: 0.5576", "value: 0.9999")
     f = tmp_path / "cal.yaml"
     f.write_text(text, encoding="utf-8")
-    with pytest.raises(InputError, match="ha_giang_dossiers_fully_online_2024_12.*cannot be reached"):
+    with pytest.raises(InputError, match="ha_giang_dossiers_fully_online_2024_12.*không đạt được"):
+        simulate(_tiny_registry(), calibration=str(f))
+    with using_lang("en"), pytest.raises(InputError, match="ha_giang_dossiers_fully_online_2024_12.*cannot be reached"):
         simulate(_tiny_registry(), calibration=str(f))
 
 
@@ -236,5 +243,9 @@ def test_calibration_file_errors(tmp_path):
     with pytest.raises(InputError) as exc:
         load_calibration(f)
     msg = str(exc.value)
+    assert "cal.yaml:3: defaults.ratio: tham số không hợp lệ 'speeed'" in msg
+    assert "mốc 'x': thiếu khóa 'period'" in msg and "cần khóa 'source' (nguồn công bố) hoặc 'assumption'" in msg
+    with using_lang("en"):
+        msg = str(exc.value)
     assert "cal.yaml:3: defaults.ratio: unknown parameter 'speeed'" in msg
     assert "anchor 'x': missing 'period'" in msg and "needs a 'source' or an 'assumption'" in msg

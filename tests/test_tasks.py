@@ -135,8 +135,10 @@ def test_status_errors_name_row_and_column(small):
     where = [(p.row, p.column) for p in info.value.problems]
     assert where == [(2, "task_id"), (3, "unit"), (4, "period"), (5, "completed_on"),
                      (6, "period"), (8, "task_id")]
-    msgs = [p.message for p in info.value.problems]
-    assert "unknown task 'T9'" in msgs[0] and "Unit A" in msgs[1] and "first on row 7" in msgs[5]
+    msgs = [p.text() for p in info.value.problems]
+    assert "không có nhiệm vụ 'T9'" in msgs[0] and "Unit A" in msgs[1] and "lần đầu ở dòng 7" in msgs[5]
+    en = [p.text("en") for p in info.value.problems]
+    assert "unknown task 'T9'" in en[0] and "Unit A" in en[1] and "first on row 7" in en[5]
 
 
 def test_status_file_missing_column(tmp_path, small):

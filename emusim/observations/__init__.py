@@ -82,7 +82,7 @@ import pandas as pd
 
 from ..catalog import Catalog, load_catalog
 from ..errors import InputError, Problem
-from ..i18n import Message
+from ..i18n import Message, t
 from .columns import ColumnMapper, looks_like_id
 from .header import find_header, is_numbering_row, key, period_in_text, role_of
 from .report import ImportReport
@@ -134,7 +134,7 @@ def read_observations(path, registry=None, catalog: Catalog | None = None, schem
             raise InputError([Problem(Message("observations.bad_path", path=repr(path)))]) from None
         source = str(fpath)
     else:
-        fpath, source = None, "<DataFrame>"
+        fpath, source = None, t("observations.data_frame")
     if isinstance(registry, (str, os.PathLike)):
         from ..registry import load_registry
 

@@ -10,6 +10,7 @@ COIN composite-indicator tool ("Missing data … indicators with less than 65 % 
 from __future__ import annotations
 
 import html
+import unicodedata
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -144,7 +145,9 @@ class ImportReport:
                              f"({int(r['missing'])}/{int(r['units'])} {t('observations.missing_word', lang)})")
         for w in self.warnings:
             lines.append("  ! " + w.text(lang))
-        return "\n".join(lines)
+        # a Windows-1258 file writes tone marks as combining characters: composed (NFC) here, so
+        # quoted headers and names show "Lũng Cú", not a letter with a detached mark
+        return unicodedata.normalize("NFC", "\n".join(lines))
 
     def __str__(self) -> str:
         return self.text()

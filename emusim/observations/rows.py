@@ -12,7 +12,7 @@ import pandas as pd
 from ..errors import Problem
 from ..i18n import Message
 from .header import is_total_row, key
-from .values import Bad, blank, is_not_applicable, parse_period, parse_value
+from .values import Bad, IndicatorLabel, blank, is_not_applicable, parse_period, parse_value, unit_name
 from .units import UnitMatcher
 
 NA = "not_applicable"   # the value recorded for a "không áp dụng" cell
@@ -144,7 +144,7 @@ class RowReader:
         except Bad as exc:
             self.bad_cells.add((key_[0], key_[1], indicator))
             what = "observations.value_out_of_range" if exc.kind == "range" else "observations.value_unreadable"
-            self.problem(Message(what, indicator=indicator, unit=unit, detail=exc.msg), row, column)
+            self.problem(Message(what, indicator=indicator, unit=unit_name(unit), detail=exc.msg), row, column)
             return None
 
     # ------------------------------------------------------------------ layouts
@@ -205,7 +205,7 @@ class RowReader:
                     try:
                         score = parse_value(raw, "bool")   # "đạt" / "không đạt" for a standard
                     except Bad as exc:
-                        self.problem(Message("observations.value_unreadable", indicator=name, unit="points",
+                        self.problem(Message("observations.value_unreadable", indicator=name, unit=unit_name("points"),
                                              detail=exc.msg), n, name)
                         continue
                 self.self_scores.setdefault(lid, {})[crit] = score
@@ -233,7 +233,7 @@ class RowReader:
             for ind in need:
                 if ind not in wide_columns:
                     self.problem(Message("observations.missing_indicator_column", indicator=ind,
-                                         scheme=scheme.name), header_row, ind)
+                                         label=self._label(ind), scheme=scheme.name), header_row, ind)
             need = [i for i in need if i in wide_columns]
         have: dict[tuple[str, str], set] = {}
         first_row: dict[tuple[str, str], int] = {}
@@ -249,7 +249,16 @@ class RowReader:
                 if ind not in have.get(k, ()) and (k[0], k[1], ind) not in self.bad_cells:
                     column = wide_columns.get(ind, ind) if wide_columns is not None else "indicator"
                     key_ = "observations.missing_cell" if wide_columns is not None else "observations.missing_row"
-                    self.problem(Message(key_, indicator=ind, lid=k[0], period=k[1], scheme=scheme.name), n, column)
+                    self.problem(Message(key_, indicator=ind, label=self._label(ind), lid=k[0], period=k[1],
+                                         scheme=scheme.name), n, column)
+
+    def _label(self, indicator: str) -> "IndicatorLabel | str":
+        """" (its name)" beside an indicator id, in the reader's language; "" if the catalog lacks it."""
+        try:
+            ind = self.catalog[indicator]
+        except (KeyError, TypeError):
+            return ""
+        return IndicatorLabel(ind.label, ind.label_en)
 
 
 _NOTE_WORDS = ("nguoi lap", "thu truong", "ghi chu", "nguon", "luu y", "xac nhan", "ky ten", "ngay ", "noi nhan",

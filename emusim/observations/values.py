@@ -23,7 +23,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from ..i18n import Message
+from ..i18n import Message, catalogue, fmt_number
 
 __all__ = ["parse_value", "is_not_applicable", "parse_period", "blank", "Bad", "NOT_APPLICABLE_WORDS"]
 
@@ -53,6 +53,47 @@ class Bad(ValueError):
 
 Bad.__module__ = "emusim.observations"   # the name users see in tracebacks
 Bad.__qualname__ = Bad.__name__ = "_Bad"
+
+
+class Number(Message):
+    """A number placeholder written in the reader's language with ``digits`` decimals (the catalogue's
+    default is 2), rendered as late as the message holding it.
+
+    >>> Number(0.855, 4).text("vi"), Number(0.855, 4).text("en")
+    ('0,855', '0.855')
+    """
+
+    def __init__(self, value: float, digits: int = 4):
+        super().__init__("common.none")
+        self.values = {"value": float(value), "digits": int(digits)}
+
+    def text(self, lang: str | None = None) -> str:
+        return fmt_number(self.values["value"], lang, self.values["digits"])
+
+
+class IndicatorLabel(Message):
+    """" (the indicator's name)" in the reader's language, beside the indicator's id in an error.
+
+    >>> IndicatorLabel("Tỷ lệ văn bản điện tử", "Share of e-documents").text("vi")
+    ' (Tỷ lệ văn bản điện tử)'
+    """
+
+    def __init__(self, label: str, label_en: str = ""):
+        super().__init__("common.none")
+        self.values = {"vi": str(label or ""), "en": str(label_en or label or "")}
+
+    def text(self, lang: str | None = None) -> str:
+        from ..i18n import check_lang
+
+        name = " ".join(self.values[check_lang(lang)].split())
+        if len(name) > 60:  # a plan's label can be a sentence: its start names it well enough
+            name = name[:59].rstrip() + "…"
+        return f" ({name})" if name else ""
+
+
+def unit_name(unit: str) -> Message | str:
+    """The kind of value a catalog unit holds, in words (``ratio`` → "tỷ lệ" / "ratio")."""
+    return Message(f"observations.unit_{unit}") if f"observations.unit_{unit}" in catalogue() else unit
 
 
 def blank(raw: Any) -> bool:
@@ -175,7 +216,7 @@ def _parse_ratio(raw: Any, percent: bool) -> float:
         raise _bad("ratio_range", raw, "range")
     if value > 1:
         if value <= 100:
-            raise _bad("bare_above_one", raw, "range", fraction=f"{value / 100:.4g}",
+            raise _bad("bare_above_one", raw, "range", fraction=Number(value / 100, 4),
                        percent=show(raw).strip("'") + "%")
         raise _bad("ratio_range", raw, "range")
     return value

@@ -19,6 +19,7 @@ import pandas as pd
 
 from ..catalog import Indicator
 from ..errors import InputError, Problem
+from ..i18n import Message
 from ..panel import to_period
 from ..yamlio import line_of, load_yaml
 
@@ -173,21 +174,24 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
     src = str(path)
     problems: list[Problem] = []
     if not isinstance(doc, dict):
-        raise InputError("expected a mapping with model/defaults/patterns/indicators/anchors",
-                         file=src, line=1)
+        raise InputError([Problem(Message("sim.cal_not_mapping", keys="model, defaults, patterns, indicators, anchors"),
+                                  file=src, line=1)])
+    top = ("model", "defaults", "patterns", "indicators", "anchors", "rankings")
     for key in doc:
-        if key not in ("model", "defaults", "patterns", "indicators", "anchors", "rankings"):
-            problems.append(Problem(f"unknown top-level key '{key}'", file=src, line=line_of(doc, key)))
+        if key not in top:
+            problems.append(Problem(Message("sim.cal_unknown_top", name=str(key), keys=", ".join(top)),
+                                    file=src, line=line_of(doc, key)))
     model = doc.get("model") or {}
     for key in model:
         if key not in _MODEL_KEYS:
-            problems.append(Problem(f"model: unknown key '{key}'", file=src, line=line_of(model, key)))
+            problems.append(Problem(Message("sim.cal_unknown_model_key", where="model", name=str(key)),
+                                    file=src, line=line_of(model, key)))
     offsets = {}
     for name, value in (model.get("province_offsets") or {}).items():
         try:
             offsets[fold(name)] = float(value)
         except (TypeError, ValueError):
-            problems.append(Problem(f"model.province_offsets.{name}: expected a number",
+            problems.append(Problem(Message("sim.cal_not_number", where=f"model.province_offsets.{name}"),
                                     file=src, line=line_of(model["province_offsets"], name)))
     try:
         epoch = to_period(model.get("epoch", "2020-01"), "model.epoch")
@@ -197,29 +201,31 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
 
     def check_params(node, where):
         if not isinstance(node, dict):
-            problems.append(Problem(f"{where}: expected a mapping of parameters", file=src,
+            problems.append(Problem(Message("sim.cal_not_params", where=where), file=src,
                                     line=line_of(node)))
             return {}
         for k in node:
             if k not in _PARAM_KEYS:
-                problems.append(Problem(f"{where}: unknown parameter '{k}'", file=src,
+                problems.append(Problem(Message("sim.cal_unknown_param", where=where, name=str(k)), file=src,
                                         line=line_of(node, k)))
         for k in ("midpoint", "deadline"):
             if k in node:
                 try:
                     to_period(node[k])
                 except InputError:
-                    problems.append(Problem(f"{where}: {k} {node[k]!r} is not a month (YYYY-MM)",
+                    problems.append(Problem(Message("sim.cal_not_month", where=where, name=k, value=repr(node[k])),
                                             file=src, line=line_of(node, k)))
         if "window" in node and node["window"] not in ("year", "month", "all"):
-            problems.append(Problem(f"{where}: window must be year, month or all", file=src,
+            problems.append(Problem(Message("sim.cal_window", where=where, name="window", values="year, month, all"),
+                                    file=src,
                                     line=line_of(node, "window")))
         return dict(node)
 
     defaults = {}
     for unit, node in (doc.get("defaults") or {}).items():
         if unit not in UNITS:
-            problems.append(Problem(f"defaults: unknown unit '{unit}'", file=src,
+            problems.append(Problem(Message("sim.cal_unknown_unit", where="defaults", unit=str(unit),
+                                            units=", ".join(UNITS)), file=src,
                                     line=line_of(doc["defaults"], unit)))
         defaults[unit] = check_params(node, f"defaults.{unit}")
     patterns = []
@@ -227,7 +233,7 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
         try:
             pattern = re.compile(str(item.get("match")))
         except (re.error, AttributeError) as exc:
-            problems.append(Problem(f"patterns: bad regular expression ({exc})", file=src,
+            problems.append(Problem(Message("sim.cal_bad_regex", where="patterns", error=str(exc)), file=src,
                                     line=line_of(item)))
             continue
         patterns.append((pattern, check_params(item.get("params") or {}, f"patterns '{item['match']}'")))
@@ -237,35 +243,36 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
     for item in doc.get("anchors") or []:
         line = line_of(item)
         if not isinstance(item, dict):
-            problems.append(Problem("each anchor must be a mapping", file=src, line=line))
+            problems.append(Problem(Message("sim.cal_anchor_not_mapping", where="anchors"), file=src, line=line))
             continue
         aid = str(item.get("id", "?"))
         for k in item:
             if k not in _ANCHOR_KEYS:
-                problems.append(Problem(f"anchor '{aid}': unknown key '{k}'", file=src,
+                problems.append(Problem(Message("sim.cal_anchor_unknown_key", anchor=aid, name=str(k)), file=src,
                                         line=line_of(item, k)))
         for k in ("id", "indicator", "province", "period", "value", "tolerance"):
             if k not in item:
-                problems.append(Problem(f"anchor '{aid}': missing '{k}'", file=src, line=line))
+                problems.append(Problem(Message("sim.cal_anchor_missing", anchor=aid, name=k), file=src, line=line))
         if not (item.get("source") or item.get("assumption")):
-            problems.append(Problem(f"anchor '{aid}': needs a 'source' or an 'assumption'",
+            problems.append(Problem(Message("sim.cal_anchor_basis", anchor=aid, source="source", assumption="assumption"),
                                     file=src, line=line))
         if item.get("use") == "reference" and not item.get("reason"):
-            problems.append(Problem(f"anchor '{aid}': use: reference needs a 'reason' (why it is not fitted)",
+            problems.append(Problem(Message("sim.cal_anchor_reason", anchor=aid, use="use: reference", reason="reason"),
                                     file=src, line=line))
         if aid in seen:
-            problems.append(Problem(f"anchor '{aid}' is defined twice", file=src, line=line))
+            problems.append(Problem(Message("sim.cal_anchor_twice", anchor=aid), file=src, line=line))
         seen.add(aid)
         use = item.get("use", "calibrate")
         if use not in ("calibrate", "reference"):
-            problems.append(Problem(f"anchor '{aid}': use must be calibrate or reference",
+            problems.append(Problem(Message("sim.cal_anchor_use", anchor=aid, name="use", values="calibrate, reference"),
                                     file=src, line=line_of(item, "use")))
         try:
             period = to_period(item.get("period"), f"anchor {aid}")
             value = float(item.get("value"))
             tol = float(item.get("tolerance"))
         except (InputError, TypeError, ValueError):
-            problems.append(Problem(f"anchor '{aid}': period must be YYYY-MM and value/tolerance numbers",
+            problems.append(Problem(Message("sim.cal_anchor_values", anchor=aid, period="period", value="value",
+                                            tolerance="tolerance"),
                                     file=src, line=line))
             continue
         anchors.append(Anchor(aid, str(item.get("indicator")), str(item.get("province")), period,
@@ -274,7 +281,8 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
     rankings = []
     for item in doc.get("rankings") or []:
         if not isinstance(item, dict) or not isinstance(item.get("ranks"), dict) or not item.get("source"):
-            problems.append(Problem("each ranking needs 'id', 'period', 'ranks' (province: rank) and 'source'",
+            problems.append(Problem(Message("sim.cal_ranking", where="rankings", keys="'id', 'period', 'ranks', 'source'",
+                                            ranks="'ranks'"),
                                     file=src, line=line_of(item)))
             continue
         rankings.append(dict(item))

@@ -35,7 +35,9 @@ import pandas as pd
 from scipy import optimize
 
 from ..catalog import Indicator
-from ..errors import InputError
+from ..errors import InputError, Problem
+from ..i18n import Message, t
+from ..observations.values import Number
 from ..panel import to_period
 from .config import Anchor, Calibration, _month_index, fold
 
@@ -138,8 +140,8 @@ def calibrate(ctx: Ctx, ind: Indicator, rows: np.ndarray, level: str, log: list,
         for a, tgt, g, h in zip(anchors, targets, got, held):
             log.append(_log_entry(a, ctx, grows, theta, g, tgt, level, len(anchors), h))
             if abs(g - tgt) > a.tolerance + 1e-9:
-                warnings.warn(f"anchor '{a.id}' missed: simulated {g:.4f} for {province}, target "
-                              f"{tgt:.4f} ± {a.tolerance} (the group's anchors cannot all be met)",
+                warnings.warn(t("sim.cal_missed", anchor=a.id, simulated=Number(g, 4), province=province,
+                                target=Number(tgt, 4), tolerance=Number(a.tolerance, 4)),
                               stacklevel=2)
         solved.append((cols, theta))
     return solved
@@ -200,10 +202,10 @@ def _check_reachable(ctx: Ctx, anchors, targets, means, kind: str) -> None:
     for j, a in enumerate(anchors):
         low, high = min(at_lo[j], at_hi[j]), max(at_lo[j], at_hi[j])
         if not (low - 1e-9 <= targets[j] <= high + 1e-9):
-            raise InputError(
-                f"anchor '{a.id}' ({a.indicator} = {targets[j]:.4f} in {a.period}) cannot be "
-                f"reached: the simulated mean ranges from {low:.3f} to {high:.3f}; change the "
-                "indicator's parameters or the anchor", file=ctx.cal.source, line=a.line)
+            raise InputError([Problem(Message(
+                "sim.cal_unreachable", anchor=a.id, indicator=a.indicator, target=Number(targets[j], 4),
+                period=str(a.period), low=Number(low, 3), high=Number(high, 3)),
+                file=ctx.cal.source, line=a.line)])
 
 
 def _holdouts(ctx: Ctx, anchors, targets, means, kind: str) -> list[float]:

@@ -32,7 +32,7 @@ def load_merger(path: str | Path | None = None) -> pd.DataFrame:
     """The old → new commune mapping of July 2025 (``data/localities/merger_2025.csv``)."""
     path = Path(path) if path is not None else MERGER_FILE
     if not path.is_file():
-        raise InputError("merger mapping file not found", file=str(path))
+        raise InputError([Problem(Message("sim.mapping_not_found"), file=str(path))])
     df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
     return _check_mapping(df, str(path))
 
@@ -41,14 +41,14 @@ def _check_mapping(df: pd.DataFrame, source: str = "<mapping>") -> pd.DataFrame:
     need = ["old_id", "new_id", "population_weight"]
     missing = [c for c in need if c not in df.columns]
     if missing:
-        raise InputError([Problem(f"mapping lacks column '{c}'", file=source, column=c) for c in missing])
+        raise InputError([Problem(Message("sim.mapping_column", column=c), file=source, column=c) for c in missing])
     df = df.copy()
     df["old_id"] = df["old_id"].astype(str).str.strip()
     df["new_id"] = df["new_id"].astype(str).str.strip()
     w = pd.to_numeric(df["population_weight"], errors="coerce")
     bad = np.flatnonzero((w.isna() | (w < 0) | (w > 1)).to_numpy())
     if len(bad):
-        raise InputError([Problem("population_weight must be a number in [0, 1]", file=source,
+        raise InputError([Problem(Message("sim.mapping_weight"), file=source,
                                   row=int(r) + 2, column="population_weight") for r in bad[:20]])
     df["population_weight"] = w.astype(float)
     if "population_part" in df.columns:
@@ -81,8 +81,8 @@ def _old_registry(mapping: pd.DataFrame) -> pd.DataFrame:
         found |= ids
     missing = want - found
     if missing:
-        raise InputError(f"{len(missing)} pre-merger communes of the mapping are in no registry "
-                         f"(e.g. {', '.join(sorted(missing)[:5])})", path="merger")
+        raise InputError([Problem(Message("sim.mapping_unknown_old", n=len(missing), ids=", ".join(sorted(missing)[:5])),
+                                  path="merger")])
     old = pd.concat(parts)
     old = old[~old.index.duplicated()]
     cols = [c for c in old.columns if c in ("name", "short_name", "level", "parent_id", "unit_type",

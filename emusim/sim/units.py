@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 
 from ..errors import InputError, Problem
+from ..i18n import Message
 from ..registry import ancestors
 
 
@@ -33,21 +34,20 @@ def _resolve_registry(registry) -> tuple[pd.DataFrame, str | None]:
             raise InputError([Problem(p.message, file=p.file, line=p.line, row=p.row,
                                       column=p.column, path=p.path or "registry")
                               for p in exc.problems]) from None
-    raise InputError(f"registry must be a DataFrame or a registry name, not {type(registry).__name__}",
-                     path="registry")
+    raise InputError([Problem(Message("sim.registry_type", kind=type(registry).__name__), path="registry")])
 
 
 def _check_registry(reg: pd.DataFrame) -> pd.DataFrame:
     need = ["level", "parent_id", "urban_class", "lat", "lon", "population", "population_14plus"]
     missing = [c for c in need if c not in reg.columns]
     if missing:
-        raise InputError([Problem(f"registry lacks column '{c}'", column=c) for c in missing])
+        raise InputError([Problem(Message("sim.registry_column", column=c), column=c) for c in missing])
     reg = reg.copy()
     reg.index = reg.index.astype(str)
     reg.index.name = "locality_id"
     if reg.index.has_duplicates:
-        raise InputError(f"registry has duplicate locality ids: "
-                         f"{', '.join(reg.index[reg.index.duplicated()][:5])}")
+        raise InputError([Problem(Message("sim.registry_duplicates",
+                                          ids=", ".join(reg.index[reg.index.duplicated()][:5])))])
     reg["parent_id"] = reg["parent_id"].fillna("").astype(str)
     reg["urban_class"] = reg["urban_class"].fillna("").astype(str)
     return reg.sort_index()
