@@ -23,6 +23,13 @@ def _label(row, lang: str, n: int = 46) -> str:
     return shorten(style.nfc(text or ""), n)
 
 
+def _indicator_label(indicator: str, lang: str, n: int = 40) -> str:
+    """The catalogue's name of an indicator (a criterion that counts several shows each one)."""
+    from ..catalog import load_catalog
+
+    return shorten(style.nfc(load_catalog().label(indicator, lang)), n)
+
+
 def _bar_figure(n: int, per_row: float):
     """A house-style figure with one horizontal bar axis for ``n`` rows: (fig, ax, rows, height)."""
     height = 2.6 + per_row * max(n, 2)
@@ -33,7 +40,7 @@ def _bar_figure(n: int, per_row: float):
 
 
 @style.styled
-def audit_shares(audit, *, scheme=None, lang: str = "vi", source: str | None = None, title: str | None = None,
+def audit_shares(audit, *, scheme=None, lang: str | None = None, source: str | None = None, title: str | None = None,
                  subtitle: str | None = None):
     """Nominal share of points vs share of the variance of totals, per component.
 
@@ -86,7 +93,7 @@ def audit_shares(audit, *, scheme=None, lang: str = "vi", source: str | None = N
 
 
 @style.styled
-def gaming_cheapest(gaming, *, scheme=None, top: int = 14, lang: str = "vi", source: str | None = None,
+def gaming_cheapest(gaming, *, scheme=None, top: int = 14, lang: str | None = None, source: str | None = None,
                     title: str | None = None, subtitle: str | None = None):
     """The cheapest points of the scheme: median points per unit of effort, by criterion.
 
@@ -106,7 +113,7 @@ def gaming_cheapest(gaming, *, scheme=None, top: int = 14, lang: str = "vi", sou
                 effort=t(f"analysis.effort_{r['effort']}", lang), units=int(r["units_can_gain"]))
         ax.text(r["points_per_cost"] + span * 0.01, yi, txt, va="center", fontsize=7.2, color=style.INK)
     multi = set(gaming.cheapest["criterion"][gaming.cheapest["criterion"].duplicated()])
-    ax.set_yticks(y, [f"{r['criterion']} · " + (shorten(r["indicator"], 40) if r["criterion"] in multi else _label(r, lang, 40))
+    ax.set_yticks(y, [f"{r['criterion']} · " + (_indicator_label(r["indicator"], lang) if r["criterion"] in multi else _label(r, lang, 40))
                       for _, r in df.iterrows()], fontsize=7.8)
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlim(0, span * 1.7)
@@ -129,7 +136,7 @@ def gaming_cheapest(gaming, *, scheme=None, top: int = 14, lang: str = "vi", sou
 
 
 @style.styled
-def alternatives_chart(alts, *, scheme=None, top: int = 14, lang: str = "vi", source: str | None = None,
+def alternatives_chart(alts, *, scheme=None, top: int = 14, lang: str | None = None, source: str | None = None,
                        title: str | None = None, subtitle: str | None = None):
     """Award changes (gains + losses + tier moves) under each structural alternative.
 
