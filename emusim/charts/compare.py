@@ -117,7 +117,7 @@ def overlap(sets: Mapping[str, object], *, names=None, scheme=None, lang: str | 
     lines = [t.count("\n") + 1 for t in texts]
     heights = [max(0.42, 0.17 * k + 0.16) for k in lines]
     fig = style.new_figure(1.9 + sum(heights))
-    gs = fig.add_gridspec(1, 2, width_ratios=[1.0, 1.25], wspace=0.02)
+    gs = fig.add_gridspec(1, 2, width_ratios=[1.0, 1.25])  # no wspace: it would turn tight_layout off
     ax = fig.add_subplot(gs[0])
     ax_names = fig.add_subplot(gs[1], sharey=ax)
     ax_names.axis("off")
