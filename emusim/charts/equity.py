@@ -72,30 +72,33 @@ def equity(award_table: pd.DataFrame, *, by: str = "urban_class", scheme=None, r
     style.style_axis(ax, "x")
     h = 0.8 / k
     total_awards = int(tab["awards"].sum())
+    xmax = float(np.nanmax(tab[["unit_share", "award_share"] + (["population_share"] if has_pop else [])].to_numpy()))
+    x_right = min(1.0, xmax) * 1.4 + 0.02
+    pad = x_right * 0.012
     for i, gname in enumerate(groups):
         r = tab.loc[gname]
         base = i
         ax.barh(base - h, r["unit_share"], height=h * 0.9, color="#aab4be")
-        ax.text(r["unit_share"] + 0.01, base - h, t("charts.equity_units", lang, share=style.pct(r["unit_share"], lang), n=int(r["units"])),
+        ax.text(r["unit_share"] + pad, base - h, t("charts.equity_units", lang, share=style.pct(r["unit_share"], lang), n=int(r["units"])),
                 va="center", fontsize=7.5, color=style.MUTED)
         left = 0.0
         for tier in tiers:
             share = r[f"awards.{tier}"] / total_awards if total_awards else 0.0
             ax.barh(base, share, left=left, height=h * 0.9, color=cmap[tier])
             left += share
-        ax.text(left + 0.01, base, t("charts.equity_awards", lang, share=style.pct(r["award_share"], lang), n=int(r["awards"]),
+        ax.text(left + pad, base, t("charts.equity_awards", lang, share=style.pct(r["award_share"], lang), n=int(r["awards"]),
                                      total=total_awards), va="center", fontsize=7.5, fontweight="bold")
         if has_pop:
             ax.barh(base + h, r["population_share"], height=h * 0.9, color="#dfe4e9", hatch="....", edgecolor="#aab4be", linewidth=0)
-            ax.text(r["population_share"] + 0.01, base + h, t("charts.equity_population", lang,
+            ax.text(r["population_share"] + pad, base + h, t("charts.equity_population", lang,
                                                               share=style.pct(r["population_share"], lang)),
                     va="center", fontsize=7.5, color=style.MUTED)
     labels = [_group_name(g, by, registry, lang) for g in groups]
     ax.set_yticks(range(n), labels)
     ax.set_ylim(n - 0.5, -0.5 - h)
-    xmax = float(np.nanmax(tab[["unit_share", "award_share"] + (["population_share"] if has_pop else [])].to_numpy()))
-    ax.set_xlim(0, min(1.0, xmax) * 1.4 + 0.02)
-    ax.set_xticks([t for t in np.arange(0, 1.01, 0.2) if t <= min(1.0, xmax) * 1.4 + 0.02])
+    ax.set_xlim(0, x_right)
+    step = 0.2 if x_right > 0.5 else 0.05
+    ax.set_xticks([x for x in np.arange(0, 1.01, step) if x <= x_right])
     ax.xaxis.set_major_formatter(style.percent_formatter(lang))
     ax.set_xlabel(t("charts.equity_axis", lang))
     ax.tick_params(axis="y", length=0)
