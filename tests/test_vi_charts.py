@@ -204,6 +204,13 @@ def test_chart_messages_exist_in_both_languages():
         assert english_leaks(re.sub(r"\{[^{}]*\}", " ", vi)) == [], (k, vi)
 
 
+def test_a_bad_tornado_table_is_told_in_vietnamese():
+    with pytest.raises(ValueError, match="bảng cần có các cột effect_low, effect_high"):
+        charts.tornado(pd.DataFrame({"parameter": ["uplift.city"], "low": [0.1], "high": [0.2]}))
+    with using_lang("en"), pytest.raises(ValueError, match="expected columns effect_low, effect_high"):
+        charts.tornado(pd.DataFrame({"parameter": ["uplift.city"], "low": [0.1], "high": [0.2]}))
+
+
 def test_pick_is_a_deprecated_shim():
     with pytest.warns(DeprecationWarning):
         assert style.pick("có", "yes", "en") == "yes"

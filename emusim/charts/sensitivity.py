@@ -85,7 +85,7 @@ def _from_analysis(df: pd.DataFrame, metric: str | None) -> tuple[pd.DataFrame, 
     if "effect_low" not in df.columns:
         key = metric if metric and f"{metric}_low" in df.columns else "changed"
         if f"{key}_low" not in df.columns:
-            raise ValueError(t("charts.tornado_bad_columns"))
+            raise ValueError(t("charts.tornado_bad_columns", columns="effect_low, effect_high"))
         df["effect_low"], df["effect_high"] = df[f"{key}_low"], df[f"{key}_high"]
     return df, key
 
