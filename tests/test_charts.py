@@ -192,3 +192,22 @@ def test_number_formats():
     assert style.num(1234.5, "en", 1) == "1,234.5"
     assert style.pct(0.13, "vi") == "13 %" and style.pct(0.13, "en") == "13%"
     assert style.pp(0.05, "vi") == "+5 %" and style.pp(0.05, "en") == "+5 pp"
+    assert style.num(1234.5, "vi", 1) == "1.234,5" and style.num(-0.5, "vi") == "−0,5"
+    assert style.month("2023-11", "vi") == "11/2023" and style.month("2023-11", "en") == "2023-11"
+    assert style.source_note(seed=7, period="2023-11", lang="vi") == "Nguồn: dữ liệu mô phỏng (emusim), seed 7; kỳ đánh giá 11/2023"
+    assert style.urban_label("city", "vi") == "Phường, xã của thành phố" and style.urban_label("city", "en") == "Ward/commune of the city"
+
+
+def test_tick_numbers_follow_the_language(hg):
+    """Axes left on matplotlib's default formatter get the reader's: 264,5 in vi, 264.5 in en."""
+    from emusim.i18n.leaks import english_leaks
+
+    for lang, sep in (("vi", ","), ("en", ".")):
+        fig = charts.award_map(hg["aw"], hg["registry"], hg["scheme"], lang=lang)
+        ticks = [x.get_text() for ax in fig.axes for x in ax.get_xticklabels() + ax.get_yticklabels() if x.get_text()]
+        assert any(sep in x for x in ticks), ticks
+        assert not any(("." if lang == "vi" else ",") in x for x in ticks), ticks
+    fig = charts.waterfall(hg["st"], hg["st2"], hg["aw"].index[hg["aw"]["urban_class"] == "city"][0], hg["scheme"], hg["s2"],
+                           award_a=hg["aw"], award_b=hg["aw2"])
+    texts = [x.get_text() for x in style.text_objects(fig)]
+    assert not [x for x in texts if english_leaks(x)], texts

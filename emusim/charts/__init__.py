@@ -1,9 +1,11 @@
 """Charts for briefings, in one house style (DESIGN §7).
 
 Every function returns a :class:`matplotlib.figure.Figure` (made without pyplot, so no
-global state leaks between calls), takes ``lang="vi"`` (default) or ``"en"`` for every
-label and title, draws Vietnamese text in DejaVu Sans, and ends with a source note
-(``source=``; default: the plan and "computed with emusim"). Inputs are plain DataFrames
+global state leaks between calls), takes ``lang="vi"`` or ``"en"`` for every label, title
+and number (default ``None``: the current language, Vietnamese unless
+:func:`emusim.i18n.using_lang` says otherwise; the texts are the messages of
+``emusim/i18n/messages/charts.yaml``), draws Vietnamese text in DejaVu Sans, and ends with
+a source note (``source=``; default: the plan and "tính toán bằng emusim"). Inputs are plain DataFrames
 and emusim objects; each docstring lists the columns it reads. Save with
 :func:`emusim.charts.save` (PNG/PDF, atomic).
 

@@ -56,14 +56,14 @@ def wrap(text: str, n: int = 28) -> str:
     return "\n".join(textwrap.wrap(style.nfc(text), n)) or ""
 
 
-def parameter_label(path: str, scheme=None, lang: str = "vi") -> str:
+def parameter_label(path: str, scheme=None, lang: str | None = None) -> str:
     """Readable name of an adjust path, in the plan's wording (one mechanism: :mod:`emusim.i18n.paths`)."""
     from ..i18n.paths import path_label
 
     return path_label(path, scheme, lang)
 
 
-def parameter_value(path: str, value, lang: str = "vi") -> str:
+def parameter_value(path: str, value, lang: str | None = None) -> str:
     """A path's value the reader's way (:func:`emusim.i18n.paths.path_value`)."""
     from ..i18n.paths import path_value
 

@@ -23,6 +23,27 @@ def _label(row, lang: str, n: int = 46) -> str:
     return shorten(style.nfc(text or ""), n)
 
 
+def _indicator_labels(cheapest: pd.DataFrame, lang: str, n: int = 40) -> dict[tuple[str, str], str]:
+    """(criterion, indicator) → the catalogue's name of the indicator, for the criteria that count
+    several: the words they share are left out ("…biểu dương"), so the rows can be told apart."""
+    import os
+
+    from ..catalog import load_catalog
+
+    cat = load_catalog()
+    out = {}
+    for crit, rows in cheapest.groupby("criterion"):
+        inds = list(dict.fromkeys(rows["indicator"]))
+        if len(inds) < 2:
+            continue
+        names = {i: style.nfc(cat.label(i, lang)) for i in inds}
+        common = os.path.commonprefix([v.split() for v in names.values()])
+        for i, v in names.items():
+            rest = " ".join(v.split()[len(common):]) if len(common) >= 3 else v
+            out[crit, i] = shorten(("…" + rest) if rest != v else v, n)
+    return out
+
+
 def _bar_figure(n: int, per_row: float):
     """A house-style figure with one horizontal bar axis for ``n`` rows: (fig, ax, rows, height)."""
     height = 2.6 + per_row * max(n, 2)
@@ -33,7 +54,7 @@ def _bar_figure(n: int, per_row: float):
 
 
 @style.styled
-def audit_shares(audit, *, scheme=None, lang: str = "vi", source: str | None = None, title: str | None = None,
+def audit_shares(audit, *, scheme=None, lang: str | None = None, source: str | None = None, title: str | None = None,
                  subtitle: str | None = None):
     """Nominal share of points vs share of the variance of totals, per component.
 
@@ -86,7 +107,7 @@ def audit_shares(audit, *, scheme=None, lang: str = "vi", source: str | None = N
 
 
 @style.styled
-def gaming_cheapest(gaming, *, scheme=None, top: int = 14, lang: str = "vi", source: str | None = None,
+def gaming_cheapest(gaming, *, scheme=None, top: int = 14, lang: str | None = None, source: str | None = None,
                     title: str | None = None, subtitle: str | None = None):
     """The cheapest points of the scheme: median points per unit of effort, by criterion.
 
@@ -105,8 +126,8 @@ def gaming_cheapest(gaming, *, scheme=None, top: int = 14, lang: str = "vi", sou
         txt = t("analysis.chart_gaming_bar", lang, points=fmt_number(r["points_per_step"], lang, 2),
                 effort=t(f"analysis.effort_{r['effort']}", lang), units=int(r["units_can_gain"]))
         ax.text(r["points_per_cost"] + span * 0.01, yi, txt, va="center", fontsize=7.2, color=style.INK)
-    multi = set(gaming.cheapest["criterion"][gaming.cheapest["criterion"].duplicated()])
-    ax.set_yticks(y, [f"{r['criterion']} · " + (shorten(r["indicator"], 40) if r["criterion"] in multi else _label(r, lang, 40))
+    several = _indicator_labels(gaming.cheapest, lang)
+    ax.set_yticks(y, [f"{r['criterion']} · " + several.get((r["criterion"], r["indicator"]), _label(r, lang, 40))
                       for _, r in df.iterrows()], fontsize=7.8)
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlim(0, span * 1.7)
@@ -129,7 +150,7 @@ def gaming_cheapest(gaming, *, scheme=None, top: int = 14, lang: str = "vi", sou
 
 
 @style.styled
-def alternatives_chart(alts, *, scheme=None, top: int = 14, lang: str = "vi", source: str | None = None,
+def alternatives_chart(alts, *, scheme=None, top: int = 14, lang: str | None = None, source: str | None = None,
                        title: str | None = None, subtitle: str | None = None):
     """Award changes (gains + losses + tier moves) under each structural alternative.
 

@@ -13,34 +13,17 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
+from ..i18n import t
 from . import style
 from ._common import legend_top
 
 PROVINCE_COLORS = {"Hà Giang": "#c0392b", "Tuyên Quang": "#1f4e79", "Lào Cai": "#2a9d8f",
                    "Tuyên Quang (2025)": "#1f4e79", "Lào Cai (2025)": "#2a9d8f"}
-_TEXT = {
-    "title": ("Mô phỏng so với số liệu công bố", "Simulation against the published record"),
-    "subtitle": ("Bình quân tỉnh (gia quyền dân số từ 14 tuổi) theo tháng; điểm: mốc hiệu chỉnh tại tháng của mốc",
-                 "Province means (weighted by population aged 14+) by month; markers: anchors at their month"),
-    "fitted": ("mốc đã hiệu chỉnh", "fitted anchor"),
-    "reference": ("mốc đối chiếu (không hiệu chỉnh)", "reference anchor (not fitted)"),
-    "holdout": ("dự báo khi loại mốc đó", "prediction without that anchor"),
-    "merged": ("tỉnh sau hợp nhất (từ 07/2025)", "merged province (from 07/2025)"),
-    "res_title": ("Sai lệch tại các mốc và kiểm tra loại trừ", "Residuals at the anchors and the hold-out check"),
-    "res_subtitle": ("Điểm %: mô phỏng − số liệu (●) và dự báo khi không dùng mốc đó − số liệu (×); dải: sai số cho phép",
-                     "Points: simulated − figure (●) and prediction without the anchor − figure (×); band: tolerance"),
-    "residual": ("sai lệch sau hiệu chỉnh", "residual after the fit"),
-    "held": ("sai số loại trừ", "hold-out error"),
-    "axis": ("điểm phần trăm", "percentage points"),
-    "assumption": (" (giả định)", " (assumption)"),
-    "source": ("Nguồn: data/calibration.yaml (số liệu công bố và giả định); dữ liệu mô phỏng emusim, seed {seed}",
-               "Source: data/calibration.yaml (published figures and assumptions); emusim simulated data, seed {seed}"),
-}
+MERGED_FROM = "2025-07"
 
 
-def _t(key: str, lang: str) -> str:
-    vi, en = _TEXT[key]
-    return style.pick(vi, en, lang)
+def _t(key: str, lang: str, **values) -> str:
+    return t(f"charts.cal_{key}", lang, **values)
 
 
 def _label(table: pd.DataFrame, indicator: str, lang: str) -> str:
@@ -64,12 +47,11 @@ def _short(indicator: str, lang: str, width: int = 46) -> str:
 
 
 def _month(period: str, lang: str) -> str:
-    y, m = str(period).split("-")
-    return f"{m}/{y}" if lang == "vi" else f"{y}-{m}"
+    return style.month(period, lang)
 
 
 @style.styled
-def calibration(report, *, indicators=None, lang: str = "vi", source: str | None = None,
+def calibration(report, *, indicators=None, lang: str | None = None, source: str | None = None,
                 title: str | None = None, subtitle: str | None = None, ncols: int = 2):
     """Small multiples: simulated province means vs the anchors (``report``: a
     :class:`emusim.sim.report.CalibrationReport`). ``indicators``: which to draw (default:
@@ -112,10 +94,10 @@ def calibration(report, *, indicators=None, lang: str = "vi", source: str | None
         ax.set_title(_label(table, ind, lang), fontsize=8, loc="left", color=style.INK)
         ax.tick_params(axis="x", labelsize=7.5)
         ax.tick_params(axis="y", labelsize=7.5)
-        ax.yaxis.set_major_formatter(lambda v, _p: style.num(v, lang, 0) + " %")
+        ax.yaxis.set_major_formatter(style.number_formatter(lang, 0, " %" if lang == "vi" else "%"))
     handles = [Line2D([], [], color=PROVINCE_COLORS[p], linewidth=1.4, label=p)
                for p in ("Hà Giang", "Tuyên Quang", "Lào Cai")]
-    handles += [Line2D([], [], color=style.MUTED, linestyle="--", linewidth=1.0, label=_t("merged", lang)),
+    handles += [Line2D([], [], color=style.MUTED, linestyle="--", linewidth=1.0, label=_t("merged", lang, month=style.month(MERGED_FROM, lang))),
                 Line2D([], [], marker="o", color=style.MUTED, linestyle="none", label=_t("fitted", lang)),
                 Line2D([], [], marker="o", markerfacecolor="white", markeredgecolor=style.MUTED,
                        linestyle="none", label=_t("reference", lang)),
@@ -125,11 +107,11 @@ def calibration(report, *, indicators=None, lang: str = "vi", source: str | None
     leg.legend(handles=handles, loc="center left", ncol=4, frameon=False, fontsize=7.5,
                handlelength=1.4, columnspacing=1.2)
     return style.finish(fig, title or _t("title", lang), subtitle or _t("subtitle", lang),
-                        source or _t("source", lang).format(seed=report.seed))
+                        source or _t("source", lang, seed=str(report.seed)))
 
 
 @style.styled
-def calibration_residuals(report, *, lang: str = "vi", source: str | None = None,
+def calibration_residuals(report, *, lang: str | None = None, source: str | None = None,
                           title: str | None = None, subtitle: str | None = None, max_rows: int = 40):
     """Residual and hold-out error (percentage points) of every fitted anchor × province,
     with its tolerance band; published figures first, assumptions marked."""
@@ -154,7 +136,7 @@ def calibration_residuals(report, *, lang: str = "vi", source: str | None = None
     ax.set_xlabel(_t("axis", lang))
     lim = max(5.0, float(np.nanmax(np.abs(np.r_[held, tol]))) * 1.08)
     ax.set_xlim(-lim, lim)
-    ax.xaxis.set_major_formatter(lambda v, _p: style.num(v, lang, 0))
+    ax.xaxis.set_major_formatter(style.number_formatter(lang, 0))
     handles = [Line2D([], [], marker="o", color=style.MUTED, linestyle="none", label=_t("residual", lang)),
                Line2D([], [], marker="x", color=style.MUTED, linestyle="none", label=_t("held", lang))]
     handles += [Line2D([], [], color=PROVINCE_COLORS[p], linewidth=3, label=p)
@@ -162,4 +144,4 @@ def calibration_residuals(report, *, lang: str = "vi", source: str | None = None
     for text in legend_top(ax, handles, ncol=3).get_texts():
         text.set_fontsize(7.5)
     return style.finish(fig, title or _t("res_title", lang), subtitle or _t("res_subtitle", lang),
-                        source or _t("source", lang).format(seed=report.seed))
+                        source or _t("source", lang, seed=str(report.seed)))

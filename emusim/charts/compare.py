@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.lines import Line2D
 
+from ..i18n import t
 from . import style
 from ._common import legend_below, names_for, wrap
 
@@ -20,7 +21,7 @@ def _won(x) -> bool:
 
 @style.styled
 def slopegraph(compare_df: pd.DataFrame, *, labels: tuple[str, str] = ("A", "B"), top: int = 15,
-               names=None, scheme=None, lang: str = "vi", source: str | None = None,
+               names=None, scheme=None, lang: str | None = None, source: str | None = None,
                title: str | None = None, subtitle: str | None = None):
     """Ranks of the same units under two schemes, joined by lines.
 
@@ -68,24 +69,21 @@ def slopegraph(compare_df: pd.DataFrame, *, labels: tuple[str, str] = ("A", "B")
     bottom = floor + 0.6 * max(max(used_a.values(), default=1), max(used_b.values(), default=1)) + 0.5
     ax.set_ylim(bottom, 0.2)
     ax.axhline(floor - 0.5, color=style.GRID, linewidth=0.8)
-    ax.text(0.5, floor - 0.6, style.pick(f"thứ hạng thấp hơn {floor - 1} ↓", f"ranked below {floor - 1} ↓", lang),
+    ax.text(0.5, floor - 0.6, t("charts.slope_below", lang, n=floor - 1),
             ha="center", va="bottom", fontsize=7.5, color=style.MUTED)
     ax.text(xa, -0.2, style.nfc(labels[0]), ha="center", va="bottom", fontsize=9, fontweight="bold")
     ax.text(xb, -0.2, style.nfc(labels[1]), ha="center", va="bottom", fontsize=9, fontweight="bold")
     ax.axis("off")
     handles = []
     if has_aw:
-        handles = [Line2D([], [], color=KEPT, linewidth=2, label=style.pick("được khen ở cả hai", "awarded under both", lang)),
-                   Line2D([], [], color=LOST, linewidth=2, label=style.pick(f"chỉ được khen theo {labels[0]}", f"awarded under {labels[0]} only", lang)),
-                   Line2D([], [], color=GAINED, linewidth=2, label=style.pick(f"chỉ được khen theo {labels[1]}", f"awarded under {labels[1]} only", lang)),
-                   Line2D([], [], color=NEITHER, linewidth=1, label=style.pick("không được khen", "no award", lang))]
+        handles = [Line2D([], [], color=KEPT, linewidth=2, label=t("charts.slope_both", lang)),
+                   Line2D([], [], color=LOST, linewidth=2, label=t("charts.slope_only", lang, label=style.nfc(labels[0]))),
+                   Line2D([], [], color=GAINED, linewidth=2, label=t("charts.slope_only", lang, label=style.nfc(labels[1]))),
+                   Line2D([], [], color=NEITHER, linewidth=1, label=t("charts.no_award", lang))]
         legend_below(ax, handles, ncol=2, offset=0.0)
-    title = title or style.pick("Thứ hạng thay đổi thế nào giữa hai phương án?", "How do ranks move between the two options?", lang)
-    if subtitle is None:
-        subtitle = style.pick(f"Thứ hạng theo {labels[0]} (trái) và {labels[1]} (phải); "
-                              f"{counts['kept']} giữ giải, {counts['lost']} mất giải, {counts['gained']} được thêm.",
-                              f"Rank under {labels[0]} (left) and {labels[1]} (right); "
-                              f"{counts['kept']} keep an award, {counts['lost']} lose it, {counts['gained']} gain one.", lang) if has_aw else None
+    title = title or t("charts.slope_title", lang)
+    if subtitle is None and has_aw:
+        subtitle = t("charts.slope_subtitle", lang, a=style.nfc(labels[0]), b=style.nfc(labels[1]), **counts)
     return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))
 
 
@@ -93,7 +91,7 @@ WIDTH_SLOPE = 7.5
 
 
 @style.styled
-def overlap(sets: Mapping[str, object], *, names=None, scheme=None, lang: str = "vi", source: str | None = None,
+def overlap(sets: Mapping[str, object], *, names=None, scheme=None, lang: str | None = None, source: str | None = None,
             title: str | None = None, subtitle: str | None = None, max_names: int = 8):
     """Overlap of award sets: how many units win under each combination of schemes.
 
@@ -101,8 +99,8 @@ def overlap(sets: Mapping[str, object], *, names=None, scheme=None, lang: str = 
     schemes. ``names``: locality_id → display name (the names of the units in each
     combination are printed next to its bar, up to ``max_names``).
     """
-    labels = list(sets)
-    members = {k: set(map(str, v)) for k, v in sets.items()}
+    labels = [style.nfc(x) for x in sets]
+    members = {style.nfc(k): set(map(str, v)) for k, v in sets.items()}
     everyone = set().union(*members.values()) if members else set()
     combos = []
     for r in range(len(labels), 0, -1):
@@ -114,13 +112,12 @@ def overlap(sets: Mapping[str, object], *, names=None, scheme=None, lang: str = 
     texts = []
     for combo, units in combos:
         nm = names_for(units, None, names or {})
-        txt = ", ".join(nm[:max_names]) + (style.pick(f" và {len(nm) - max_names} đơn vị khác", f" and {len(nm) - max_names} more", lang)
-                                           if len(nm) > max_names else "")
+        txt = ", ".join(nm[:max_names]) + (t("charts.overlap_more", lang, n=len(nm) - max_names) if len(nm) > max_names else "")
         texts.append(wrap(txt, 50) if txt else "–")
     lines = [t.count("\n") + 1 for t in texts]
     heights = [max(0.42, 0.17 * k + 0.16) for k in lines]
     fig = style.new_figure(1.9 + sum(heights))
-    gs = fig.add_gridspec(1, 2, width_ratios=[1.0, 1.25], wspace=0.02)
+    gs = fig.add_gridspec(1, 2, width_ratios=[1.0, 1.25])  # no wspace: it would turn tight_layout off
     ax = fig.add_subplot(gs[0])
     ax_names = fig.add_subplot(gs[1], sharey=ax)
     ax_names.axis("off")
@@ -137,19 +134,17 @@ def overlap(sets: Mapping[str, object], *, names=None, scheme=None, lang: str = 
     ylabels = []
     for combo, _ in combos:
         if len(combo) == len(labels):
-            ylabels.append(style.pick("Cả " + " và ".join(labels), "All of " + ", ".join(labels), lang) if len(labels) > 2 else
-                           style.pick(f"Cả {labels[0]} và {labels[1]}", f"Both {labels[0]} and {labels[1]}", lang))
+            ylabels.append(t("charts.overlap_all", lang, labels=style.join(labels, lang)) if len(labels) > 2 else
+                           t("charts.overlap_both", lang, a=labels[0], b=labels[1]))
         else:
-            ylabels.append(style.pick("Chỉ " + " và ".join(combo), "Only " + " and ".join(combo), lang))
+            ylabels.append(t("charts.overlap_only", lang, labels=style.join(combo, lang)))
     ax.set_yticks(y, ylabels)
     ax.set_ylim(float(sum(heights)), 0.0)
     ax.set_xlim(0, mx * 1.15)
     ax.xaxis.set_major_locator(__import__("matplotlib.ticker", fromlist=["MaxNLocator"]).MaxNLocator(integer=True))
-    ax.set_xlabel(style.pick("Số đơn vị được khen", "Units awarded", lang))
+    ax.set_xlabel(t("charts.overlap_axis", lang))
     ax.tick_params(axis="y", length=0)
-    title = title or style.pick("Cùng đơn vị hay đơn vị khác được khen?", "Same winners or different ones?", lang)
+    title = title or t("charts.overlap_title", lang)
     if subtitle is None:
-        both = sizes[0]
-        subtitle = style.pick(f"{len(everyone)} đơn vị được khen theo ít nhất một phương án; {both} theo tất cả.",
-                              f"{len(everyone)} units win under at least one option; {both} under all.", lang)
+        subtitle = t("charts.overlap_subtitle", lang, n=len(everyone), both=sizes[0])
     return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))

@@ -18,7 +18,7 @@ def _metric_label(column: str, lang: str) -> str:
 
 
 @style.styled
-def design_tradeoff(result, *, metric: str | None = None, scheme=None, lang: str = "vi", source: str | None = None,
+def design_tradeoff(result, *, metric: str | None = None, scheme=None, lang: str | None = None, source: str | None = None,
                     title: str | None = None, subtitle: str | None = None):
     """Each reform of ``result.table`` (:func:`emusim.analysis.design`) as a point: distance from
     the plan as written (x) against ``metric`` (y; default the first goal that is not distance).

@@ -5,6 +5,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch
 
+from ..i18n import t
 from . import style
 from ._common import legend_below, tier_ids
 
@@ -27,8 +28,8 @@ def equity_table(award_table: pd.DataFrame, by: str = "urban_class", registry: p
     won = aw["award"].map(lambda a: isinstance(a, str))
     g = aw.groupby(by, sort=False)
     out = pd.DataFrame({"units": g.size(), "awards": won.groupby(aw[by], sort=False).sum().astype(int)})
-    for t in tiers:
-        out[f"awards.{t}"] = (aw["award"] == t).groupby(aw[by], sort=False).sum().astype(int)
+    for tier in tiers:
+        out[f"awards.{tier}"] = (aw["award"] == tier).groupby(aw[by], sort=False).sum().astype(int)
     if registry is not None and "population" in registry:
         pop = registry["population"].reindex(aw.index.astype(str)).astype(float)
         out["population"] = pop.groupby(aw[by].to_numpy()).sum()
@@ -41,9 +42,18 @@ def equity_table(award_table: pd.DataFrame, by: str = "urban_class", registry: p
     return out
 
 
+def _group_name(group, by: str, registry, lang: str) -> str:
+    """An urban class's name, or a district's name from the registry, or the id itself."""
+    if by == "urban_class":
+        return style.urban_label(group, lang)
+    if registry is not None and "name" in registry:
+        return style.nfc(registry["name"].get(str(group), group))
+    return str(group)
+
+
 @style.styled
 def equity(award_table: pd.DataFrame, *, by: str = "urban_class", scheme=None, registry: pd.DataFrame | None = None,
-           lang: str = "vi", source: str | None = None, title: str | None = None, subtitle: str | None = None):
+           lang: str | None = None, source: str | None = None, title: str | None = None, subtitle: str | None = None):
     """For each urban class (or district, ``by="parent_id"`` with a registry for names): its
     share of units, its share of awards (stacked by tier) and, with a registry, of population.
 
@@ -62,44 +72,42 @@ def equity(award_table: pd.DataFrame, *, by: str = "urban_class", scheme=None, r
     style.style_axis(ax, "x")
     h = 0.8 / k
     total_awards = int(tab["awards"].sum())
+    xmax = float(np.nanmax(tab[["unit_share", "award_share"] + (["population_share"] if has_pop else [])].to_numpy()))
+    x_right = min(1.0, xmax) * 1.4 + 0.02
+    pad = x_right * 0.012
     for i, gname in enumerate(groups):
         r = tab.loc[gname]
         base = i
         ax.barh(base - h, r["unit_share"], height=h * 0.9, color="#aab4be")
-        ax.text(r["unit_share"] + 0.01, base - h, f"{style.pct(r['unit_share'], lang)} ({int(r['units'])} {style.word('units', lang)})",
+        ax.text(r["unit_share"] + pad, base - h, t("charts.equity_units", lang, share=style.pct(r["unit_share"], lang), n=int(r["units"])),
                 va="center", fontsize=7.5, color=style.MUTED)
         left = 0.0
-        for t in tiers:
-            share = r[f"awards.{t}"] / total_awards if total_awards else 0.0
-            ax.barh(base, share, left=left, height=h * 0.9, color=cmap[t])
+        for tier in tiers:
+            share = r[f"awards.{tier}"] / total_awards if total_awards else 0.0
+            ax.barh(base, share, left=left, height=h * 0.9, color=cmap[tier])
             left += share
-        ax.text(left + 0.01, base, f"{style.pct(r['award_share'], lang)} ({int(r['awards'])}/{total_awards} "
-                + style.pick("giải", "awards", lang) + ")", va="center", fontsize=7.5, fontweight="bold")
+        ax.text(left + pad, base, t("charts.equity_awards", lang, share=style.pct(r["award_share"], lang), n=int(r["awards"]),
+                                     total=total_awards), va="center", fontsize=7.5, fontweight="bold")
         if has_pop:
             ax.barh(base + h, r["population_share"], height=h * 0.9, color="#dfe4e9", hatch="....", edgecolor="#aab4be", linewidth=0)
-            ax.text(r["population_share"] + 0.01, base + h, style.pick(f"{style.pct(r['population_share'], lang)} dân số",
-                                                                      f"{style.pct(r['population_share'], lang)} of population", lang),
+            ax.text(r["population_share"] + pad, base + h, t("charts.equity_population", lang,
+                                                              share=style.pct(r["population_share"], lang)),
                     va="center", fontsize=7.5, color=style.MUTED)
-    if by == "urban_class":
-        labels = [style.urban_label(g, lang) for g in groups]
-    elif registry is not None and "name" in registry:
-        labels = [style.nfc(registry["name"].get(str(g), g)) for g in groups]
-    else:
-        labels = [str(g) for g in groups]
+    labels = [_group_name(g, by, registry, lang) for g in groups]
     ax.set_yticks(range(n), labels)
     ax.set_ylim(n - 0.5, -0.5 - h)
-    xmax = float(np.nanmax(tab[["unit_share", "award_share"] + (["population_share"] if has_pop else [])].to_numpy()))
-    ax.set_xlim(0, min(1.0, xmax) * 1.4 + 0.02)
-    ax.set_xticks([t for t in np.arange(0, 1.01, 0.2) if t <= min(1.0, xmax) * 1.4 + 0.02])
-    ax.xaxis.set_major_formatter(lambda v, _: style.pct(v, lang))
-    ax.set_xlabel(style.pick("Tỷ trọng", "Share", lang))
+    ax.set_xlim(0, x_right)
+    step = 0.2 if x_right > 0.5 else 0.05
+    ax.set_xticks([x for x in np.arange(0, 1.01, step) if x <= x_right])
+    ax.xaxis.set_major_formatter(style.percent_formatter(lang))
+    ax.set_xlabel(t("charts.equity_axis", lang))
     ax.tick_params(axis="y", length=0)
-    handles = [Patch(color="#aab4be", label=style.pick("tỷ trọng số đơn vị", "share of units", lang))]
-    handles += [Patch(color=cmap[t], label=style.pick("tỷ trọng giải: ", "share of awards: ", lang) + style.tier_label(scheme, t, lang)) for t in tiers]
+    handles = [Patch(color="#aab4be", label=t("charts.equity_legend_units", lang))]
+    handles += [Patch(color=cmap[x], label=t("charts.equity_legend_awards", lang, tier=style.tier_label(scheme, x, lang))) for x in tiers]
     if has_pop:
-        handles.append(Patch(facecolor="#dfe4e9", hatch="....", edgecolor="#aab4be", label=style.pick("tỷ trọng dân số", "share of population", lang)))
+        handles.append(Patch(facecolor="#dfe4e9", hatch="....", edgecolor="#aab4be", label=t("charts.equity_legend_population", lang)))
     legend_below(ax, handles, ncol=1, offset=-0.5 / (2.4 + n * (0.25 * k + 0.3)) - 0.05)
-    title = title or style.pick("Giải thưởng có chia đều giữa các loại địa bàn?", "Are awards shared fairly across kinds of locality?", lang)
+    title = title or t("charts.equity_title" if by == "urban_class" else "charts.equity_title_district", lang)
     if subtitle is None:
         ratios = []
         for g in groups:
@@ -108,11 +116,9 @@ def equity(award_table: pd.DataFrame, *, by: str = "urban_class", scheme=None, r
                 ratios.append((r["award_share"] / r["unit_share"], g))
         if ratios and total_awards:
             hi = max(ratios)
-            name = style.urban_label(hi[1], lang) if by == "urban_class" else str(hi[1])
-            subtitle = style.pick(f"{total_awards} giải. Nhóm được khen nhiều nhất so với số đơn vị: {name.lower()} "
-                                  f"(gấp {style.num(hi[0], lang, 1)} lần tỷ trọng số đơn vị).",
-                                  f"{total_awards} awards. Most awarded relative to its number of units: {name.lower()} "
-                                  f"({style.num(hi[0], lang, 1)}× its share of units).", lang)
+            name = _group_name(hi[1], by, registry, lang)
+            subtitle = t("charts.equity_subtitle", lang, n=total_awards, name=name.lower() if by == "urban_class" else name,
+                         ratio=style.num(hi[0], lang, 1))
         else:
-            subtitle = style.pick("Chưa có giải nào được trao.", "No award was given.", lang)
+            subtitle = t("charts.equity_none", lang)
     return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))

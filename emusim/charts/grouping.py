@@ -12,7 +12,7 @@ _COLORS = {"former_district": "#1f4e79", "cluster": "#e0a31a", "province": "#57a
 
 
 @style.styled
-def grouping(study, *, lang: str = "vi", source: str | None = None, title: str | None = None,
+def grouping(study, *, lang: str | None = None, source: str | None = None, title: str | None = None,
              subtitle: str | None = None):
     """Bars of awards per former district, one bar per grouping (:func:`emusim.analysis.grouping.grouping_study`).
 

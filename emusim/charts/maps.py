@@ -6,6 +6,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Polygon
 
+from ..i18n import t
 from . import style
 from ._common import legend_below, tier_ids
 
@@ -31,7 +32,7 @@ def _strip(name: str) -> str:
 
 @style.styled
 def award_map(award_table: pd.DataFrame, registry: pd.DataFrame, scheme=None, *, label_awarded: bool = True,
-              hulls: bool = True, lang: str = "vi", source: str | None = None, title: str | None = None,
+              hulls: bool = True, lang: str | None = None, source: str | None = None, title: str | None = None,
               subtitle: str | None = None):
     """Communes as points on longitude/latitude, coloured by award.
 
@@ -78,17 +79,19 @@ def award_map(award_table: pd.DataFrame, registry: pd.DataFrame, scheme=None, *,
     ax.scatter(lon[m0], lat[m0], s=10, color="#c4ccd4", edgecolor="none", zorder=2)
     ax.scatter(lon[m1], lat[m1], s=22, color=style.ELIGIBLE, edgecolor="white", linewidth=0.4, zorder=3)
     handles = []
-    for t in reversed(tiers):
-        m = ok & (award.to_numpy() == t)
-        ax.scatter(lon[m], lat[m], s=70 if t == tiers[0] else 48, color=cmap[t], edgecolor=style.INK, linewidth=0.6,
-                   zorder=5, marker="*" if t == tiers[0] else "o")
-    for t in tiers:
-        handles.append(Line2D([], [], linestyle="", marker="*" if t == tiers[0] else "o", markersize=10 if t == tiers[0] else 7,
-                              markerfacecolor=cmap[t], markeredgecolor=style.INK, label=style.tier_label(scheme, t, lang)))
+    for tier in reversed(tiers):
+        m = ok & (award.to_numpy() == tier)
+        ax.scatter(lon[m], lat[m], s=70 if tier == tiers[0] else 48, color=cmap[tier], edgecolor=style.INK, linewidth=0.6,
+                   zorder=5, marker="*" if tier == tiers[0] else "o")
+    for tier in tiers:
+        first = tier == tiers[0]
+        handles.append(Line2D([], [], linestyle="", marker="*" if first else "o", markersize=10 if first else 7,
+                              markerfacecolor=cmap[tier], markeredgecolor=style.INK, label=style.tier_label(scheme, tier, lang)))
     handles.append(Line2D([], [], linestyle="", marker="o", markersize=5, markerfacecolor=style.ELIGIBLE, markeredgecolor="white",
-                          label=style.word("no_award", lang)))
+                          label=t("charts.legend_no_award", lang)))
+    std = scheme is not None and scheme.kind == "standards"
     handles.append(Line2D([], [], linestyle="", marker="o", markersize=4, markerfacecolor="#c4ccd4", markeredgecolor="none",
-                          label=style.word("not_eligible_std" if scheme is not None and scheme.kind == "standards" else "not_eligible", lang)))
+                          label=t("charts.legend_not_eligible_std" if std else "charts.legend_not_eligible", lang)))
     if label_awarded:
         names = aw["name"] if "name" in aw.columns else reg["name"]
         for i in np.flatnonzero(ok & won):
@@ -99,13 +102,15 @@ def award_map(award_table: pd.DataFrame, registry: pd.DataFrame, scheme=None, *,
     pad = 0.04 * max(dx, dy)
     ax.set_xlim(np.nanmin(lon[ok]) - pad, np.nanmax(lon[ok]) + pad)
     ax.set_ylim(np.nanmin(lat[ok]) - pad, np.nanmax(lat[ok]) + pad)
-    ax.set_xlabel(style.pick("Kinh độ (°Đ)", "Longitude (°E)", lang))
-    ax.set_ylabel(style.pick("Vĩ độ (°B)", "Latitude (°N)", lang))
+    ax.set_xlabel(t("charts.map_lon", lang))
+    ax.set_ylabel(t("charts.map_lat", lang))
+    ax.xaxis.set_major_formatter(style.number_formatter(lang, 2))
+    ax.yaxis.set_major_formatter(style.number_formatter(lang, 2))
     ax.tick_params(labelsize=7.5)
     for s in ("top", "right"):
         ax.spines[s].set_visible(True)
     # north arrow and a 10 km scale bar
-    ax.annotate(style.pick("B", "N", lang), xy=(0.965, 0.97), xytext=(0.965, 0.88), xycoords="axes fraction",
+    ax.annotate(t("charts.map_north", lang), xy=(0.965, 0.97), xytext=(0.965, 0.88), xycoords="axes fraction",
                 ha="center", va="center", fontsize=9, fontweight="bold",
                 arrowprops=dict(arrowstyle="-|>", color=style.INK, linewidth=1.2))
     km = 10.0
@@ -113,13 +118,10 @@ def award_map(award_table: pd.DataFrame, registry: pd.DataFrame, scheme=None, *,
     x0 = ax.get_xlim()[0] + 0.04 * (ax.get_xlim()[1] - ax.get_xlim()[0])
     y0 = ax.get_ylim()[0] + 0.04 * (ax.get_ylim()[1] - ax.get_ylim()[0])
     ax.plot([x0, x0 + deg], [y0, y0], color=style.INK, linewidth=2, solid_capstyle="butt")
-    ax.text(x0 + deg / 2, y0, "10 km\n", ha="center", va="bottom", fontsize=7)
+    ax.text(x0 + deg / 2, y0, t("charts.map_scale", lang, km=int(km)) + "\n", ha="center", va="bottom", fontsize=7)
     legend_below(ax, handles, ncol=2, offset=-0.09)
     synthetic = bool(reg.get("coords_synthetic", pd.Series(False, index=reg.index)).fillna(False).astype(bool).any())
-    title = title or style.pick("Đơn vị được khen trên địa bàn tỉnh", "Award winners across the province", lang)
+    title = title or t("charts.map_title", lang)
     if subtitle is None:
-        subtitle = style.pick("Mỗi điểm là trụ sở một xã, phường, thị trấn; vùng nét đứt: bao lồi các xã của một huyện (gần đúng, không phải địa giới)."
-                              + (" Một số tọa độ là ước lượng." if synthetic else ""),
-                              "Each point is a commune seat; dashed areas: convex hull of a district's communes (approximate, not a boundary)."
-                              + (" Some coordinates are estimates." if synthetic else ""), lang)
+        subtitle = t("charts.map_subtitle", lang) + (t("charts.map_synthetic", lang) if synthetic else "")
     return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))

@@ -6,6 +6,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 from matplotlib.lines import Line2D
 
+from ..i18n import t
 from . import style
 from ._common import award_colors, legend_below, names_for, shorten, tier_ids, wrap
 
@@ -22,7 +23,7 @@ def _gate_failures(row: pd.Series, scheme, score_table: pd.DataFrame | None) -> 
 
 @style.styled
 def ranking(award_table: pd.DataFrame, scheme=None, score_table: pd.DataFrame | None = None, *,
-            top: int = 30, lang: str = "vi", source: str | None = None, title: str | None = None,
+            top: int = 30, lang: str | None = None, source: str | None = None, title: str | None = None,
             subtitle: str | None = None):
     """Horizontal bars of the best units' totals, coloured by award tier, with the cut-off.
 
@@ -74,43 +75,40 @@ def ranking(award_table: pd.DataFrame, scheme=None, score_table: pd.DataFrame | 
     cut_handles = []
     cmap = style.tier_colors(tiers)
     if not is_std:
-        for t in tiers:
-            won = aw.loc[aw["award"] == t, "total"]
+        for tier in tiers:
+            won = aw.loc[aw["award"] == tier, "total"]
             if len(won):
                 cut = float(won.min())
-                ax.axvline(cut, color=cmap[t], linestyle=(0, (4, 2)), linewidth=1.1, zorder=3)
-                cut_handles.append(Line2D([], [], color=cmap[t], linestyle=(0, (4, 2)), linewidth=1.1,
-                                          label=f"{style.word('cutoff', lang)} {style.tier_label(scheme, t, lang)}: "
-                                                f"{style.num(cut, lang, 1)} {style.word('points', lang)}"))
+                ax.axvline(cut, color=cmap[tier], linestyle=(0, (4, 2)), linewidth=1.1, zorder=3)
+                cut_handles.append(Line2D([], [], color=cmap[tier], linestyle=(0, (4, 2)), linewidth=1.1,
+                                          label=t("charts.ranking_cutoff", lang, tier=style.tier_label(scheme, tier, lang),
+                                                  value=style.num(cut, lang, 1))))
     ax.set_xlim(0, vmax * (1.42 if is_std else 1.22))
     if is_std:
         from matplotlib.ticker import MaxNLocator
 
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.set_xlabel(style.pick("Số tiêu chuẩn đạt · chênh lệch bình quân so với chỉ tiêu", "Standards met · mean margin over target", lang)
-                  if is_std else style.word("total", lang) + f" ({style.word('points', lang)})")
+    ax.set_xlabel(t("charts.ranking_axis_std", lang) if is_std else t("charts.total_axis", lang, unit=t("charts.points", lang)))
     ax.tick_params(axis="y", length=0)
-    handles = [Patch(color=cmap[t], label=style.tier_label(scheme, t, lang)) for t in tiers if (aw["award"] == t).any()]
-    handles.append(Patch(color=style.ELIGIBLE, label=style.word("no_award", lang)))
-    handles.append(Patch(color=style.INELIGIBLE, label=style.word("not_eligible_std" if is_std else "not_eligible", lang)
+    handles = [Patch(color=cmap[x], label=style.tier_label(scheme, x, lang)) for x in tiers if (aw["award"] == x).any()]
+    handles.append(Patch(color=style.ELIGIBLE, label=t("charts.legend_no_award", lang)))
+    handles.append(Patch(color=style.INELIGIBLE, label=t("charts.legend_not_eligible_std" if is_std else "charts.legend_not_eligible", lang)
                          + ("" if is_std else " ✗")))
     legend_below(ax, handles + cut_handles, ncol=1, offset=-0.5 / (1.9 + 0.205 * n))
     n_units = len(aw)
     n_elig = int(aw["eligible"].sum())
-    given = ", ".join(f"{int((aw['award'] == t).sum())} {style.tier_label(scheme, t, lang)}" for t in tiers)
-    title = title or style.pick("Xếp hạng và khen thưởng", "Ranking and awards", lang)
+    given = ", ".join(t("charts.ranking_given", lang, n=int((aw["award"] == x).sum()), tier=style.tier_label(scheme, x, lang))
+                      for x in tiers)
+    title = title or t("charts.ranking_title", lang)
     if subtitle is None:
-        subtitle = style.pick(
-            f"{n_units} đơn vị, {n_elig} đủ điều kiện; {given}. Hiển thị {len(head)} đơn vị dẫn đầu"
-            + (" và các đơn vị được khen xếp hạng thấp hơn (được huyện đề cử)." if gap else "."),
-            f"{n_units} units, {n_elig} eligible; {given}. Showing the top {len(head)}"
-            + (" and award winners ranked lower (nominated by their district)." if gap else "."), lang)
+        subtitle = t("charts.ranking_subtitle_gap" if gap else "charts.ranking_subtitle", lang,
+                     units=n_units, eligible=n_elig, given=given, top=len(head))
     return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))
 
 
 @style.styled
 def decomposition(score_table: pd.DataFrame, scheme, award_table: pd.DataFrame | None = None, *,
-                  units=None, top: int = 20, lang: str = "vi", source: str | None = None,
+                  units=None, top: int = 20, lang: str | None = None, source: str | None = None,
                   title: str | None = None, subtitle: str | None = None, values: pd.DataFrame | None = None):
     """Score decomposition by group: stacked bars of ``group.<g>`` + bonus, deductions to the left.
 
@@ -149,8 +147,8 @@ def decomposition(score_table: pd.DataFrame, scheme, award_table: pd.DataFrame |
     ded = rows["deduction"].to_numpy(dtype=float)
     ax.barh(y, bonus, left=left, color=style.BONUS_COLOR, height=0.7, edgecolor="white", linewidth=0.5, hatch="//", alpha=0.85)
     ax.barh(y, ded, left=0, color=style.DEDUCTION_COLOR, height=0.7, edgecolor="white", linewidth=0.5)
-    handles.append(Patch(facecolor=style.BONUS_COLOR, alpha=0.85, hatch="//", edgecolor="white", label=f"B. {style.word('bonus', lang)}"))
-    handles.append(Patch(color=style.DEDUCTION_COLOR, label=f"C. {style.word('deduction', lang)}"))
+    handles.append(Patch(facecolor=style.BONUS_COLOR, alpha=0.85, hatch="//", edgecolor="white", label=t("charts.legend_bonus", lang)))
+    handles.append(Patch(color=style.DEDUCTION_COLOR, label=t("charts.legend_deduction", lang)))
     totals = rows["total"].to_numpy(dtype=float)
     tiers = tier_ids(scheme, award_table["award"] if award_table is not None else None)
     cmap = style.tier_colors(tiers)
@@ -172,24 +170,21 @@ def decomposition(score_table: pd.DataFrame, scheme, award_table: pd.DataFrame |
                 fontsize=7.5, color=color)
     if scheme.base_max:
         ax.axvline(scheme.base_max, color=style.MUTED, linewidth=0.8, linestyle=":")
-        ax.text(scheme.base_max, -0.9, style.pick(f"tối đa phần A: {style.num(scheme.base_max, lang, 0)}",
-                                                  f"part A maximum: {style.num(scheme.base_max, lang, 0)}", lang),
+        ax.text(scheme.base_max, -0.9, t("charts.part_a_max", lang, value=style.num(scheme.base_max, lang, 0)),
                 ha="right", va="bottom", fontsize=7.5, color=style.MUTED)
     ax.set_ylim(n - 0.4, -1.2)
     ax.set_xlim(min(0.0, float(np.nanmin(ded)) * 1.15 if n else 0.0), max(xmax, scheme.base_max or 0) * 1.1)
     ax.axvline(0, color=style.INK, linewidth=0.6)
-    ax.set_xlabel(style.pick("Điểm (điểm trừ bên trái số 0)", "Points (deductions left of zero)", lang))
+    ax.set_xlabel(t("charts.decomposition_axis", lang))
     ax.tick_params(axis="y", length=0)
     notes = []
     if award_table is not None:
-        notes = [style.pick("★ được khen", "★ awarded", lang), style.pick("✗ không đủ điều kiện", "✗ not eligible", lang)]
+        notes = [t("charts.mark_awarded", lang), t("charts.mark_not_eligible", lang)]
     legend_below(ax, handles, ncol=2, offset=-0.55 / (2.3 + 0.24 * n))
-    title = title or style.pick("Cơ cấu điểm theo nhóm tiêu chí", "Score by group of criteria", lang)
+    title = title or t("charts.decomposition_title", lang)
     if subtitle is None:
-        subtitle = style.pick(f"{n} đơn vị có thứ hạng cao nhất; điểm phần A theo nhóm I–{groups[-1].id if groups else ''}, "
-                              "điểm cộng (B) và điểm trừ (C). " + "; ".join(notes),
-                              f"The {n} best-ranked units; part A points by group, bonus (B) and deductions (C). "
-                              + "; ".join(notes), lang)
+        subtitle = t("charts.decomposition_subtitle", lang, n=n, last=groups[-1].id if groups else "",
+                     notes="; ".join(notes)).strip()
     return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))
 
 
@@ -230,13 +225,9 @@ def _standards_grid(score_table, scheme, award_table, *, units, top, lang, sourc
     ax.tick_params(length=0)
     for s in ax.spines.values():
         s.set_visible(False)
-    title = title or style.pick("Kết quả từng tiêu chuẩn", "Result on each standard", lang)
+    title = title or t("charts.grid_title", lang)
     if subtitle is None:
-        subtitle = style.pick(
-            f"{n} đơn vị có thứ hạng cao nhất. Xanh: đạt; đỏ: chưa đạt" + ("; số trong ô: giá trị đạt được." if values is not None else ".")
-            + " ★ được khen. Chỉ tiêu ở đầu cột là mức chung, trước mức tăng thêm (nếu có).",
-            f"The {n} best-ranked units. Green: met; red: not met" + ("; cell: the unit's value." if values is not None else ".")
-            + " ★ awarded. Column targets are the general level, before any urban uplift.", lang)
+        subtitle = t("charts.grid_subtitle", lang, n=n, cell=t("charts.grid_cell_values", lang) if values is not None else "")
     return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))
 
 
@@ -248,7 +239,7 @@ def _cell(x, y, color, alpha):
 
 
 @style.styled
-def gate_pass_rates(score_table: pd.DataFrame, scheme, *, lang: str = "vi", source: str | None = None,
+def gate_pass_rates(score_table: pd.DataFrame, scheme, *, lang: str | None = None, source: str | None = None,
                     title: str | None = None, subtitle: str | None = None):
     """Share of units passing each mandatory target (gate) and each standard, worst first.
 
@@ -260,12 +251,11 @@ def gate_pass_rates(score_table: pd.DataFrame, scheme, *, lang: str = "vi", sour
     items = []
     for c in scheme.criteria:
         if f"met.{c.id}" in st:
-            items.append((c, st[f"met.{c.id}"].astype(bool), style.pick("tiêu chuẩn", "standard", lang)))
+            items.append((c, st[f"met.{c.id}"].astype(bool), "hard"))
     for g in scheme.gates:
         if f"gate.{g.id}" in st:
-            kind = style.pick("bắt buộc", "mandatory", lang) if g.mode == "hard" else style.pick("chỉ cảnh báo", "flag only", lang)
-            items.append((g, st[f"gate.{g.id}"].astype(bool), kind))
-    items.sort(key=lambda t: t[1].mean())
+            items.append((g, st[f"gate.{g.id}"].astype(bool), g.mode))
+    items.sort(key=lambda item: item[1].mean())
     n_units = len(st)
     labels, rates, counts, colors = [], [], [], []
     for obj, ok, kind in items:
@@ -273,12 +263,14 @@ def gate_pass_rates(score_table: pd.DataFrame, scheme, *, lang: str = "vi", sour
         if getattr(obj, "target", None) is not None:
             tgt = f" {style.op(obj.op)} {style.pct(obj.target, lang)}"
             if getattr(obj, "uplift", False):
-                tgt += style.pick(" (+ mức tăng thêm)", " (+ uplift)", lang)
+                tgt += t("charts.gates_plus_uplift", lang)
+        if kind != "hard":
+            tgt += t("charts.gates_soft", lang)
         labels.append(wrap(f"{obj.id} · {shorten(style.label_of(obj, lang), 70)}{tgt}", 52))
         rates.append(ok.mean())
         counts.append(int(ok.sum()))
         colors.append(style.ACCENT if getattr(obj, "mode", "hard") == "hard" else style.ELIGIBLE)
-    labels.append(style.pick("Đạt tất cả (đủ điều kiện xét khen)", "All met (eligible for an award)", lang))
+    labels.append(t("charts.gates_all_met", lang))
     elig = st["eligible"].astype(bool)
     rates.append(elig.mean())
     counts.append(int(elig.sum()))
@@ -298,15 +290,14 @@ def gate_pass_rates(score_table: pd.DataFrame, scheme, *, lang: str = "vi", sour
     ax.set_yticks(y, labels, fontsize=7.5)
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlim(0, 1)
-    ax.xaxis.set_major_formatter(lambda v, _: style.pct(v, lang))
-    ax.set_xlabel(style.pick("Tỷ lệ đơn vị đạt", "Share of units meeting it", lang))
+    ax.xaxis.set_major_formatter(style.percent_formatter(lang))
+    ax.set_xlabel(t("charts.gates_axis", lang))
     ax.tick_params(axis="y", length=0)
-    title = title or style.pick("Chỉ tiêu nào loại nhiều đơn vị nhất?", "Which targets rule most units out?", lang)
+    title = title or t("charts.gates_title", lang)
     if subtitle is None:
         worst = items[0] if items else None
-        subtitle = style.pick(
-            f"Tỷ lệ trong {n_units} đơn vị đạt từng chỉ tiêu bắt buộc/tiêu chuẩn (thấp nhất ở trên)."
-            + (f" Thấp nhất: {worst[0].id} ({style.pct(worst[1].mean(), lang)})." if worst else ""),
-            f"Share of the {n_units} units meeting each mandatory target/standard (lowest first)."
-            + (f" Lowest: {worst[0].id} ({style.pct(worst[1].mean(), lang)})." if worst else ""), lang)
+        subtitle = t("charts.gates_subtitle", lang, n=n_units)
+        if worst:
+            item = f"{worst[0].id} · {shorten(style.label_of(worst[0], lang), 60)}"
+            subtitle += " " + t("charts.gates_lowest", lang, item=item, share=style.pct(worst[1].mean(), lang))
     return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))

@@ -5,13 +5,14 @@ import numpy as np
 import pandas as pd
 from matplotlib.patches import Patch, Rectangle
 
+from ..i18n import catalogue, t
 from . import style
 from ._common import legend_below, names_for, parameter_label, parameter_value, tier_ids, wrap
 
 
 @style.styled
 def sweep(sweep_df: pd.DataFrame, *, parameter: str | None = None, scheme=None, baseline=None,
-          names=None, max_units: int = 30, lang: str = "vi", source: str | None = None,
+          names=None, max_units: int = 30, lang: str | None = None, source: str | None = None,
           title: str | None = None, subtitle: str | None = None):
     """Who gets which award for each value of one parameter: a grid of units × values.
 
@@ -56,42 +57,51 @@ def sweep(sweep_df: pd.DataFrame, *, parameter: str | None = None, scheme=None, 
     ax.set_ylim(max(n, 1) - 0.5, -0.5)
     xt = [parameter_value(parameter or "", v, lang) for v in values]
     if baseline is not None and baseline in values:
-        xt[values.index(baseline)] += style.pick("\n(hiện hành)", "\n(current)", lang)
+        xt[values.index(baseline)] += "\n" + t("charts.sweep_current", lang)
     ax.set_xticks(range(m), xt)
     ax.set_yticks(range(n), names_for(order, None, name_map or {}))
     ax.tick_params(length=0)
     for s in ax.spines.values():
         s.set_visible(False)
     ax.set_xlabel(parameter_label(parameter or "", scheme, lang))
-    handles = [Patch(color=cmap[t], label=style.tier_label(scheme, t, lang)) for t in tiers]
-    handles.append(Patch(color="#f1f3f5", label=style.pick("không được khen (số trong ô: thứ hạng)", "no award (number: rank)", lang)))
+    handles = [Patch(color=cmap[x], label=style.tier_label(scheme, x, lang)) for x in tiers]
+    handles.append(Patch(color="#f1f3f5", label=t("charts.sweep_no_award", lang)))
     legend_below(ax, handles, ncol=1, offset=-0.55 / (2.5 + 0.25 * max(n, 3)) - 0.06)
     counts = won.groupby("value").size().reindex(values).fillna(0).astype(int)
-    title = title or style.pick("Ai được khen khi thay đổi tham số?", "Who wins as the parameter changes?", lang)
+    title = title or t("charts.sweep_title", lang)
     if subtitle is None:
-        subtitle = style.pick(f"{parameter_label(parameter or '', scheme, lang)}: {len(order)} đơn vị được khen ở ít nhất một mức; "
-                              f"số giải theo mức: {', '.join(str(c) for c in counts)}.",
-                              f"{parameter_label(parameter or '', scheme, lang)}: {len(order)} units win at one value at least; "
-                              f"awards per value: {', '.join(str(c) for c in counts)}.", lang)
+        subtitle = t("charts.sweep_subtitle", lang, parameter=parameter_label(parameter or "", scheme, lang), n=len(order),
+                     counts=", ".join(str(c) for c in counts))
     return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))
 
 
-def _from_analysis(df: pd.DataFrame, metric: str | None) -> pd.DataFrame:
-    """Map ``emusim.analysis.tornado`` columns onto the chart's (parameter, effect_low, effect_high)."""
+def _from_analysis(df: pd.DataFrame, metric: str | None) -> tuple[pd.DataFrame, str | None]:
+    """Map ``emusim.analysis.tornado`` columns onto the chart's (parameter, effect_low, effect_high);
+    also the key of the column pair used (``changed``, ``gained``, …), if any."""
     df = df.copy()
     if "parameter" not in df.columns and "path" in df.columns:
         df["parameter"] = df["path"]
+    key = None
     if "effect_low" not in df.columns:
         key = metric if metric and f"{metric}_low" in df.columns else "changed"
         if f"{key}_low" not in df.columns:
-            raise ValueError("tornado chart: expected columns effect_low/effect_high or the output of emusim.analysis.tornado")
+            raise ValueError(t("charts.tornado_bad_columns", columns="effect_low, effect_high"))
         df["effect_low"], df["effect_high"] = df[f"{key}_low"], df[f"{key}_high"]
-    return df
+    return df, key
+
+
+def _metric_axis(metric: str | None, key: str | None, lang: str) -> str:
+    """The axis label: the metric's readable name when it is one of emusim.analysis.tornado's
+    column pairs, else ``metric`` itself (a label given by the caller), else a generic one."""
+    for name in (metric, key):
+        if name and f"charts.tornado_metric_{name}" in catalogue():
+            return t(f"charts.tornado_metric_{name}", lang)
+    return metric or t("charts.tornado_axis", lang)
 
 
 @style.styled
 def tornado(tornado_df: pd.DataFrame, *, scheme=None, metric: str | None = None, baseline_value=None,
-            max_rows: int = 12, mirror: bool | None = None, lang: str = "vi", source: str | None = None, title: str | None = None,
+            max_rows: int = 12, mirror: bool | None = None, lang: str | None = None, source: str | None = None, title: str | None = None,
             subtitle: str | None = None):
     """Which parameters move the result most: bars of the effect at each end of a range.
 
@@ -107,7 +117,7 @@ def tornado(tornado_df: pd.DataFrame, *, scheme=None, metric: str | None = None,
     ``parameter``, ``changed_low``/``changed_high`` → the effects, or the ``<metric>_low``
     / ``<metric>_high`` columns when ``metric`` names one of them).
     """
-    df = _from_analysis(tornado_df, metric)
+    df, key = _from_analysis(tornado_df, metric)
     if mirror is None:
         mirror = bool((df["effect_low"] >= 0).all() and (df["effect_high"] >= 0).all())
     if mirror:
@@ -141,14 +151,13 @@ def tornado(tornado_df: pd.DataFrame, *, scheme=None, metric: str | None = None,
     ax.tick_params(axis="y", length=0)
     if mirror:
         ax.xaxis.set_major_formatter(lambda v, _: style.num(abs(v), lang, 1))
-    ax.set_xlabel(metric or style.pick("Thay đổi so với kịch bản gốc", "Change from the baseline", lang))
-    legend_below(ax, [Patch(color=lo_c, label=style.pick("mức thấp của tham số", "low end of the parameter", lang)),
-                      Patch(color=hi_c, label=style.pick("mức cao của tham số", "high end of the parameter", lang))],
+    ax.set_xlabel(_metric_axis(metric, key, lang))
+    legend_below(ax, [Patch(color=lo_c, label=t("charts.tornado_low", lang)),
+                      Patch(color=hi_c, label=t("charts.tornado_high", lang))],
                  ncol=2, offset=-0.5 / (2.4 + 0.42 * max(n, 2)) - 0.08)
-    title = title or style.pick("Tham số nào ảnh hưởng nhiều nhất?", "Which parameters matter most?", lang)
+    title = title or t("charts.tornado_title", lang)
     if subtitle is None and baseline_value is not None:
-        subtitle = style.pick(f"Giá trị ở kịch bản gốc: {style.num(baseline_value, lang, 1)}. Mỗi tham số thay đổi riêng, các tham số khác giữ nguyên.",
-                              f"Baseline value: {style.num(baseline_value, lang, 1)}. One parameter at a time, the others fixed.", lang)
+        subtitle = t("charts.tornado_subtitle_baseline", lang, value=style.num(baseline_value, lang, 1))
     elif subtitle is None:
-        subtitle = style.pick("Mỗi tham số thay đổi riêng, các tham số khác giữ nguyên.", "One parameter at a time, the others fixed.", lang)
+        subtitle = t("charts.tornado_subtitle", lang)
     return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))

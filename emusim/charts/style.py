@@ -12,9 +12,11 @@ Decisions
   and nothing accumulates in pyplot's figure manager.
 * **Size**: 7.5 in wide (fits an A4 page with 2 cm margins at 100 %); text 8.5–13 pt;
   PNG at 200 dpi.
-* **Language**: every chart takes ``lang="vi"`` (default; labels as in the plan) or
-  ``"en"`` (the scenario files' ``label_en``). Numbers are written the Vietnamese way in
-  ``vi`` (``282,3``; ``13 %``) and the English way in ``en``.
+* **Language**: every chart takes ``lang="vi"`` (the default language; labels as in the
+  plan) or ``"en"`` (the scenario files' ``label_en``); ``None`` follows
+  :func:`emusim.i18n.using_lang`. Every word is a message of ``messages/charts.yaml``.
+  Numbers, ticks included, are written the Vietnamese way in ``vi`` (``282,3``; ``13 %``;
+  ``11/2023``) and the English way in ``en``.
 * **Layout**: title (bold, top left), optional subtitle (grey), the plot, and a source note
   at the bottom left ("Nguồn: …; dữ liệu mô phỏng, seed …").
 """
@@ -31,10 +33,11 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
+from ..i18n import LANGS, catalogue, check_lang as _check_lang, fmt_number, get_lang, t, using_lang
+
 FONT = "DejaVu Sans"
 WIDTH = 7.5                       # inches: A4 width minus margins
 DPI = 200
-LANGS = ("vi", "en")
 
 INK = "#1d2733"
 MUTED = "#5f6b78"
@@ -81,40 +84,12 @@ RC = {
 }
 
 # ----------------------------------------------------------------------------- words
-WORDS = {
-    "source": ("Nguồn", "Source"),
-    "simulated": ("dữ liệu mô phỏng", "simulated data"),
-    "observed": ("dữ liệu báo cáo", "reported data"),
-    "seed": ("seed", "seed"),
-    "period": ("kỳ đánh giá", "evaluation month"),
-    "points": ("điểm", "points"),
-    "total": ("Tổng điểm", "Total score"),
-    "rank": ("Thứ hạng", "Rank"),
-    "no_award": ("Đủ điều kiện, không được khen", "Eligible, no award"),
-    "not_eligible": ("Không đủ điều kiện (trượt chỉ tiêu bắt buộc)", "Not eligible (failed a mandatory target)"),
-    "not_eligible_std": ("Chưa đạt tiêu chuẩn", "Standard not met"),
-    "cutoff": ("Điểm thấp nhất được", "Lowest total awarded"),
-    "bonus": ("Điểm cộng", "Bonus"),
-    "deduction": ("Điểm trừ", "Deductions"),
-    "units": ("đơn vị", "units"),
-    "plan": ("Kế hoạch", "Plan"),
-}
-
-URBAN_LABELS = {
-    "rural": ("Xã nông thôn", "Rural commune"),
-    "district_town": ("Thị trấn huyện lỵ", "District township"),
-    "town": ("Phường, xã của thị xã", "Ward/commune of a town"),
-    "city": ("Phường, xã của thành phố", "Ward/commune of the city"),
-    "former_township": ("Xã có thị trấn cũ", "Xã with a former township"),
-    "former_city": ("Xã thuộc thành phố cũ", "Xã of the former city"),
-    "ward": ("Phường", "Ward (phường)"),
-}
+# Every text of a chart is a message of emusim/i18n/messages/charts.yaml, rendered with t().
 
 
-def check_lang(lang: str) -> str:
-    if lang not in LANGS:
-        raise ValueError(f"lang must be 'vi' or 'en', not {lang!r}")
-    return lang
+def check_lang(lang: str | None) -> str:
+    """``lang`` if it is ``vi`` or ``en``; ``None``: the current language (:func:`emusim.i18n.using_lang`)."""
+    return _check_lang(lang)
 
 
 def nfc(text) -> str:
@@ -122,61 +97,118 @@ def nfc(text) -> str:
     return unicodedata.normalize("NFC", str(text)) if text is not None else ""
 
 
-def pick(vi: str, en: str, lang: str) -> str:
-    return nfc(en if lang == "en" else vi)
+def pick(vi: str, en: str, lang: str | None = None) -> str:
+    """Deprecated: inline (vi, en) pairs; put the text in the message catalogue and use :func:`emusim.i18n.t`."""
+    warnings.warn("emusim.charts.style.pick is deprecated: use emusim.i18n.t with a catalogue message",
+                  DeprecationWarning, stacklevel=2)
+    return nfc(en if check_lang(lang) == "en" else vi)
 
 
-def word(key: str, lang: str) -> str:
-    vi, en = WORDS[key]
-    return pick(vi, en, lang)
-
-
-def label_of(obj, lang: str, fallback: str = "") -> str:
+def label_of(obj, lang: str | None = None, fallback: str = "") -> str:
     """``obj.label`` (vi) or ``obj.label_en`` (en), falling back to the other, then to the id."""
     vi = getattr(obj, "label", "") or ""
     en = getattr(obj, "label_en", "") or ""
-    text = (en or vi) if lang == "en" else (vi or en)
+    text = (en or vi) if check_lang(lang) == "en" else (vi or en)
     return nfc(text or fallback or getattr(obj, "id", ""))
 
 
-def urban_label(urban_class: str, lang: str) -> str:
-    vi, en = URBAN_LABELS.get(urban_class, (urban_class, urban_class))
-    return pick(vi, en, lang)
+def urban_label(urban_class: str, lang: str | None = None) -> str:
+    """The name of an urban class (``city`` → "Phường, xã của thành phố").
+
+    >>> urban_label("city", "vi"), urban_label("rural", "en"), urban_label("other", "vi")
+    ('Phường, xã của thành phố', 'Rural commune', 'other')
+    """
+    key = f"charts.urban_{urban_class}"
+    return nfc(t(key, lang)) if key in catalogue() else nfc(urban_class)
 
 
-def num(x, lang: str = "vi", nd: int = 1) -> str:
-    """A number the reader's way: ``282,3`` (vi) or ``282.3`` (en); thousands with ``.``/``,``."""
+def join(items, lang: str | None = None) -> str:
+    """"A, B và C" / "A, B and C".
+
+    >>> join(["A", "B", "C"], "vi"), join(["A"], "en")
+    ('A, B và C', 'A')
+    """
+    items = [str(i) for i in items]
+    if len(items) < 2:
+        return "".join(items)
+    return ", ".join(items[:-1]) + t("charts.and", lang) + items[-1]
+
+
+def num(x, lang: str | None = None, nd: int = 1) -> str:
+    """A number the reader's way: ``282,3`` (vi) or ``282.3`` (en); thousands with ``.``/``,``;
+    at most ``nd`` decimals, no trailing zeros (:func:`emusim.i18n.fmt_number`).
+
+    >>> num(1234.5, "vi"), num(-2.25, "en", 2), num(float("nan"))
+    ('1.234,5', '−2.25', '–')
+    """
     try:
         v = float(x)
     except (TypeError, ValueError):
         return str(x)
     if v != v:
         return "–"
-    text = f"{v:,.{nd}f}"
-    if nd > 0:
-        text = text.rstrip("0").rstrip(".") if "." in text else text
-    if lang == "vi":
-        text = text.replace(",", "\u0001").replace(".", ",").replace("\u0001", ".")
-    return text.replace("-", "−")
+    return fmt_number(v, check_lang(lang), nd).replace("-", "−")
 
 
-def _hundredths(x, lang: str, nd: int, sign: bool) -> str:
+def _hundredths(x, lang: str | None, nd: int, sign: bool) -> str:
     """``x × 100`` written with :func:`num`, with a ``+`` when ``sign`` and positive."""
     v = float(x) * 100
     text = num(v, lang, nd)
     return "+" + text if sign and v > 0 else text
 
 
-def pct(x, lang: str = "vi", nd: int = 0, sign: bool = False) -> str:
+def pct(x, lang: str | None = None, nd: int = 0, sign: bool = False) -> str:
     """A fraction as a percentage: ``13 %`` (vi, with the customary space) or ``13%`` (en)."""
     text = _hundredths(x, lang, nd, sign)
-    return f"{text} %" if lang == "vi" else f"{text}%"
+    return f"{text} %" if check_lang(lang) == "vi" else f"{text}%"
 
 
-def pp(x, lang: str = "vi", nd: int = 0, sign: bool = True) -> str:
+def pp(x, lang: str | None = None, nd: int = 0, sign: bool = True) -> str:
     """Percentage points: ``+5 %`` in vi (the plans' own wording, "tăng thêm 5 %"), ``+5 pp`` in en."""
     text = _hundredths(x, lang, nd, sign)
-    return f"{text} %" if lang == "vi" else f"{text} pp"
+    return f"{text} %" if check_lang(lang) == "vi" else f"{text} pp"
+
+
+def month(period, lang: str | None = None) -> str:
+    """A month the reader's way: ``11/2023`` (vi) or ``2023-11`` (en).
+
+    >>> month("2023-11", "vi"), month("2023-11", "en")
+    ('11/2023', '2023-11')
+    """
+    import pandas as pd
+
+    try:
+        p = pd.Period(str(period)[:7], freq="M")
+    except (ValueError, TypeError):
+        return str(period)
+    return p.strftime("%m/%Y") if check_lang(lang) == "vi" else p.strftime("%Y-%m")
+
+
+def number_formatter(lang: str | None = None, nd: int = 3, suffix: str = ""):
+    """A tick formatter writing numbers the reader's way (:func:`num`)."""
+    from matplotlib.ticker import FuncFormatter
+
+    lang = check_lang(lang)
+    return FuncFormatter(lambda v, _pos: num(v, lang, nd) + suffix)
+
+
+def percent_formatter(lang: str | None = None, nd: int = 0):
+    """A tick formatter for fractions as percentages (:func:`pct`)."""
+    from matplotlib.ticker import FuncFormatter
+
+    lang = check_lang(lang)
+    return FuncFormatter(lambda v, _pos: pct(v, lang, nd))
+
+
+def localise_ticks(fig: Figure, lang: str | None = None) -> None:
+    """Give every axis still on matplotlib's default number formatter the reader's one
+    (``0,5`` and ``1.000`` in Vietnamese)."""
+    from matplotlib.ticker import ScalarFormatter
+
+    for ax in fig.axes:
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is ScalarFormatter:
+                axis.set_major_formatter(number_formatter(lang))
 
 
 OPS = {">=": "≥", "<=": "≤", ">": ">", "<": "<", "==": "="}
@@ -190,7 +222,8 @@ def tier_colors(tier_ids: Iterable[str]) -> dict[str, str]:
     return {t: TIER_COLORS[i % len(TIER_COLORS)] for i, t in enumerate(tier_ids)}
 
 
-def tier_label(scheme, tier_id, lang: str) -> str:
+def tier_label(scheme, tier_id, lang: str | None = None) -> str:
+    """The plan's name of an award tier (never its id, unless the scheme does not know it)."""
     if scheme is not None:
         for t in scheme.awards.tiers:
             if t.id == tier_id:
@@ -214,7 +247,7 @@ def _plan_meta(plan_id: str) -> tuple[str, str]:
         return plan_id, ""
 
 
-def document_name(plan=None, scheme=None, lang: str = "vi") -> str:
+def document_name(plan=None, scheme=None, lang: str | None = None) -> str:
     """The plan's document, as a reader cites it ("Kế hoạch 186/KH-UBND (Hà Giang)")."""
     if plan is not None:
         doc, province = plan.document or plan.id, plan.province
@@ -224,18 +257,21 @@ def document_name(plan=None, scheme=None, lang: str = "vi") -> str:
         return ""
     doc = nfc(doc)
     # a Vietnamese title ("Kế hoạch …") is a proper name: kept as it is in en too
-    if lang in LANGS and not doc.lower().startswith("kế hoạch"):
-        doc = f"{'Plan' if lang == 'en' else 'Kế hoạch'} {doc}"
+    if not doc.lower().startswith("kế hoạch"):
+        doc = t("charts.plan_document", lang, doc=doc)
     return f"{doc} ({nfc(province)})" if province and nfc(province) not in doc else doc
 
 
 def source_note(plan=None, scheme=None, seed=None, period=None, data: str | None = None,
-                lang: str = "vi", extra: str | None = None) -> str:
+                lang: str | None = None, extra: str | None = None) -> str:
     """The source line under a chart.
 
     >>> source_note(seed=7, period="2023-11", lang="en")
     'Source: simulated data (emusim), seed 7; evaluation month 2023-11'
+    >>> source_note(seed=7, period="2023-11", lang="vi")
+    'Nguồn: dữ liệu mô phỏng (emusim), seed 7; kỳ đánh giá 11/2023'
     """
+    lang = check_lang(lang)
     parts = []
     doc = document_name(plan, scheme, lang)
     if doc:
@@ -244,28 +280,29 @@ def source_note(plan=None, scheme=None, seed=None, period=None, data: str | None
     if data:
         parts.append(nfc(data))
     elif seed is not None:
-        parts.append(f"{word('simulated', lang)} (emusim), seed {seed}")
+        parts.append(t("charts.simulated", lang, seed=str(seed)))
     tail = []
     if period is not None:
-        tail.append(f"{word('period', lang)} {period}")
+        tail.append(t("charts.period", lang, period=month(period, lang)))
     if extra:
         tail.append(nfc(extra))
-    text = "; ".join(t for t in (", ".join(parts), *tail) if t)
-    return f"{word('source', lang)}: {text}" if text else f"{word('source', lang)}: emusim"
+    text = "; ".join(x for x in (", ".join(parts), *tail) if x)
+    return nfc(t("charts.source", lang, text=text) if text else t("charts.source_default", lang))
 
 
-def default_source(scheme=None, lang: str = "vi") -> str:
-    return source_note(scheme=scheme, lang=lang, data="tính toán bằng emusim" if lang == "vi" else "computed with emusim")
+def default_source(scheme=None, lang: str | None = None) -> str:
+    return source_note(scheme=scheme, lang=lang, data=t("charts.computed", lang))
 
 
 # ----------------------------------------------------------------------------- figure helpers
 def styled(func):
-    """Run a chart function inside the house rc context, check ``lang``, apply the font."""
+    """Run a chart function inside the house rc context and in its language (``lang=None``:
+    the current one), apply the font."""
 
     @functools.wraps(func)
-    def wrapper(*args, lang: str = "vi", **kwargs):
-        check_lang(lang)
-        with matplotlib.rc_context(RC):
+    def wrapper(*args, lang: str | None = None, **kwargs):
+        lang = check_lang(lang)
+        with matplotlib.rc_context(RC), using_lang(lang):
             fig = func(*args, lang=lang, **kwargs)
             apply_font(fig)
         fig._emusim_lang = lang
@@ -285,7 +322,9 @@ def _wrap(text: str, width_in: float, size: float, bold: bool = False) -> str:
 
 def finish(fig: Figure, title: str, subtitle: str | None = None, source: str | None = None,
            legend_below: bool = False) -> Figure:
-    """Title and subtitle at the top left, source note at the bottom left, tight layout."""
+    """Title and subtitle at the top left, source note at the bottom left, tight layout; numbers
+    on the axes in the chart's language (:func:`localise_ticks`)."""
+    localise_ticks(fig, get_lang())
     w, h = fig.get_size_inches()
     title = _wrap(title, w - 0.3, 12.5, bold=True)
     n_title = title.count("\n") + 1

@@ -6,6 +6,7 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 
+from ..i18n import t
 from . import style
 from ._common import legend_below
 
@@ -22,7 +23,7 @@ def _series(panel_or_series, indicator):
 def trajectories(panel_or_series, indicator: str, units, *, target: float | None = None,
                  uplift: dict | None = None, registry: pd.DataFrame | None = None,
                  forecast: pd.DataFrame | None = None, deadline=None, as_of=None,
-                 context=None, catalog=None, names=None, lang: str = "vi",
+                 context=None, catalog=None, names=None, lang: str | None = None,
                  source: str | None = None, title: str | None = None, subtitle: str | None = None):
     """Monthly trajectories of ``indicator`` for a few ``units`` against their targets.
 
@@ -87,45 +88,39 @@ def trajectories(panel_or_series, indicator: str, units, *, target: float | None
         name = style.nfc((names or {}).get(u, u))
         label = name
         if eff is not None:
-            label += style.pick(f" — chỉ tiêu {style.pct(eff, lang)}", f" — target {style.pct(eff, lang)}", lang)
+            label += t("charts.traj_target", lang, value=style.pct(eff, lang))
         if forecast is not None and u in forecast.index:
-            label += style.pick(f"; khả năng đạt: {style.pct(forecast.at[u, 'p_reach'], lang)}",
-                                f"; chance of reaching it: {style.pct(forecast.at[u, 'p_reach'], lang)}", lang)
+            label += t("charts.traj_chance", lang, value=style.pct(forecast.at[u, "p_reach"], lang))
         handles.append(Line2D([], [], color=color, linewidth=2, label=label))
     ax.axvline(as_of.to_timestamp(), color=style.MUTED, linewidth=0.8, linestyle=":")
-    ax.text(as_of.to_timestamp(), 1.02, style.pick(f"số liệu đến {as_of.strftime('%m/%Y')} ", f"data to {as_of} ", lang),
+    ax.text(as_of.to_timestamp(), 1.02, t("charts.traj_data_to", lang, month=style.month(as_of, lang)),
             ha="right", va="bottom", fontsize=7.5, color=style.MUTED, transform=ax.get_xaxis_transform())
     if deadline > as_of:
         ax.axvline(t_end, color=style.INK, linewidth=0.8)
-        ax.text(t_end, 1.02, style.pick(f" hạn {deadline.strftime('%m/%Y')}", f" deadline {deadline}", lang), ha="left",
+        ax.text(t_end, 1.02, t("charts.traj_deadline", lang, month=style.month(deadline, lang)), ha="left",
                 va="bottom", fontsize=7.5, color=style.INK, transform=ax.get_xaxis_transform())
     ax.set_ylim(0, 1.04)
     ax.set_xlim(x[0], max(t_end, x[-1]) + pd.Timedelta(days=75))
-    ax.yaxis.set_major_formatter(lambda v, _: style.pct(v, lang))
+    ax.yaxis.set_major_formatter(style.percent_formatter(lang))
     import matplotlib.dates as mdates
 
     ax.xaxis.set_major_locator(mdates.MonthLocator(bymonth=(1, 4, 7, 10)))
-    ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y"))
+    ax.xaxis.set_major_formatter(mdates.DateFormatter("%m/%Y" if lang == "vi" else "%Y-%m"))
     label = indicator
     if catalog is None and not isinstance(panel_or_series, pd.DataFrame):
         catalog = getattr(panel_or_series, "catalog", None)
     if catalog is not None:
         label = catalog.label(indicator, lang)
-    ax.set_ylabel(style.pick("Tỷ lệ", "Share", lang))
+    ax.set_ylabel(t("charts.traj_axis", lang))
     extra = []
     if forecast is not None:
-        extra.append(Patch(color=style.MUTED, alpha=0.25, label=style.pick("dự báo: khoảng 5–95 % và giá trị kỳ vọng (nét đứt)",
-                                                                            "forecast: 5–95 % band and expected value (dotted)", lang)))
-    extra.append(Line2D([], [], color=style.MUTED, linestyle=(0, (6, 3)), label=style.pick("chỉ tiêu của đơn vị (sau mức tăng thêm)",
-                                                                                          "the unit's target (after uplift)", lang)))
+        extra.append(Patch(color=style.MUTED, alpha=0.25, label=t("charts.traj_forecast_legend", lang)))
+    extra.append(Line2D([], [], color=style.MUTED, linestyle=(0, (6, 3)), label=t("charts.traj_target_legend", lang)))
     if context is not None:
         extra.append(Line2D([], [], color=style.MUTED, linewidth=1.6,
-                            label=style.pick("trung vị các đơn vị cùng cấp (đường xám mảnh: từng đơn vị)",
-                                             "median of all units (thin grey: each unit)", lang)))
+                            label=t("charts.traj_context_legend", lang)))
     legend_below(ax, handles + extra, ncol=1, offset=-0.12)
     title = title or style.nfc(label)
     if subtitle is None:
-        subtitle = style.pick("Diễn biến theo tháng so với chỉ tiêu" + (" và dự báo đến hạn" if forecast is not None else "") + ".",
-                              "Monthly trajectory against the target" + (" and forecast to the deadline" if forecast is not None else "") + ".",
-                              lang)
+        subtitle = t("charts.traj_subtitle_forecast" if forecast is not None else "charts.traj_subtitle", lang)
     return style.finish(fig, title, subtitle, source or style.default_source(None, lang))

@@ -6,15 +6,14 @@ import pandas as pd
 from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 
+from ..i18n import t
 from . import style
 from ._common import legend_below, names_for, tier_ids, wrap
 
 
-def warning_caption(mc_df: pd.DataFrame, warnings=None, lang: str = "vi") -> str:
+def warning_caption(mc_df: pd.DataFrame, warnings=None, lang: str | None = None) -> str:
     """A one-line caption for the Monte Carlo warnings (``mc_df.attrs["warnings"]`` by default):
     noise on indicators saturated at a 100 % target, which the chart mostly reflects."""
-    from ..i18n import t
-
     warnings = mc_df.attrs.get("warnings", []) if warnings is None else warnings
     inds = [w.values.get("indicator") for w in warnings if getattr(w, "key", "") == "analysis.saturated_noise"]
     if not inds:
@@ -37,7 +36,7 @@ def _prob_cols(mc_df: pd.DataFrame, scheme=None) -> list[str]:
 
 @style.styled
 def rank_intervals(mc_df: pd.DataFrame, *, scheme=None, top: int = 30, names=None, n_draws: int | None = None,
-                   lang: str = "vi", source: str | None = None, title: str | None = None,
+                   lang: str | None = None, source: str | None = None, title: str | None = None,
                    subtitle: str | None = None, warnings=None):
     """Median rank and its 5–95 % interval for the best units across Monte Carlo draws.
 
@@ -71,25 +70,23 @@ def rank_intervals(mc_df: pd.DataFrame, *, scheme=None, top: int = 30, names=Non
     ax.set_yticks(y, names_for(df.index, df, names))
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlim(0, max(float(df["rank_q95"].max()) * 1.05, 5) if n else 10)
-    ax.set_xlabel(style.pick("Thứ hạng (1 = cao nhất): trung vị và khoảng 5–95 %", "Rank (1 = best): median and 5–95 % interval", lang))
+    ax.set_xlabel(t("charts.ri_axis", lang))
     ax.tick_params(axis="y", length=0)
-    label_src = style.pick("giải theo kịch bản gốc", "nominal award", lang) if "award" in df.columns else style.pick("giải có khả năng nhất", "most likely award", lang)
-    handles = [Line2D([], [], marker="o", color=cmap[t], linewidth=2.2, label=f"{style.tier_label(scheme, t, lang)} ({label_src})") for t in tiers]
-    handles.append(Line2D([], [], marker="o", color=style.ELIGIBLE, linewidth=2.2, label=style.pick("không được khen", "no award", lang)))
+    label_src = t("charts.ri_nominal" if "award" in df.columns else "charts.ri_likely", lang)
+    handles = [Line2D([], [], marker="o", color=cmap[x], linewidth=2.2, label=f"{style.tier_label(scheme, x, lang)} ({label_src})")
+               for x in tiers]
+    handles.append(Line2D([], [], marker="o", color=style.ELIGIBLE, linewidth=2.2, label=t("charts.no_award", lang)))
     legend_below(ax, handles, ncol=1, offset=-0.5 / (2.2 + 0.21 * n) - 0.05)
-    title = title or style.pick("Thứ hạng chắc chắn đến đâu?", "How certain are the ranks?", lang)
+    title = title or t("charts.ri_title", lang)
     if subtitle is None:
-        subtitle = style.pick(f"{n} đơn vị có thứ hạng trung vị cao nhất" + (f" qua {n_draws} lần mô phỏng" if n_draws else "")
-                              + " với sai số đo lường trên các chỉ số.",
-                              f"The {n} units with the best median rank" + (f" over {n_draws} draws" if n_draws else "")
-                              + " with measurement noise on the indicators.", lang)
+        subtitle = t("charts.ri_subtitle_draws" if n_draws else "charts.ri_subtitle", lang, n=n, draws=n_draws or 0)
     subtitle = _with_warning(subtitle, mc_df, warnings, lang)
     return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))
 
 
 @style.styled
 def award_probability(mc_df: pd.DataFrame, *, scheme=None, top: int = 25, names=None, n_draws: int | None = None,
-                      lang: str = "vi", source: str | None = None, title: str | None = None,
+                      lang: str | None = None, source: str | None = None, title: str | None = None,
                       subtitle: str | None = None, warnings=None):
     """Heatmap of each unit's probability of each award tier across Monte Carlo draws.
 
@@ -119,7 +116,7 @@ def award_probability(mc_df: pd.DataFrame, *, scheme=None, top: int = 25, names=
                     color="white" if p > 0.6 else style.INK)
     ax.set_xlim(-0.5, m - 0.5)
     ax.set_ylim(max(n, 1) - 0.5, -0.5)
-    heads = [wrap(style.tier_label(scheme, c[2:], lang), 24) for c in pcols] + [style.pick("Bất kỳ giải nào", "Any award", lang)]
+    heads = [wrap(style.tier_label(scheme, c[2:], lang), 24) for c in pcols] + [t("charts.ap_any", lang)]
     ax.set_xticks(range(m), heads, fontsize=8)
     ax.xaxis.tick_top()
     labels = names_for(df.index, df, names)
@@ -129,11 +126,8 @@ def award_probability(mc_df: pd.DataFrame, *, scheme=None, top: int = 25, names=
     ax.tick_params(length=0)
     for s in ax.spines.values():
         s.set_visible(False)
-    title = title or style.pick("Khả năng được khen của từng đơn vị", "Each unit's chance of an award", lang)
+    title = title or t("charts.ap_title", lang)
     if subtitle is None:
-        subtitle = style.pick("Tỷ lệ số lần mô phỏng" + (f" (trên {n_draws})" if n_draws else "")
-                              + " mà đơn vị nhận từng loại khen thưởng. ★ được khen ở kịch bản gốc.",
-                              "Share of draws" + (f" (of {n_draws})" if n_draws else "")
-                              + " in which the unit wins each award. ★ awarded in the baseline.", lang)
+        subtitle = t("charts.ap_subtitle_draws" if n_draws else "charts.ap_subtitle", lang, draws=n_draws or 0)
     subtitle = _with_warning(subtitle, mc_df, warnings, lang)
     return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))

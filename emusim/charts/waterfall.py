@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from ..i18n import t
 from . import style
 from ._common import shorten
 
@@ -10,7 +11,7 @@ from ._common import shorten
 @style.styled
 def waterfall(score_a: pd.DataFrame, score_b: pd.DataFrame, unit: str, scheme_a, scheme_b=None, *,
               names: tuple[str, str] | None = None, award_a: pd.DataFrame | None = None,
-              award_b: pd.DataFrame | None = None, max_items: int = 12, lang: str = "vi",
+              award_b: pd.DataFrame | None = None, max_items: int = 12, lang: str | None = None,
               source: str | None = None, title: str | None = None, subtitle: str | None = None):
     """How ``unit``'s total moves from scheme A to scheme B, criterion by criterion.
 
@@ -25,7 +26,7 @@ def waterfall(score_a: pd.DataFrame, score_b: pd.DataFrame, unit: str, scheme_a,
     subtitle); beyond ``max_items`` the smallest changes are pooled.
     """
     scheme_b = scheme_b or scheme_a
-    names = names or (style.pick("Kịch bản gốc", "Baseline", lang), style.pick("Kịch bản mới", "Alternative", lang))
+    names = names or (t("charts.waterfall_baseline", lang), t("charts.waterfall_alternative", lang))
     a, b = score_a.loc[unit], score_b.loc[unit]
     is_std = scheme_a.kind == "standards"
     prefix = "met." if is_std else "points."
@@ -47,8 +48,7 @@ def waterfall(score_a: pd.DataFrame, score_b: pd.DataFrame, unit: str, scheme_a,
     deltas.sort(key=lambda d: -abs(d[2]))
     if len(deltas) > max_items:
         rest = deltas[max_items - 1:]
-        deltas = deltas[: max_items - 1] + [("…", style.pick(f"{len(rest)} tiêu chí khác", f"{len(rest)} other criteria", lang),
-                                               sum(d[2] for d in rest))]
+        deltas = deltas[: max_items - 1] + [("…", t("charts.waterfall_other", lang, n=len(rest)), sum(d[2] for d in rest))]
     total_a, total_b = float(a["total"]), float(b["total"])
     rows = [(names[0], None, total_a)] + deltas + [(names[1], None, total_b)]
     n = len(rows)
@@ -88,27 +88,25 @@ def waterfall(score_a: pd.DataFrame, score_b: pd.DataFrame, unit: str, scheme_a,
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlim(x0, x1)
     ax.tick_params(axis="y", length=0)
-    unit_label = style.pick("tiêu chuẩn đạt", "standards met", lang) if is_std else style.word("points", lang)
-    ax.set_xlabel(style.word("total", lang) + f" ({unit_label})"
-                  + ("" if x0 == 0 else style.pick(" — trục không bắt đầu từ 0", " — axis does not start at 0", lang)))
-    name = a["name"] if "name" in score_a.columns else unit
-    title = title or style.pick(f"Vì sao điểm của {name} thay đổi?", f"Why does {name}'s score change?", lang)
+    unit_label = t("charts.waterfall_standards_met" if is_std else "charts.points", lang)
+    ax.set_xlabel(t("charts.total_axis", lang, unit=unit_label) + ("" if x0 == 0 else t("charts.waterfall_not_zero", lang)))
+    name = style.nfc(a["name"] if "name" in score_a.columns else unit)
+    title = title or t("charts.waterfall_title", lang, name=name)
     if subtitle is None:
         parts = [f"{names[0]} → {names[1]}: {'+' if total_b >= total_a else ''}{style.num(total_b - total_a, lang, 2)} {unit_label}"]
         if award_a is not None and award_b is not None:
-            def aw(t):
-                x = t.at[unit, "award"]
+            def aw(table):
+                x = table.at[unit, "award"]
                 if isinstance(x, str):
-                    return style.tier_label(scheme_a if t is award_a else scheme_b, x, lang)
-                return style.pick("không được khen", "no award", lang)
-            parts.append(style.pick(f"hạng {int(award_a.at[unit, 'rank'])} → {int(award_b.at[unit, 'rank'])}",
-                                    f"rank {int(award_a.at[unit, 'rank'])} → {int(award_b.at[unit, 'rank'])}", lang))
+                    return style.tier_label(scheme_a if table is award_a else scheme_b, x, lang)
+                return t("charts.no_award", lang)
+            parts.append(t("charts.waterfall_rank", lang, a=int(award_a.at[unit, "rank"]), b=int(award_b.at[unit, "rank"])))
             parts.append(f"{aw(award_a)} → {aw(award_b)}")
         gates_changed = [g.id for g in scheme_b.gates
                          if f"gate.{g.id}" in score_a.columns and f"gate.{g.id}" in score_b.columns
                          and bool(a[f"gate.{g.id}"]) != bool(b[f"gate.{g.id}"])]
         if gates_changed:
-            parts.append(style.pick("chỉ tiêu bắt buộc đổi kết quả: ", "mandatory targets that flip: ", lang) + ", ".join(gates_changed))
-        parts.append(style.pick(f"{n_same} tiêu chí không đổi", f"{n_same} criteria unchanged", lang))
+            parts.append(t("charts.waterfall_gates", lang, items=", ".join(gates_changed)))
+        parts.append(t("charts.waterfall_unchanged", lang, n=n_same))
         subtitle = "; ".join(parts) + "."
     return style.finish(fig, title, subtitle, source or style.default_source(scheme_a, lang))
