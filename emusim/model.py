@@ -64,7 +64,7 @@ def labelled(items, labels=None):
     for item in items:
         ident = getattr(item, "id", item)
         lv = _short(labels(item) if labels else (getattr(item, "label", "") or ""))
-        vi.append(f"{ident} ({lv})" if lv and lv != ident else str(ident))
+        vi.append(f"'{ident}' ({lv})" if lv and lv != ident else f"'{ident}'")
         en.append(str(ident))
     return Bilingual(", ".join(vi), ", ".join(en))
 
