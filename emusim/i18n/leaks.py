@@ -11,7 +11,7 @@ them has an English sentence, heading or reason left in it.
 ['not', 'nominated']
 >>> english_leaks("cột 'work_files_online_rate' (ratio)")   # ids are the data's, 'ratio' is a leak
 ['ratio']
->>> english_leaks("Mức nâng chỉ tiêu: +20 điểm % (uplift.city=0.2); tệp scenarios/ha_giang.yaml, --set, /tmp/brief/hg")
+>>> english_leaks("Mức nâng chỉ tiêu: +20 điểm % (uplift.city=0.2); tệp scenarios/ha_giang.yaml, --set, --level tasks, /tmp/brief/hg")
 []
 >>> english_leaks("mã 'chairman' của hình thức khen thưởng")   # quoted: verbatim
 []
@@ -37,7 +37,7 @@ _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # What an output quotes on purpose, beside its Vietnamese wording: adjust paths
 # ("uplift.city=0.2"), command-line options ("--set"), file names and paths, web addresses,
 # and snake_case ids of the data (an indicator's column 'work_files_online_rate').
-_QUOTED = re.compile(r"https?://\S+|(?<![\w/])(?:~|\.{1,2})?/[\w./~-]+|--?[a-z][a-z-]*|[\w./\\-]+\.(?:csv|xlsx|xls|yaml|yml|json|md|png|pdf|html|ipynb)\b"
+_QUOTED = re.compile(r"https?://\S+|(?<![\w/])(?:~|\.{1,2})?/[\w./~-]+|--[a-z][a-z-]*(?:[ =][\w.:-]+)?|-[a-z]\b|[\w./\\-]+\.(?:csv|xlsx|xls|yaml|yml|json|md|png|pdf|html|ipynb)\b"
                      r"|\b[A-Za-z_][\w]*(?:\.[\w]+)+(?:=[^\s,;)]*)?|\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b")
 _WORD = re.compile(r"[^\W\d_]+")
 # An ids-in-quotes segment ('chairman', `min_met`) is verbatim: what the user must type, or the data.
