@@ -32,7 +32,7 @@ __all__ = ["english_vocabulary", "english_leaks", "words_of", "is_syllable"]
 # hold them: file formats, product and method names, units.
 _SHARED = {"csv", "xlsx", "xls", "zip", "yaml", "pdf", "png", "json", "md", "html", "eid", "vneid", "dvc", "cds",
            "ubnd", "nsga", "sobol", "saltelli", "monte", "carlo", "pareto", "voila", "jupyter", "excel",
-           "utf", "bom", "windows", "emusim", "iso", "yyyy", "dd", "mm", "max", "min", "top", "gini", "kpi", "ok"}
+           "utf", "bom", "windows", "emusim", "seed", "dataframe", "int", "svg", "spearman", "kendall", "pandas", "numpy", "python", "demo", "iso", "yyyy", "dd", "mm", "max", "min", "top", "gini", "kpi", "ok"}
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # What an output quotes on purpose, beside its Vietnamese wording: adjust paths
 # ("uplift.city=0.2"), command-line options ("--set"), file names and paths, web addresses,
