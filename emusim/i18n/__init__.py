@@ -13,6 +13,10 @@ language (``vi`` unless :func:`set_lang` / :func:`using_lang` or ``lang=`` says 
 Numbers and dates given as placeholders are written the language's way (85,5 and 30/11/2023 in
 Vietnamese; 85.5 and 2023-11-30 in English), through Babel's CLDR data.
 
+Translators who work in gettext tools get the same catalogue as ``.po``/``.mo`` files through
+Babel (:mod:`emusim.i18n.po`: ``python -m emusim.i18n.po export build/locale``), and their
+files come back checked, placeholders included.
+
 Errors carry a :class:`Message` rather than a string, so the command line renders them in the
 ``--lang`` the user chose, and the Python API in the language of the caller's context.
 

@@ -9,10 +9,12 @@ them has an English sentence, heading or reason left in it.
 []
 >>> english_leaks("Xã Minh Sơn: not nominated by Huyện Mèo Vạc")
 ['not', 'nominated']
->>> english_leaks("lý do tie_break")   # identifiers are split at '_'
-['tie', 'break']
->>> english_leaks("Mức nâng chỉ tiêu: +20 điểm % (uplift.city=0.2); tệp scenarios/ha_giang.yaml, --set")
+>>> english_leaks("cột 'work_files_online_rate' (ratio)")   # ids are the data's, 'ratio' is a leak
+['ratio']
+>>> english_leaks("Mức nâng chỉ tiêu: +20 điểm % (uplift.city=0.2); tệp scenarios/ha_giang.yaml, --set, /tmp/brief/hg")
 []
+>>> english_leaks("kết quả passed/failed")
+['passed', 'failed']
 """
 from __future__ import annotations
 
@@ -28,12 +30,13 @@ __all__ = ["english_vocabulary", "english_leaks", "words_of"]
 # hold them: file formats, product and method names, units.
 _SHARED = {"csv", "xlsx", "xls", "yaml", "pdf", "png", "json", "md", "html", "eid", "vneid", "dvc", "cds",
            "ubnd", "nsga", "sobol", "saltelli", "monte", "carlo", "pareto", "voila", "jupyter", "excel",
-           "utf", "bom", "windows", "iso", "yyyy", "dd", "mm", "max", "min", "top", "gini", "kpi", "ok"}
+           "utf", "bom", "windows", "emusim", "iso", "yyyy", "dd", "mm", "max", "min", "top", "gini", "kpi", "ok"}
 _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # What an output quotes on purpose, beside its Vietnamese wording: adjust paths
-# ("uplift.city=0.2"), command-line options ("--set"), file names and paths, web addresses.
-_QUOTED = re.compile(r"https?://\S+|--?[a-z][a-z-]*|[\w./\\-]+\.(?:csv|xlsx|xls|yaml|yml|json|md|png|pdf|html|ipynb)\b"
-                     r"|\b[A-Za-z_][\w]*(?:\.[\w]+)+(?:=[^\s,;)]*)?")
+# ("uplift.city=0.2"), command-line options ("--set"), file names and paths, web addresses,
+# and snake_case ids of the data (an indicator's column 'work_files_online_rate').
+_QUOTED = re.compile(r"https?://\S+|(?<![\w/])(?:~|\.{1,2})?/[\w./~-]+|--?[a-z][a-z-]*|[\w./\\-]+\.(?:csv|xlsx|xls|yaml|yml|json|md|png|pdf|html|ipynb)\b"
+                     r"|\b[A-Za-z_][\w]*(?:\.[\w]+)+(?:=[^\s,;)]*)?|\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b")
 _WORD = re.compile(r"[^\W\d_]+")
 
 
