@@ -105,7 +105,7 @@ def scheme_html(scheme: Scheme) -> str:
             f"<tr{row_cls}><td>{escape(c.id)}</td><td>{escape(c.label)}<br><i>{escape(c.label_en)}</i></td>"
             f"<td class='num'>{fmt_num(c.max)}</td><td>{escape(formula(c, scheme))}</td><td>{escape(target)}</td>"
             f"<td>{escape(_uplift_note(scheme, c.uplift))}</td>"
-            f"<td title='{escape(c.source.text or c.source.assumption or '')}'>{escape(c.source.short())}</td></tr>"
+            f"<td title='{escape(c.source.text or c.source.assumption_text() or '')}'>{escape(c.source.short())}</td></tr>"
         )
     if scheme.base_max is not None:
         out.append(f"<tr class='grp'><td>A</td><td>Điểm cơ bản / base points</td><td class='num'>{fmt_num(scheme.base_max)}</td><td colspan=4></td></tr>")
@@ -116,7 +116,7 @@ def scheme_html(scheme: Scheme) -> str:
         for g in scheme.gates:
             out.append(f"<tr><td>{escape(g.id)}</td><td>{escape(g.label)}<br><i>{escape(g.label_en)}</i></td>"
                        f"<td>{g.op} {fmt_pct(g.target)}</td><td>{escape(_uplift_note(scheme, g.uplift))}</td>"
-                       f"<td>{g.mode}</td><td title='{escape(g.source.text or '')}'>{escape(g.source.short())}</td></tr>")
+                       f"<td>{g.mode}</td><td title='{escape(g.source.text or g.source.assumption_text() or '')}'>{escape(g.source.short())}</td></tr>")
         out.append("</table>")
     if scheme.awards.tiers:
         out.append("<table class='emusim-t'><caption>Khen thưởng (awards)</caption><tr><th>id</th><th>Hình thức</th>"
