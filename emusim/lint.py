@@ -126,6 +126,7 @@ def lint(plan: Plan, catalog: Catalog | None = None) -> list[Finding]:
             _tasks(out, scheme)
     _quota_totals(out, plan)
     _timeline_before(out, plan)
+    _assumptions_vi(out, plan)
     order = {lvl: i for i, lvl in enumerate(LEVELS)}
     return sorted(out.findings, key=lambda f: order[f.level])
 
@@ -343,3 +344,38 @@ def _label(obj) -> Bilingual:
 def _tier_name(tier_id: str, label: str) -> Bilingual:
     """A tier as officials read it: its label in Vietnamese (an id like 'chairman' is English)."""
     return Bilingual(label or f"'{tier_id}'", tier_id)
+
+
+def _assumptions_vi(out: _Collector, plan: Plan) -> None:
+    """An ``assumption`` with no ``assumption_vi``: the Vietnamese outputs would show it in English."""
+    import dataclasses
+
+    from .i18n import Message
+    from .model import Source
+
+    seen: set[int] = set()
+
+    def walk(obj, scheme, item, line):
+        if id(obj) in seen:
+            return
+        seen.add(id(obj))
+        if isinstance(obj, Source):
+            if obj.assumption and not obj.assumption_vi:
+                out.add("warning", "assumption-vi", Message("lint_assumptions.missing_vi"), scheme, item, line)
+            return
+        if isinstance(obj, (list, tuple)):
+            children = obj
+        elif isinstance(obj, dict):
+            children = obj.values()
+        elif dataclasses.is_dataclass(obj) and not isinstance(obj, type):
+            item = getattr(obj, "id", None) or item
+            line = getattr(obj, "line", None) or line
+            children = [getattr(obj, f.name) for f in dataclasses.fields(obj)]
+        else:
+            return
+        for child in children:
+            walk(child, scheme, item, line)
+
+    walk([v for k, v in vars(plan).items() if k != "schemes"], None, None, None)
+    for scheme in plan.schemes.values():
+        walk(scheme, scheme, None, scheme.line)

@@ -26,7 +26,7 @@ from .yamlio import LineDict, line_of, load_yaml
 
 SCENARIO_DIR = Path(__file__).resolve().parent.parent / "scenarios"
 
-_SOURCE_KEYS = {"ref", "text", "assumption"}
+_SOURCE_KEYS = {"ref", "text", "assumption", "assumption_vi"}
 _TOP_KEYS = {"plan", "timeline", "award_totals", "levels", "notes"}
 _PLAN_KEYS = {"id", "document", "title", "title_en", "province", "issued", "source",
               "registry", "evaluation_period", "notes"} | _SOURCE_KEYS
@@ -196,6 +196,7 @@ class _Reader:
             ref=str(node["ref"]) if node.get("ref") is not None else None,
             text=str(node["text"]) if node.get("text") is not None else None,
             assumption=str(node["assumption"]) if node.get("assumption") is not None else None,
+            assumption_vi=str(node["assumption_vi"]) if node.get("assumption_vi") is not None else None,
         )
 
     def indicator(self, node, key, what) -> str | None:

@@ -90,6 +90,20 @@ class Source:
     ref: str | None = None
     text: str | None = None
     assumption: str | None = None
+    assumption_vi: str | None = None
+
+    def assumption_text(self, lang: str | None = None) -> str | None:
+        """The assumption in ``lang`` (None: the current language): the Vietnamese text in vi
+        when the plan gives one, else the English text (nothing lost); None without assumption.
+
+        >>> s = Source(assumption="Month only.", assumption_vi="Chỉ ghi tháng.")
+        >>> s.assumption_text("vi"), s.assumption_text("en"), Source(assumption="x").assumption_text("vi")
+        ('Chỉ ghi tháng.', 'Month only.', 'x')
+        """
+        from .i18n import check_lang
+        if check_lang(lang) == "vi" and self.assumption_vi:
+            return self.assumption_vi
+        return self.assumption or self.assumption_vi
 
     @property
     def cited(self) -> bool:

@@ -149,7 +149,7 @@ def scheme_html(scheme: Scheme, lang: str | None = None) -> str:
             f"<tr{row_cls}><td>{escape(c.id)}</td><td>{escape(_label(c, lang))}{_second(c, lang)}</td>"
             f"<td class='num'>{fmt_num(c.max, lang)}</td><td>{escape(formula(c, scheme, lang))}</td><td>{escape(target)}</td>"
             f"<td>{escape(_uplift_note(scheme, c.uplift, lang))}</td>"
-            f"<td title='{escape(c.source.text or c.source.assumption or '')}'>{escape(c.source.short(lang))}</td></tr>"
+            f"<td title='{escape(c.source.text or c.source.assumption_text(lang) or '')}'>{escape(c.source.short(lang))}</td></tr>"
         )
     if scheme.base_max is not None:
         out.append(f"<tr class='grp'><td>A</td><td>{t('render.base_points', lang)}</td>"

@@ -195,17 +195,13 @@ def write_award_xlsx(path: Path, plan, scheme, st: pd.DataFrame, aw: pd.DataFram
         c.alignment = Alignment(horizontal="center", vertical="center", wrap_text=True)
         ws2.column_dimensions[get_column_letter(j)].width = w
     catalog = _catalog()
-    plan_file = Path(getattr(plan, "file", "") or "").name or (getattr(plan, "id", "") or "")
 
     def content(obj, fallback=""):
         vi = style.nfc(getattr(obj, "label", "") or fallback)
         return [style.label_of(obj, "en", fallback), vi] if en else [vi]
 
     def assumption(src, extra=""):
-        text = (src.assumption or "") + extra
-        if not src.assumption:
-            return text.strip()
-        return text.strip() if en else (X("assumption_see_plan", file=plan_file) + extra).strip()
+        return (style.nfc(src.assumption_text(lang) or "") + extra).strip()
 
     def indicator(ids):
         if en or catalog is None:
