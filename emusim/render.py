@@ -171,7 +171,8 @@ def scheme_html(scheme: Scheme, lang: str | None = None) -> str:
             q = t("render.discretion", lang) if tier.quota is None else f"≤ {tier.quota}"
             if not tier.allocate:
                 q = t("render.not_allocated", lang)
-            out.append(f"<tr><td>{escape(tier.id)}</td><td>{escape(_label(tier, lang))}{_second(tier, lang)}</td><td>{q}</td>"
+            tid = escape(tier.id) if lang == "en" else f"<code>'{escape(tier.id)}'</code>"  # an id the user types (awards.<id>.quota)
+            out.append(f"<tr><td>{tid}</td><td>{escape(_label(tier, lang))}{_second(tier, lang)}</td><td>{q}</td>"
                        f"<td>{'' if tier.quota_individuals is None else tier.quota_individuals}</td>"
                        f"<td>{escape(tier.source.short(lang))}</td></tr>")
         n = scheme.awards.nomination

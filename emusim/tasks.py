@@ -240,7 +240,7 @@ def obligations(scheme, until, start=None, expand=None, maintained=(), names=Non
 
 def _require_tasks(scheme):
     if scheme.kind != "tasks":
-        raise _error("not_tasks_scheme", "scheme", scheme=scheme.name, kind=Message(f"tasks.kind_{scheme.kind}"))
+        raise _error("not_tasks_scheme", scheme=scheme.name, kind=Message(f"tasks.kind_{scheme.kind}"))
 
 
 # ------------------------------------------------------------------------------ status

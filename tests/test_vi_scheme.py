@@ -32,7 +32,7 @@ BAD_FILES = {
     "duplicate_key": (GOOD.replace("kind: points", "kind: points\n    kind: standards"), "khóa 'kind' xuất hiện hai lần",
                       "duplicate key 'kind'"),
     "not_a_mapping": ("- just\n- a list\n", "tệp kịch bản phải là một ánh xạ", "a scenario file must be a mapping"),
-    "unknown_kind": (GOOD.replace("kind: points", "kind: lottery"), "'kind' phải là một trong các giá trị points (bảng điểm)",
+    "unknown_kind": (GOOD.replace("kind: points", "kind: lottery"), "'kind' phải là một trong các giá trị 'points' (bảng điểm)",
                      "'kind' must be one of points, standards, tasks, not 'lottery'"),
     "bad_min_met": (GOOD.replace("kind: points", "kind: points\n    min_met: 3"), "chỉ dùng cho bộ tiêu chuẩn",
                     "belongs to standards schemes"),
@@ -40,7 +40,7 @@ BAD_FILES = {
                  "is not a real date"),
     "wrong_type": (GOOD.replace("    kind: points", "    kind: points\n    groups: {a: 1}"),
                    "cấp xã, 'groups': cần một danh sách", "level 'commune' groups: expected a list"),
-    "not_bool": (GOOD.replace("points: 5,", "points: 5, uplift: 3,"), "'uplift' phải là true (có) hoặc false (không)",
+    "not_bool": (GOOD.replace("points: 5,", "points: 5, uplift: 3,"), "'uplift' phải là 'true' (có) hoặc 'false' (không)",
                  "'uplift' must be true or false, not 3"),
     "duplicate_tier": (GOOD + "        - {id: chairman, quota: 1, ref: r, text: t}\n",
                        "mã hình thức khen thưởng 'chairman' được dùng hai lần", "award tier id 'chairman' is used twice"),
@@ -98,11 +98,11 @@ ADJUSTMENTS = [
     ({"uplift.citty": 0.1}, "có phải là 'uplift.city'?", "did you mean 'uplift.city'?"),
     ({"criteria.A.X.9.target": 0.5}, "không có tiêu chí 'A.X.9'", "no criterion 'A.X.9'"),
     ({"criteria.A.I.4.colour": 1}, "không có trường điều chỉnh được 'colour'", "has no adjustable field 'colour'"),
-    ({"gates.G1.mode": "strict"}, "hard (bắt buộc), soft (chỉ cảnh báo)", "must be one of hard, soft, off"),
-    ({"awards.xyz.quota": 1}, "chairman (Bằng khen của Chủ tịch UBND tỉnh)", "no tier 'xyz'"),
+    ({"gates.G1.mode": "strict"}, "'hard' (bắt buộc), 'soft' (chỉ cảnh báo)", "must be one of hard, soft, off"),
+    ({"awards.xyz.quota": 1}, "'chairman' (Bằng khen của Chủ tịch UBND tỉnh)", "no tier 'xyz'"),
     ({"awards.chairman.quota": -1}, "hình thức khen thưởng 'chairman' (Bằng khen", "tier 'chairman'"),
-    ({"proportional_basis": "tyle"}, "attainment (theo mức đạt chỉ tiêu)", "must be one of attainment, rate, threshold"),
-    ({"deadline_scoring": 3}, "phải là true (có) hoặc false (không)", "must be true or false"),
+    ({"proportional_basis": "tyle"}, "'attainment' (theo mức đạt chỉ tiêu)", "must be one of attainment, rate, threshold"),
+    ({"deadline_scoring": 3}, "phải là 'true' (có) hoặc 'false' (không)", "must be true or false"),
     ({"awards.nomination.color": 1}, "quy tắc đề cử không có trường", "nomination has no adjustable field"),
     ({"foo": 1}, "đường dẫn không có", "unknown path"),
     ({"min_met": 2}, "chỉ dùng cho bộ tiêu chuẩn", "belongs to standards schemes"),
@@ -145,7 +145,7 @@ def test_bad_catalog(tmp_path):
     with pytest.raises(InputError) as info:
         load_catalog(path)
     shown = str(info.value)
-    for words in ("khóa 'colour' không hợp lệ", "'unit' phải là một trong các giá trị ratio (tỷ lệ)",
+    for words in ("khóa 'colour' không hợp lệ", "'unit' phải là một trong các giá trị 'ratio' (tỷ lệ)",
                   "được khai báo hai lần", "mỗi chỉ tiêu cần có 'id'"):
         assert words in shown
     assert english_leaks(shown) == []
@@ -189,7 +189,7 @@ def test_unreadable_files_say_why(tmp_path):
     latin.write_bytes("plan: {id: x, title: Hà Giang}\n".encode("cp1258"))
     folder = tmp_path / "folder.yaml"
     folder.mkdir()
-    cases = [(latin, "không phải văn bản UTF-8 (byte 0x", "not UTF-8 text (byte 0x"),
+    cases = [(latin, "không phải văn bản UTF-8 (mã 0x", "not UTF-8 text (byte 0x"),
              (folder, "đây là một thư mục", "this is a folder"),
              (tmp_path / "nope.yaml", "không tìm thấy tệp", "file not found")]
     for path, vi, en in cases:

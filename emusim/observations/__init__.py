@@ -149,10 +149,21 @@ def read_observations(path, registry=None, catalog: Catalog | None = None, schem
             raise InputError([Problem(Message("observations.period_argument", detail=exc.msg), path="period")]) from None
 
     grid = grid_from_frame(data) if data is not None else read_grid(fpath, sheet, source)
-    report = ImportReport(source=source, sheet=grid.sheet, encoding=grid.encoding)
     mapper = ColumnMapper(catalog, scheme)
+    pos = 0 if data is not None else find_header(grid.rows, lambda c: mapper.map(c).indicator is not None)
+    if pos is None and sheet is None and len(grid.sheets) > 1:
+        # the first sheet is a cover or instructions page ("Hướng dẫn"): the first sheet with a header
+        for other in range(1, len(grid.sheets)):
+            try:
+                candidate = read_grid(fpath, other, source)
+            except InputError:
+                continue
+            found = find_header(candidate.rows, lambda c: mapper.map(c).indicator is not None)
+            if found is not None:
+                grid, pos = candidate, found
+                break
+    report = ImportReport(source=source, sheet=grid.sheet, encoding=grid.encoding)
     rows = grid.rows
-    pos = 0 if data is not None else find_header(rows, lambda c: mapper.map(c).indicator is not None)
     if pos is None:
         pos = 0
     hrow, header = rows[pos]

@@ -232,9 +232,12 @@ def load_calibration(path: str | Path | None = None) -> Calibration:
     for item in doc.get("patterns") or []:
         try:
             pattern = re.compile(str(item.get("match")))
-        except (re.error, AttributeError) as exc:
-            problems.append(Problem(Message("sim.cal_bad_regex", where="patterns", error=str(exc)), file=src,
-                                    line=line_of(item)))
+        except AttributeError:
+            problems.append(Problem(Message("sim.cal_bad_pattern", where="patterns"), file=src, line=line_of(item)))
+            continue
+        except re.error as exc:
+            problems.append(Problem(Message("sim.cal_bad_regex", where="patterns", pattern=str(item.get("match")),
+                                            pos=(exc.pos or 0) + 1, error=exc.msg), file=src, line=line_of(item)))
             continue
         patterns.append((pattern, check_params(item.get("params") or {}, f"patterns '{item['match']}'")))
     indicators = {k: check_params(v, f"indicators.{k}") for k, v in (doc.get("indicators") or {}).items()}
