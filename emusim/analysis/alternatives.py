@@ -159,8 +159,8 @@ def t_label(name: str, lang: str | None = None) -> str:
     from ..i18n import catalogue
 
     if key in catalogue():
-        if kind == "basis" and f"analysis.basis_{arg}" in catalogue():
-            arg = t(f"analysis.basis_{arg}", lang)
+        if kind in ("basis", "missing") and f"analysis.{kind}_{arg}" in catalogue():
+            arg = t(f"analysis.{kind}_{arg}", lang)
         return t(key, lang, arg=arg)
     return name
 

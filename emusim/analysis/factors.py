@@ -41,7 +41,7 @@ parameter": the vector of per-unit errors is one factor).
 >>> factors_from_dict({"uplift.city": {"uniform": [0.3, 0.1]}})
 Traceback (most recent call last):
 ...
-emusim.errors.InputError: uplift.city: uniform: giá trị thấp 0,3 lớn hơn giá trị cao 0,1
+emusim.errors.InputError: uplift.city: `uniform`: giá trị thấp 0,3 lớn hơn giá trị cao 0,1
 """
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ from typing import Any, Iterable, Mapping, Sequence
 import numpy as np
 
 from ..errors import InputError, Problem
-from ..i18n import Message
+from ..i18n import Message, check_lang, fmt_number, t
 
 DISTRIBUTIONS = ("uniform", "normal", "integers", "choice", "flip")
 _KEYS = {"uniform", "normal", "sd", "relative", "integers", "choice", "p", "flip", "mean", "clip", "label"}
@@ -104,24 +104,33 @@ class Factor:
         return self.dist in ("integers", "choice")
 
     def describe(self, lang: str | None = None) -> str:
-        """A short text for tables: ``uniform[0.1, 0.2]``, ``N(0, 0.02)``…
+        """A short text for tables, in ``lang``: ``uniform[0.1, 0.2]``, ``N(0, 0.02)``…
 
-        >>> Factor("noise.x", "normal", sd=0.02, relative=True).describe()
+        >>> Factor("noise.x", "normal", sd=0.02, relative=True).describe("en")
         '×(1 + N(0, 0.02))'
+        >>> Factor("uplift.city", "uniform", low=0.1, high=0.25).describe("vi")
+        'phân phối đều trên [0,1; 0,25]'
         """
+        lang = check_lang(lang)
+
+        def num(x) -> str:
+            return f"{x:g}" if lang == "en" else fmt_number(x, lang, digits=6)
+
+        sep = ", " if lang == "en" else "; "
         if self.dist == "uniform":
-            return f"uniform[{self.low:g}, {self.high:g}]"
+            return t("factors.desc_uniform", lang, low=num(self.low), high=num(self.high))
         if self.dist == "integers":
-            return f"integers {int(self.low)}…{int(self.high)}"
+            return t("factors.desc_integers", lang, low=num(int(self.low)), high=num(int(self.high)))
         if self.dist == "choice":
             from ..i18n.paths import path_value
 
-            opts = ", ".join(path_value(self.path, o, lang) if isinstance(o, str) else str(o) for o in self.options)
-            return f"choice {{{opts}}}" + (f" p={list(self.p)}" if self.p else "")
+            opts = sep.join(path_value(self.path, o, lang) if isinstance(o, str) else num(o) for o in self.options)
+            p = t("factors.desc_p", lang, p="[" + sep.join(map(num, self.p)) + "]") if self.p else ""
+            return t("factors.desc_choice", lang, options=opts, p=p)
         if self.dist == "flip":
-            return f"flip p={self.p[0]:g}"
-        centre = "" if self.mean is None else f"{self.mean:g} "
-        return f"×(1 + N(0, {self.sd:g}))" if self.relative else f"{centre}+ N(0, {self.sd:g})"
+            return t("factors.desc_flip", lang, p=num(self.p[0]))
+        centre = "" if self.mean is None else f"{num(self.mean)} "
+        return f"×(1 + N(0{sep}{num(self.sd)}))" if self.relative else f"{centre}+ N(0{sep}{num(self.sd)})"
 
     # ------------------------------------------------------------------ drawing values
     def _shift(self, base, z):
@@ -237,13 +246,13 @@ def _parse_one(path: str, spec: Any, problems: list[Problem], file: str | None) 
         return None
     unknown = set(spec) - _KEYS
     if unknown:
-        bad("unknown_keys", keys=", ".join(sorted(map(str, unknown))))
+        bad("unknown_keys", keys=", ".join(repr(k) for k in sorted(map(str, unknown))))
         return None
     kinds = [k for k in ("uniform", "normal", "sd", "integers", "choice", "flip") if k in spec]
     if "normal" in spec and "sd" in spec:
         kinds.remove("sd")
     if len(kinds) != 1:
-        bad("one_distribution", got=Message("factors.got", kinds=", ".join(kinds)) if kinds else "")
+        bad("one_distribution", got=Message("factors.got", kinds=", ".join(f"`{k}`" for k in kinds)) if kinds else "")
         return None
     kind = kinds[0]
     label = str(spec.get("label", ""))

@@ -119,11 +119,11 @@ def goals_from_dict(spec: Sequence[Mapping[str, Any]] | Mapping[str, Any], file:
             continue
         unknown = sorted(set(item) - _GOAL_KEYS)
         if unknown:
-            problems.append(Problem(Message("design.goal_unknown_keys", keys=", ".join(unknown),
-                                            allowed=", ".join(sorted(_GOAL_KEYS))), file=file, path=where))
+            problems.append(Problem(Message("design.goal_unknown_keys", keys=", ".join(map(repr, unknown)),
+                                            allowed=", ".join(map(repr, sorted(_GOAL_KEYS)))), file=file, path=where))
         metric = item.get("metric")
         if metric not in METRICS:
-            problems.append(Problem(Message("design.unknown_metric", metric=str(metric), metrics=", ".join(METRICS)),
+            problems.append(Problem(Message("design.unknown_metric", metric=str(metric), metrics=", ".join(map(repr, METRICS))),
                                     file=file, path=where))
             continue
         senses = [s for s in ("at_least", "at_most", "minimize", "maximize") if item.get(s) not in (None, False)]

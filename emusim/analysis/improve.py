@@ -432,7 +432,7 @@ def min_improvement(scheme: Scheme, values: pd.DataFrame, unit: str, registry: p
     tier_ids = [t.id for t in tiers_all]
     if target_tier is not None and target_tier not in tier_ids:
         raise InputError([Problem(Message("improve.unknown_tier", tier=target_tier, tiers=", ".join(
-            f"{tr.id} ({tr.label})" if tr.label else tr.id for tr in tiers_all)), path=str(target_tier))])
+            f"'{tr.id}' ({tr.label})" if tr.label else f"'{tr.id}'" for tr in tiers_all)), path=str(target_tier))])
     tiers = tiers_all[: tier_ids.index(target_tier) + 1] if target_tier else tiers_all
     acceptable = {t.id for t in tiers}
     name = str(st.at[unit, "name"]) if "name" in st else unit

@@ -276,6 +276,8 @@ def montecarlo(scheme, values: pd.DataFrame, factors: Mapping[str, Any] | Sequen
     per_unit["rank_q05"] = hist_quantile(hist, 0.05, width)
     per_unit["rank_q95"] = hist_quantile(hist, 0.95, width)
     per_unit.attrs["warnings"] = list(warnings)   # the uncertainty charts add them to their captions
+    from .sobol import factor_label
+
     return MonteCarloResult(
         per_unit=per_unit, overlap=overlap, urban_share=urban_share,
         awards_per_replication=pd.DataFrame(per_rep, columns=list(tiers)).rename_axis("replication"),
@@ -285,6 +287,7 @@ def montecarlo(scheme, values: pd.DataFrame, factors: Mapping[str, Any] | Sequen
         titles={lg: scheme_title(scheme, lg) for lg in ("vi", "en")},
         tier_labels={tr.id: {"vi": tr.label or tr.label_en or tr.id, "en": tr.label_en or tr.label or tr.id}
                      for tr in scheme.awards.allocated_tiers},
+        factor_labels={lg: [factor_label(f, scheme, lang=lg) for f in factors] for lg in ("vi", "en")},
     )
 
 
@@ -312,6 +315,8 @@ class MonteCarloResult:
     tier_labels: dict = field(default_factory=dict)
     #: the scheme as people read it, per language
     titles: dict = field(default_factory=dict)
+    #: ``{lang: [label of each factor]}``: the factors in the plan's wording (tiers by their labels)
+    factor_labels: dict = field(default_factory=dict)
 
     @property
     def nominal_urban_share(self) -> float:
@@ -365,7 +370,8 @@ class MonteCarloResult:
 
         from .sobol import factor_label
 
-        factors = "".join(f"<li>{escape(factor_label(f))}: {escape(f.describe())}</li>" for f in self.factors)
+        labels = self.factor_labels.get(check_lang(None)) or [factor_label(f) for f in self.factors]
+        factors = "".join(f"<li>{escape(lab)}: {escape(f.describe())}</li>" for lab, f in zip(labels, self.factors))
         cols = [c for c in ("name", "urban_class", "nominal_award", *[f"p_{t}" for t in self.tiers], "p_any",
                             "median_rank", "rank_q05", "rank_q95") if c in self.per_unit]
         warn = "".join(f"<p style='color:#a33'>⚠ {escape(str(w))}</p>" for w in self.warnings)

@@ -318,7 +318,7 @@ def tornado(scheme: Scheme, values: pd.DataFrame, ranges: Mapping[str, tuple | N
     """
     _check_scheme(scheme, "tornado")
     if not (callable(metric) or metric in _METRICS):
-        raise InputError([Problem(Message("sweep.unknown_metric", metric=str(metric), known=", ".join(_METRICS)))])
+        raise InputError([Problem(Message("sweep.unknown_metric", metric=str(metric), known=", ".join(map(repr, _METRICS))))])
     if ranges is None:
         ranges = default_ranges(scheme)
     resolved: dict[str, tuple] = {}
