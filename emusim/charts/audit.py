@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.patches import Patch
 
 from ..i18n import fmt_number, fmt_percent, t
+from ..i18n.paths import path_value
 from . import style
 from ._common import legend_below, shorten
 
@@ -101,7 +102,7 @@ def audit_shares(audit, *, scheme=None, lang: str | None = None, source: str | N
     std = audit.kind == "standards"
     title = title or t("analysis.chart_audit_title_standards" if std else "analysis.chart_audit_title", lang)
     if subtitle is None:
-        subtitle = t("analysis.chart_audit_subtitle_standards" if std else "analysis.chart_audit_subtitle", lang, saturated=len(audit.saturated), dead=len(audit.dead),
+        subtitle = t("charts.audit_subtitle_standards" if std else "charts.audit_subtitle", lang, saturated=len(audit.saturated), dead=len(audit.dead),
                      correlated=len(audit.high_correlations))
     return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))
 
@@ -149,6 +150,14 @@ def gaming_cheapest(gaming, *, scheme=None, top: int = 14, lang: str | None = No
     return style.finish(fig, title, subtitle, source or style.default_source(scheme, lang))
 
 
+def _alt_label(name: str, lang, t_label) -> str:
+    """An alternative's label on the chart; a missing-data policy is named in words, not by its id."""
+    kind, _, arg = name.partition(":")
+    if kind == "missing":
+        return t("charts.alt_missing", lang, choice=path_value("missing", arg, lang))
+    return t_label(name, lang)
+
+
 @style.styled
 def alternatives_chart(alts, *, scheme=None, top: int = 14, lang: str | None = None, source: str | None = None,
                        title: str | None = None, subtitle: str | None = None):
@@ -179,7 +188,7 @@ def alternatives_chart(alts, *, scheme=None, top: int = 14, lang: str | None = N
         txt = t("analysis.chart_alt_bar", lang, rho=fmt_number(rho, lang, 2) if np.isfinite(rho) else "—",
                 shift=fmt_number(r["mean_abs_rank_shift"], lang, 1))
         ax.text(r["award_changes"] + span * 0.01, yi, txt, va="center", fontsize=7.2, color=style.MUTED)
-    ax.set_yticks(y, [shorten(t_label(name, lang), 48) for name in df.index], fontsize=7.8)
+    ax.set_yticks(y, [shorten(_alt_label(name, lang, t_label), 48) for name in df.index], fontsize=7.8)
     ax.set_ylim(n - 0.5, -0.5)
     ax.set_xlim(0, span * 1.6)
     ax.tick_params(axis="y", length=0)
