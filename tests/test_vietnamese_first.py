@@ -87,7 +87,8 @@ RUNS = {
                        "--at", "2025-12-01"],
     "improve": ["improve", "--plan", HG, "--level", "commune", "--seed", "1", "--unit", "00691"],
     "equity": ["equity", "--plan", HG, "--level", "commune", "--seed", "1"],
-    "tornado": ["tornado", "--plan", HG, "--level", "commune", "--seed", "1", "--range", "uplift.city=0:0.3"],
+    "tornado": ["tornado", "--plan", HG, "--level", "commune", "--seed", "1", "--range", "uplift.city=0:0.3",
+                "--out", "{tmp}/tornado.csv"],
     "compare": ["compare", "--plans", HG, "scenarios/tuyen_quang_da06_2022.yaml", "--level", "commune", "--seed", "1"],
     # bad input: each must be refused, in Vietnamese
     "unknown level": ["award", "--plan", HG, "--level", "hamlet", "--seed", "1"],
@@ -101,7 +102,7 @@ RUNS = {
 
 @pytest.mark.parametrize("name", sorted(RUNS))
 def test_commands_speak_vietnamese(capsys, tmp_path, data_words, name):
-    code, text = run(capsys, *RUNS[name])
+    code, text = run(capsys, *(a.replace("{tmp}", str(tmp_path)) for a in RUNS[name]))
     assert text.strip(), name
     assert_vietnamese(text, data_words, name)
     assert "Traceback" not in text and "internal error" not in text and "lỗi nội bộ" not in text
