@@ -71,7 +71,7 @@ def test_score_and_award_on_sample_files(tmp_path):
     proc = run("award", "--plan", "scenarios/lao_cai_cds_2022.yaml", "--level", "commune", "--data", str(xlsx),
                "--set", "awards.chairman.quota=2")
     assert proc.returncode == 0, proc.stderr
-    assert "lao_cai_cds_2022:commune tại kỳ 06/2025: 5 đơn vị" in proc.stdout and "Tên đơn vị" in proc.stdout
+    assert "lao_cai_cds_2022 (cấp xã) tại kỳ 06/2025: 5 đơn vị" in proc.stdout and "Tên đơn vị" in proc.stdout
 
 
 @pytest.mark.parametrize("name, needle", [
