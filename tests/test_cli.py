@@ -121,4 +121,4 @@ def test_whatif_commands(tmp_path):
     proc = run("improve", *common, "--unit", "99999")
     assert proc.returncode == 2 and "99999" in proc.stderr
     proc = run("tornado", *common, "--range", "uplift.city=0.3", "--out", str(tmp_path / "t2.csv"))
-    assert proc.returncode == 2 and "PATH=LOW:HIGH" in proc.stderr
+    assert proc.returncode == 2 and "THAM_SỐ=THẤP:CAO" in proc.stderr

@@ -77,9 +77,12 @@ def run(args) -> int:
 
     if xlsx:  # the machine sheets (per_unit, sobol), then the same for people in the chosen language
         from ..i18n import t as _t
+        from ._display import header
 
         people = _t("commands.sheet_unc_people", args.lang)
-        sheets = {"per_unit": table, "summary": summary, people: mc.labelled(table, args.lang)}
+        per_unit = mc.labelled(table, args.lang)
+        per_unit.index.name = header(per_unit.index.name, args.lang) if per_unit.index.name else None
+        sheets = {"per_unit": table, "summary": summary, people: per_unit}
         no_index = ["sobol"]
         if indices is not None:
             sheets["sobol"] = indices
@@ -120,7 +123,7 @@ def run(args) -> int:
 def _sobol_people(indices, scheme, lang):
     """The Sobol' indices for people: each factor by its plan wording (``SobolTable.labelled``,
     else :func:`~._display.path_shown`), headers in ``lang``; no distribution column."""
-    from ._display import path_shown
+    from ._display import header, path_shown
 
     shown = indices.labelled(lang) if hasattr(indices, "labelled") else indices.copy()
     if "label" in shown:
@@ -129,7 +132,8 @@ def _sobol_people(indices, scheme, lang):
         shown = shown.drop(columns="label")
     else:
         shown["factor"] = [path_shown(f, scheme, lang) for f in shown["factor"]]
-    return shown.drop(columns="distribution", errors="ignore")
+    shown = shown.drop(columns="distribution", errors="ignore")
+    return shown.rename(columns={c: header(c, lang, scheme) for c in shown.columns})
 
 
 def _outcome_text(outcome: str, lang) -> str:

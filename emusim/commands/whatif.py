@@ -3,7 +3,7 @@
 ::
 
     emusim sweep   --plan F --level L --seed 1 --path uplift.city --grid 0 0.1 0.15 0.2 0.3 --out sweep.csv
-    emusim tornado --plan F --level L --seed 1 [--range uplift.city=0:0.3 …] --out tornado.csv
+    emusim tornado --plan F --level L --seed 1 [--range uplift.city=0:0.3 …] [--out tornado.csv]
     emusim improve --plan F --level L --seed 1 --unit 00703 [--tier police_director] [--lang vi]
     emusim equity  --plan F --level L --seed 1 [--out equity.xlsx]
 
@@ -35,7 +35,7 @@ def register(subparsers) -> None:
     p.set_defaults(handler=run_sweep)
 
     p = subparsers.add_parser("tornado", help=t("commands.help_tornado"), description=t("commands.help_tornado"))
-    _common(p, out_required=True)
+    _common(p, out_required=False)   # without --out: printed only
     p.add_argument("--range", action="append", default=[], metavar=t("commands.metavar_range"), help=t("commands.help_range"))
     p.set_defaults(handler=run_tornado)
 
@@ -113,9 +113,11 @@ def run_tornado(args) -> int:
             raise InputError(problems)
     scheme, registry, values, period = _prepare(args)
     table = tornado(scheme, values, ranges, registry)
-    write_table(table.set_index("path"), args.out, force=args.force, sheet_name="tornado")
+    if args.out:
+        write_table(table.set_index("path"), args.out, force=args.force, sheet_name="tornado")
     cols = [c for c in ("path", "nominal", "low", "high", "changed_low", "changed_high", "effect") if c in table]
-    print(t("commands.tornado_heading", scheme=scheme_shown(scheme, args.lang), period=period_text(period), n=len(table), out=str(args.out)))
+    print(t("commands.tornado_heading" if args.out else "commands.tornado_heading_shown",
+            scheme=scheme_shown(scheme, args.lang), period=period_text(period), n=len(table), out=str(args.out)))
     shown = table[cols].head(15).copy()
     for col in ("nominal", "low", "high"):
         if col in shown:
