@@ -69,8 +69,9 @@ def run(args) -> int:
     if out is not None:
         sheets = {"variance_shares": a.shares, "criteria": a.criteria, "correlated_pairs": a.high_correlations,
                   "inputs": a.inputs, "cheapest_points": g.cheapest, "claims": g.claims}
-        if alts is not None:
+        if alts is not None:   # the machine table, then the alternatives for people in L
             sheets["alternatives"] = alts.table
+            sheets[t("commands.sheet_alternatives_people", L)] = alts.labelled(L)
         write_sheets(sheets, out, force=args.force, no_index=("correlated_pairs", "cheapest_points"))
         print(f"\n{t('cli.wrote_file', L, path=str(out))}")
     return 0

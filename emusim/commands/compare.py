@@ -177,7 +177,7 @@ def run_readings(args: argparse.Namespace) -> int:
         if effects.empty:
             print(t("readings.none", scheme=scheme_shown(scheme)))
         else:
-            print(t("readings.header", scheme=f"{scheme_shown(scheme)} {period_text(period)}", source=source))
+            print(t("readings.header", scheme=t("commands.scheme_at", scheme=scheme_shown(scheme), period=period_text(period)), source=source))
             for row in effects.to_dict("records"):
                 print("- " + t("readings.line", **row))
     if args.out:
