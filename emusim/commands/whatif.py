@@ -16,7 +16,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..i18n import Message, catalogue, t
-from ._display import path_shown as _path_shown, period_text, scheme_shown, show, value_text, values_shown
+from ._display import cell, path_shown as _path_shown, period_text, scheme_shown, show, values_shown
 
 
 def _common(p, out_required: bool) -> None:
@@ -85,7 +85,7 @@ def run_sweep(args) -> int:
     write_table(table.set_index("locality_id"), args.out, force=args.force, sheet_name="sweep")
     changes = award_changes(table)
     print(t("commands.sweep_heading", scheme=scheme_shown(scheme, args.lang), period=period_text(period), path=_path_shown(args.path, scheme),
-            grid=", ".join(args.grid), n=len(table), out=str(args.out)))
+            grid=_grid_text(args.path, args.grid, args.lang), n=len(table), out=str(args.out)))
     with pd.option_context("display.width", 200, "display.max_colwidth", 60):
         print(show(values_shown(changes), scheme=scheme, index=False) if len(changes)
               else t("commands.sweep_no_changes"))
@@ -181,3 +181,15 @@ def _sheet_name(name: str, taken) -> str:
         suffix = f" {k}"
         clean, k = base[:31 - len(suffix)] + suffix, k + 1
     return clean
+
+
+def _grid_text(path, grid, lang) -> str:
+    """The values of ``--grid`` the language's way: "0; 0,2; 0,3" in Vietnamese, "0, 0.2, 0.3" in English."""
+    from ..i18n import check_lang
+
+    shown = []
+    for item in grid:
+        value = _scalar(item)
+        shown.append(str(cell(value, lang, digits=4)) if isinstance(value, (int, float)) and not isinstance(value, bool)
+                     else str(_value_shown(path, value)))
+    return ("; " if check_lang(lang) == "vi" else ", ").join(shown)
