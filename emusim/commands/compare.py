@@ -13,7 +13,10 @@ plan id or the 1-based position in ``--plans``) sets it for one scheme. Without 
 a scheme lacking a quota gets the first scheme's total collective quota (see
 :mod:`emusim.analysis.compare`).
 
-Output: ``.xlsx`` — sheets ``pairs``, ``units``, ``differences``, ``notes``; ``.csv`` — the
+Output: ``.xlsx`` — sheets ``pairs``, ``units``, ``differences``, ``notes`` (machine columns, read
+back by code), then the same three tables for people in the chosen language
+(:meth:`~emusim.analysis.compare.Comparison.labelled`: "So sánh từng cặp", "Theo đơn vị",
+"Khác biệt"); ``.csv`` — the
 units table (award, rank, total, eligibility under each scheme and the explanation of any
 difference). The pair summary and the first explanations are printed.
 

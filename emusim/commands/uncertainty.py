@@ -7,8 +7,10 @@
         --out uncertainty.xlsx
 
 Writes the per-unit table (``p_<tier>``, ``p_any``, ``median_rank``, ``rank_q05``,
-``rank_q95``, ``nominal_award`` …). An ``.xlsx`` output also gets a ``summary`` sheet and,
-with ``--sobol N``, a ``sobol`` sheet; a ``.csv`` output gets the Sobol' table beside it as
+``rank_q95``, ``nominal_award`` …). An ``.xlsx`` output also gets a ``summary`` sheet (in the
+chosen language), the per-unit table for people ("Xác suất theo đơn vị") and, with
+``--sobol N``, a ``sobol`` sheet and its people's version ("Chỉ số Sobol", each factor by its
+plan wording); a ``.csv`` output gets the Sobol' table beside it as
 ``<name>.sobol.csv``. Nothing is overwritten without ``--force``; a bad factors file is
 reported in full (every bad factor, with its line) and exits with status 2.
 

@@ -7,7 +7,9 @@
     emusim improve --plan F --level L --seed 1 --unit 00703 [--tier police_director] [--lang vi]
     emusim equity  --plan F --level L --seed 1 [--out equity.xlsx]
 
-All take the options of ``emusim score`` (``--data`` or ``--seed``, ``--registry``,
+``improve`` prints the changes for people (:meth:`~emusim.analysis.improve.Improvement.labelled`);
+``equity`` prints and, to an ``.xlsx``, writes beside the machine sheets ``by <key>`` the same
+tables for people (:meth:`~emusim.analysis.equity.Equity.labelled`). All take the options of ``emusim score`` (``--data`` or ``--seed``, ``--registry``,
 ``--period``, ``--set PATH=VALUE``…): the analysis runs on the adjusted scheme.
 """
 from __future__ import annotations
