@@ -30,7 +30,7 @@ def add_scheme_options(p: argparse.ArgumentParser, data_required: bool = False) 
     p.add_argument("--registry", help=t("cli.help_registry"))
     p.add_argument("--period", metavar="YYYY-MM", help=t("cli.help_period"))
     p.add_argument("--clusters", metavar="CSV", help=t("cli.help_clusters"))
-    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help=t("cli.help_set"))
+    p.add_argument("--set", action="append", default=[], metavar=t("cli.metavar_set"), help=t("cli.help_set"))
 
 
 def add_sheet_option(p: argparse.ArgumentParser) -> None:
@@ -123,7 +123,7 @@ def _build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar=t("cli.metavar_command"), title=t("cli.commands_title"))
 
     p = sub.add_parser("lint", help=t("cli.help_lint"), description=t("cli.help_lint"))
-    p.add_argument("files", nargs="+", metavar="FILE", help=t("cli.help_lint_files"))
+    p.add_argument("files", nargs="+", metavar=t("commands.metavar_file"), help=t("cli.help_lint_files"))
     p.add_argument("--min-level", choices=("error", "warning", "info"), default="info", help=t("cli.help_min_level"))
     p.add_argument("--registry", help=t("cli.help_lint_registry"))
     p.add_argument("--clusters", metavar="CSV", help=t("cli.help_lint_clusters"))
@@ -141,12 +141,24 @@ def _build_parser() -> argparse.ArgumentParser:
         add_scheme_options(p)
         p.add_argument("--out", help=t("cli.help_score_out"))
         p.add_argument("--force", action="store_true", help=t("cli.help_force"))
-        p.add_argument("--explain", metavar="LOCALITY", help=t("cli.help_explain"))
+        p.add_argument("--explain", metavar=t("commands.metavar_unit"), help=t("cli.help_explain"))
     _register_plugins(sub)
     for p in sub.choices.values():   # every command takes --lang, after its name too
         if not any("--lang" in a.option_strings for a in p._actions):
             add_lang_option(p)
+        _word_metavars(p)
     return parser
+
+
+def _word_metavars(p: argparse.ArgumentParser) -> None:
+    """Option values shown in the help by a placeholder in the language (``--plan KẾ_HOẠCH``),
+    ``cli.metavar_<option>``, instead of argparse's upper-case English option name."""
+    from .i18n import catalogue
+
+    for action in p._actions:
+        key = f"cli.metavar_{action.dest}"
+        if action.option_strings and action.nargs != 0 and action.metavar is None and key in catalogue():
+            action.metavar = t(key)
 
 
 def _register_plugins(sub) -> None:
@@ -297,10 +309,10 @@ def cmd_score(args, award: bool = False) -> int:
     else:
         import pandas as pd
 
-        from .commands._display import period_text, show
+        from .commands._display import period_text, scheme_shown, show
 
         cols = [c for c in ("name", "award", "rank", "total", "eligible", "reason") if c in table.columns]
-        print(t("cli.score_heading", scheme=scheme.name, period=period_text(period), units=len(table),
+        print(t("cli.score_heading", scheme=scheme_shown(scheme, args.lang), period=period_text(period), units=len(table),
                 eligible=int(table["eligible"].sum())))
         with pd.option_context("display.width", 200, "display.max_colwidth", 70):
             print(show(table.sort_values("total", ascending=False)[cols].head(25), scheme=scheme))

@@ -71,7 +71,7 @@ def test_score_and_award_on_sample_files(tmp_path):
     proc = run("award", "--plan", "scenarios/lao_cai_cds_2022.yaml", "--level", "commune", "--data", str(xlsx),
                "--set", "awards.chairman.quota=2")
     assert proc.returncode == 0, proc.stderr
-    assert "lao_cai_cds_2022:commune tại kỳ 06/2025: 5 đơn vị" in proc.stdout and "Tên đơn vị" in proc.stdout
+    assert "lao_cai_cds_2022 (cấp xã) tại kỳ 06/2025: 5 đơn vị" in proc.stdout and "Tên đơn vị" in proc.stdout
 
 
 @pytest.mark.parametrize("name, needle", [
@@ -121,4 +121,4 @@ def test_whatif_commands(tmp_path):
     proc = run("improve", *common, "--unit", "99999")
     assert proc.returncode == 2 and "99999" in proc.stderr
     proc = run("tornado", *common, "--range", "uplift.city=0.3", "--out", str(tmp_path / "t2.csv"))
-    assert proc.returncode == 2 and "PATH=LOW:HIGH" in proc.stderr
+    assert proc.returncode == 2 and "THAM_SỐ=THẤP:CAO" in proc.stderr

@@ -46,7 +46,7 @@ def own_messages(domain: str):
 @pytest.mark.parametrize("key", own_messages("cli") + own_messages("commands"))
 def test_every_cli_message_is_vietnamese(key):
     vi = catalogue()[key]["vi"]
-    text = re.sub(r"\{[^{}]*\}", " ", vi)
+    text = re.sub(r"\{[^{}]*\}|%\(\w+\)[sr]", " ", vi)   # str.format and argparse's placeholders
     assert english_leaks(text) == [], (key, vi)
 
 
@@ -88,7 +88,7 @@ def test_argparse_errors_follow_the_language(capsys, monkeypatch):
 def test_award_table_in_vietnamese_and_english(capsys):
     rc, out, _ = cli(capsys, "award", *HG)
     assert rc == 0
-    assert "ha_giang_186_2023:commune tại kỳ 11/2023: 193 đơn vị, 37 đủ điều kiện" in out
+    assert "ha_giang_186_2023 (cấp xã) tại kỳ 11/2023: 193 đơn vị, 37 đủ điều kiện" in out   # the plan, its level in words
     header = next(line for line in out.splitlines() if "Tên đơn vị" in line)
     for word in ("Khen thưởng", "Hạng", "Tổng điểm", "Đủ điều kiện", "Lý do"):
         assert word in header
@@ -114,7 +114,7 @@ def test_errors_are_prefixed_and_worded(capsys, tmp_path):
     rc, _, err = cli(capsys, "award", "--plan", "scenarios/ha_giang_186_2023.yaml", "--level", "hamlet", "--seed", "1")
     assert rc == 2 and "emusim award:" in err
     rc, _, err = cli(capsys, "tornado", *HG, "--range", "uplift.city=0.3", "--out", tmp_path / "t.csv")
-    assert rc == 2 and "--range cần dạng PATH=LOW:HIGH" in err and english_leaks(err) == []
+    assert rc == 2 and "--range cần dạng THAM_SỐ=THẤP:CAO" in err and english_leaks(err) == []
     rc, _, err = cli(capsys, "tornado", *HG, "--range", "uplift.city=0.3", "--out", tmp_path / "t.csv", "--lang", "en")
     assert rc == 2 and "--range expects PATH=LOW:HIGH" in err
 
@@ -152,7 +152,7 @@ def test_whatif_commands(capsys, tmp_path):
                      "--force", "--lang", "en")
     assert rc == 0 and "Effect" in out and "threshold" in out
     rc, out, _ = cli(capsys, "equity", *HG)
-    assert rc == 0 and "theo loại đô thị" in out and "nông thôn" in out and "Tỷ lệ số giải" in out
+    assert rc == 0 and "theo loại đô thị" in out and "Xã nông thôn" in out and "Tỷ lệ giải / đơn vị" in out
     assert english_leaks(out) == []
     rc, out, _ = cli(capsys, "equity", *HG, "--lang", "en")
     assert rc == 0 and "by urban class" in out and "Share of awards" in out
@@ -163,7 +163,7 @@ def test_whatif_commands(capsys, tmp_path):
 def test_uncertainty_summary(capsys, tmp_path):
     rc, out, _ = cli(capsys, "uncertainty", *HG, "--factors", "data/samples/factors_ha_giang.yaml", "--n", "40",
                      "--out", tmp_path / "u.csv")
-    assert rc == 0 and "40 lần lặp" in out and "Trung vị" in out and "số giải: Bằng khen" in out
+    assert rc == 0 and "40 lần lặp" in out and "trung vị" in out and "Số giải: Bằng khen" in out
     assert english_leaks(out) == []
     rc, out, _ = cli(capsys, "uncertainty", *HG, "--factors", "data/samples/factors_ha_giang.yaml", "--n", "40",
                      "--out", tmp_path / "u.csv", "--force", "--lang", "en")
@@ -187,7 +187,7 @@ def test_tasks_template_simulate(capsys, tmp_path):
 
 def test_option_errors_of_the_commands(capsys, tmp_path, monkeypatch):
     rc, _, err = cli(capsys, "compare", "--plans", "ha_giang_186_2023", "--seed", "1", "--out", tmp_path / "c.csv")
-    assert rc == 2 and "--plans cần dạng FILE:LEVEL" in err and english_leaks(err) == []
+    assert rc == 2 and "--plans cần dạng TỆP:CẤP" in err and english_leaks(err) == []
     rc, _, err = cli(capsys, "compare", "--seed", "1", "--lang", "en")
     assert rc == 2 and "compare needs --plans" in err
     tasks = ["tasks", "--plan", "scenarios/tuyen_quang_kh21_2025.yaml", "--status",
@@ -205,9 +205,64 @@ def test_option_errors_of_the_commands(capsys, tmp_path, monkeypatch):
 
 def test_audit_tables(capsys):
     rc, out, _ = cli(capsys, "audit", *HG, "--no-alternatives")
-    assert rc == 0 and "ha_giang_186_2023:commune — 11/2023" in out
+    assert rc == 0 and "ha_giang_186_2023 (cấp xã) — 11/2023" in out
     assert "Tỷ trọng phương sai" in out and "Điểm cộng" in out and "Điểm rẻ nhất" in out and "có/không" in out
     own = [line for line in out.splitlines() if not line.startswith("  • ")]   # the findings are emusim.analysis's
     assert english_leaks("\n".join(own)) == []
     rc, out, _ = cli(capsys, "audit", *HG, "--no-alternatives", "--lang", "en")
     assert rc == 0 and "Variance share" in out and "Bonus" in out and "yes/no" in out
+
+
+def test_compare_needs_its_options_in_vietnamese_placeholders(capsys):
+    rc, _, err = cli(capsys, "compare", "--seed", "1")
+    assert rc == 2 and "--plans TỆP:CẤP" in err and "--level CẤP" in err and "FILE" not in err
+    assert english_leaks(err) == []
+    rc, _, err = cli(capsys, "compare", "--seed", "1", "--lang", "en")
+    assert rc == 2 and "--plans FILE:LEVEL" in err and "--level LEVEL" in err
+    rc, out, _ = cli(capsys, "compare", "--help")
+    assert rc == 0 and "--plans TỆP:CẤP" in out and "[K:]HÌNH_THỨC=N" in out
+
+
+def test_headings_name_the_plan_and_its_level(capsys, tmp_path):
+    rc, out, _ = cli(capsys, "tornado", *HG, "--range", "uplift.city=0:0.3")   # printed without --out
+    assert rc == 0 and "ha_giang_186_2023 (cấp xã) tại kỳ 11/2023: 1 tham số" in out and english_leaks(out) == []
+    assert ":commune" not in out
+    rc, out, _ = cli(capsys, "tornado", *HG, "--range", "uplift.city=0:0.3", "--lang", "en")
+    assert rc == 0 and "ha_giang_186_2023:commune at 2023-11: 1 parameters" in out
+
+
+def test_improve_prints_the_labelled_changes(capsys, tmp_path):
+    rc, out, _ = cli(capsys, "improve", *HG, "--unit", "00703", "--out", tmp_path / "i.csv")
+    assert rc == 0 and english_leaks(out) == []
+    header = next(line for line in out.splitlines() if "Nội dung" in line)
+    assert all(w in header for w in ("Đơn vị đo", "Hiện tại", "Cần đạt", "Thay đổi", "Chi phí"))
+    assert "số lượng" in out and "indicator" not in header
+    import pandas as pd
+
+    assert "indicator" in pd.read_csv(tmp_path / "i.csv").columns   # the file keeps its machine columns
+    rc, out, _ = cli(capsys, "improve", *HG, "--unit", "00703", "--lang", "en")
+    assert rc == 0 and "Label" in out and "Unit" in out and "count" in out
+
+
+def test_people_sheets_beside_the_machine_sheets(capsys, tmp_path):
+    import pandas as pd
+
+    plans = ["--plans", "scenarios/ha_giang_186_2023.yaml:commune", "scenarios/tuyen_quang_da06_2022.yaml:commune"]
+    rc, out, _ = cli(capsys, "compare", *plans, "--seed", "1", "--registry", "ha_giang_2023", "--period", "2023-11",
+                     "--out", tmp_path / "c.xlsx")
+    assert rc == 0 and "ha_giang_186_2023 (cấp xã) so với tuyen_quang_da06_2022 (cấp xã)" in out
+    sheets = pd.read_excel(tmp_path / "c.xlsx", sheet_name=None)
+    assert {"pairs", "units", "differences", "notes", "So sánh từng cặp", "Theo đơn vị", "Khác biệt"} <= set(sheets)
+    assert "awarded_a" in sheets["pairs"] and "Được khen theo A" in sheets["So sánh từng cặp"]
+    assert english_leaks(" ".join(map(str, sheets["Khác biệt"].columns))) == []
+    rc, out, _ = cli(capsys, "equity", *HG, "--out", tmp_path / "e.xlsx")
+    sheets = pd.read_excel(tmp_path / "e.xlsx", sheet_name=None)
+    assert rc == 0 and {"by urban_class", "by parent", "Theo loại đô thị", "Theo đơn vị cấp trên"} <= set(sheets)
+    assert "Tỷ trọng giải" in sheets["Theo loại đô thị"] and "award_share" in sheets["by urban_class"]
+    rc, out, _ = cli(capsys, "uncertainty", *HG, "--factors", "data/samples/factors_ha_giang.yaml", "--n", "20",
+                     "--sobol", "4", "--out", tmp_path / "u.xlsx")
+    sheets = pd.read_excel(tmp_path / "u.xlsx", sheet_name=None)
+    assert rc == 0 and {"per_unit", "summary", "sobol", "Xác suất theo đơn vị", "Chỉ số Sobol"} <= set(sheets)
+    assert "p_any" in sheets["per_unit"] and "Xác suất được khen" in sheets["Xác suất theo đơn vị"]
+    assert "ST" in sheets["sobol"] and "Yếu tố" in sheets["Chỉ số Sobol"]
+    assert "mức trùng với danh sách khen thưởng" in out and english_leaks(out) == []

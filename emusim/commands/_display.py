@@ -163,3 +163,12 @@ def period_text(period, lang: str | None = None) -> str:
     if check_lang(lang) == "vi" and match:
         return f"{match.group(2)}/{match.group(1)}"
     return text
+
+
+def scheme_shown(scheme, lang: str | None = None) -> str:
+    """A scheme as people read it in headings: "ha_giang_186_2023 (cấp xã)" in Vietnamese
+    (the plan and its level's name, :func:`emusim.analysis.labels.scheme_title`), the scheme's
+    name (``plan:level``) in English."""
+    from ..analysis.labels import scheme_title
+
+    return scheme_title(scheme, lang)

@@ -35,7 +35,7 @@ def run(args) -> int:
     from ..cli import load_scheme, load_values
     from ..i18n import t
     from ..io import check_output, write_sheets
-    from ._display import period_text, show, values_shown
+    from ._display import period_text, scheme_shown, show, values_shown
 
     out = check_output(args.out, args.force, suffixes=(".xlsx",)) if args.out else None
     plan, scheme = load_scheme(args)
@@ -44,7 +44,7 @@ def run(args) -> int:
     g = gaming_risk(scheme, values, registry)
     alts = None if args.no_alternatives else alternatives(scheme, values, registry)
     L = args.lang
-    print(f"{scheme.name} — {period_text(period, L)}")
+    print(f"{scheme_shown(scheme, L)} — {period_text(period, L)}")
     for title, lines in ((t("brief.audit_heading", L), a.summary(L)), (t("brief.gaming_heading", L), g.summary(L)),
                          (t("brief.alternatives_heading", L), alts.summary(L) if alts is not None else [])):
         if lines:
@@ -69,8 +69,9 @@ def run(args) -> int:
     if out is not None:
         sheets = {"variance_shares": a.shares, "criteria": a.criteria, "correlated_pairs": a.high_correlations,
                   "inputs": a.inputs, "cheapest_points": g.cheapest, "claims": g.claims}
-        if alts is not None:
+        if alts is not None:   # the machine table, then the alternatives for people in L
             sheets["alternatives"] = alts.table
+            sheets[t("commands.sheet_alternatives_people", L)] = alts.labelled(L)
         write_sheets(sheets, out, force=args.force, no_index=("correlated_pairs", "cheapest_points"))
         print(f"\n{t('cli.wrote_file', L, path=str(out))}")
     return 0

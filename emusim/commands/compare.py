@@ -13,7 +13,10 @@ plan id or the 1-based position in ``--plans``) sets it for one scheme. Without 
 a scheme lacking a quota gets the first scheme's total collective quota (see
 :mod:`emusim.analysis.compare`).
 
-Output: ``.xlsx`` — sheets ``pairs``, ``units``, ``differences``, ``notes``; ``.csv`` — the
+Output: ``.xlsx`` — sheets ``pairs``, ``units``, ``differences``, ``notes`` (machine columns, read
+back by code), then the same three tables for people in the chosen language
+(:meth:`~emusim.analysis.compare.Comparison.labelled`: "So sánh từng cặp", "Theo đơn vị",
+"Khác biệt"); ``.csv`` — the
 units table (award, rank, total, eligibility under each scheme and the explanation of any
 difference). The pair summary and the first explanations are printed.
 
@@ -29,25 +32,25 @@ import argparse
 
 from ..errors import InputError, Problem
 from ..i18n import Message, t
-from ._display import period_text
+from ._display import period_text, scheme_shown
 
 
 def register(subparsers) -> None:
     from ..cli import add_sheet_option
 
     p = subparsers.add_parser("compare", help=t("commands.help_compare"), description=t("commands.help_compare"))
-    p.add_argument("--plans", nargs="+", metavar="FILE:LEVEL", help=t("commands.help_plans"))
+    p.add_argument("--plans", nargs="+", metavar=t("commands.metavar_plans"), help=t("commands.help_plans"))
     p.add_argument("--readings", action="store_true", help=t("commands.help_readings"))
     p.add_argument("--plan", help=t("commands.help_compare_plan"))
     p.add_argument("--level", help=t("commands.help_compare_level"))
-    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help=t("commands.help_compare_set"))
+    p.add_argument("--set", action="append", default=[], metavar=t("cli.metavar_set"), help=t("commands.help_compare_set"))
     src = p.add_mutually_exclusive_group(required=True)
     src.add_argument("--data", help=t("cli.help_data"))
     src.add_argument("--seed", type=int, help=t("commands.help_compare_seed"))
     add_sheet_option(p)
     p.add_argument("--registry", help=t("commands.help_compare_registry"))
     p.add_argument("--period", help=t("commands.help_compare_period"))
-    p.add_argument("--quota", action="append", default=[], metavar="[K:]TIER=N", help=t("commands.help_quota"))
+    p.add_argument("--quota", action="append", default=[], metavar=t("commands.metavar_quota"), help=t("commands.help_quota"))
     p.add_argument("--out", help=t("commands.help_compare_out"))
     p.add_argument("--force", action="store_true", help=t("cli.help_force"))
     p.set_defaults(handler=run)
@@ -136,20 +139,25 @@ def run(args: argparse.Namespace) -> int:
     if out.suffix.lower() == ".xlsx":
         import pandas as pd
 
-        write_sheets({"pairs": result.pairs, "units": result.units, "differences": result.differences,
-                      "notes": pd.DataFrame({"note": result.notes})}, out, force=args.force,
-                     no_index=("pairs", "differences", "notes"))
+        # the machine sheets other code reads back, then the same tables for people in the chosen language
+        sheets = {"pairs": result.pairs, "units": result.units, "differences": result.differences,
+                  "notes": pd.DataFrame({"note": result.notes_in(args.lang)})}
+        people = {t(f"commands.sheet_compare_{table}", args.lang): result.labelled(table, args.lang)
+                  for table in ("pairs", "units", "differences")}
+        write_sheets({**sheets, **people}, out, force=args.force, no_index=("pairs", "differences", "notes", *people))
     else:
         write_table(result.units, out, force=args.force, sheet_name="compare")
-    print(t("commands.compare_heading", schemes=t("commands.compare_vs").join(result.schemes),
-            period=period_text(period), units=len(result.units)))
-    for note in result.notes:
-        print(t("commands.compare_note", note=note))
-    print(result.summary())
-    for s in result.sentences[:10]:
+    L = args.lang
+    print(t("commands.compare_heading", L, schemes=t("commands.compare_vs", L).join(result.title(s, L) for s in result.schemes),
+            period=period_text(period, L), units=len(result.units)))
+    for note in result.notes_in(L):
+        print(t("commands.compare_note", L, note=note))
+    print(result.summary(L))
+    sentences = result.sentences_in(L)
+    for s in sentences[:10]:
         print(f"  - {s}")
-    if len(result.sentences) > 10:
-        print(t("commands.compare_more", n=len(result.sentences) - 10, path=str(out)))
+    if len(sentences) > 10:
+        print(t("commands.compare_more", L, n=len(sentences) - 10, path=str(out)))
     print(t("cli.wrote_file", path=str(out)))
     return 0
 
@@ -170,9 +178,9 @@ def run_readings(args: argparse.Namespace) -> int:
         effects = reading_effects(scheme, panel.at(period), registry, history=panel)
         source = f"--seed {args.seed}" if args.data is None else args.data
         if effects.empty:
-            print(t("readings.none", scheme=scheme.name))
+            print(t("readings.none", scheme=scheme_shown(scheme)))
         else:
-            print(t("readings.header", scheme=f"{scheme.name} {period}", source=source))
+            print(t("readings.header", scheme=t("commands.scheme_at", scheme=scheme_shown(scheme), period=period_text(period)), source=source))
             for row in effects.to_dict("records"):
                 print("- " + t("readings.line", **row))
     if args.out:

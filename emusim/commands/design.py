@@ -22,7 +22,7 @@ def register(subparsers) -> None:
 
     p = subparsers.add_parser("design", help=t("commands.help_design"), description=t("commands.help_design"))
     add_scheme_options(p)
-    p.add_argument("--goals", required=True, metavar="GOALS.yaml", help=t("commands.help_design_goals"))
+    p.add_argument("--goals", required=True, metavar=t("commands.metavar_goals"), help=t("commands.help_design_goals"))
     p.add_argument("--budget", type=int, default=None, help=t("commands.help_budget"))
     p.add_argument("--design-seed", type=int, default=None, help=t("commands.help_design_seed"))
     p.add_argument("--out", required=True, help=t("commands.help_design_out"))
@@ -60,7 +60,7 @@ def run(args) -> int:
     from ..engine import score
     from ..i18n import set_lang, t
     from ..io import check_output, write_sheets, write_table
-    from ._display import period_text
+    from ._display import period_text, scheme_shown
 
     set_lang(args.lang)
     out = check_output(args.out, args.force)
@@ -90,7 +90,7 @@ def run(args) -> int:
         from ..charts.design import design_tradeoff
 
         save(design_tradeoff(result, scheme=scheme, lang=args.lang), args.chart, formats=(Path(args.chart).suffix[1:],))
-    print(t("commands.design_heading", args.lang, scheme=scheme.name, period=period_text(period, args.lang),
+    print(t("commands.design_heading", args.lang, scheme=scheme_shown(scheme, args.lang), period=period_text(period, args.lang),
             summary=result.summary(args.lang)))
     best = result.proposal
     if best:

@@ -14,6 +14,7 @@ import sys
 
 from ..errors import InputError, Problem
 from ..i18n import Message, t
+from ._display import scheme_shown
 
 
 def register(subparsers) -> None:
@@ -22,7 +23,7 @@ def register(subparsers) -> None:
     p.add_argument("--level", required=True, help=t("cli.help_level"))
     p.add_argument("--registry", help=t("cli.help_registry"))
     p.add_argument("--period", help=t("commands.help_template_period"))
-    p.add_argument("--set", action="append", default=[], metavar="PATH=VALUE", help=t("cli.help_set"))
+    p.add_argument("--set", action="append", default=[], metavar=t("cli.metavar_set"), help=t("cli.help_set"))
     p.add_argument("--out", required=True, help=t("commands.help_template_out"))
     p.add_argument("--force", action="store_true", help=t("cli.help_force"))
     p.set_defaults(handler=run_template)
@@ -48,7 +49,7 @@ def run_template(args) -> int:
     if not registry:
         raise InputError([Problem(Message("cli.no_registry", owner=Message("cli.owner_plan")))])
     out = write_template(scheme, registry, args.out, period=args.period or plan.evaluation_period, force=args.force)
-    print(t("template.wrote", args.lang, path=str(out), scheme=scheme.name))
+    print(t("template.wrote", args.lang, path=str(out), scheme=scheme_shown(scheme, args.lang)))
     return 0
 
 
@@ -71,7 +72,7 @@ def run_verify(args) -> int:
         raise InputError([Problem(Message("verify.no_self_scores"), file=args.self_scores or args.data)])
     found = verify_self_scores(scheme, panel.at(period, missing=scheme.missing), self_scores, registry, lang=args.lang)
     s = found.attrs["summary"]
-    print(t("verify.report", args.lang, scheme=scheme.name, units=s["units_checked"], gaps=s["gaps"],
+    print(t("verify.report", args.lang, scheme=scheme_shown(scheme, args.lang), units=s["units_checked"], gaps=s["gaps"],
             units_with_gaps=s["units_with_gaps"], over=s["over_claimed_points"]))
     for r in found.head(30).itertuples():
         print(t("commands.verify_line", args.lang, id=r.locality_id, name=r.name, reason=r.reason,
