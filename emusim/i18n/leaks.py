@@ -37,7 +37,7 @@ _PLACEHOLDER = re.compile(r"\{[^{}]*\}")
 # What an output quotes on purpose, beside its Vietnamese wording: adjust paths
 # ("uplift.city=0.2"), command-line options ("--set"), file names and paths, web addresses,
 # and snake_case ids of the data (an indicator's column 'work_files_online_rate').
-_QUOTED = re.compile(r"https?://\S+|(?<![\w/])(?:~|\.{1,2})?/[\w./~-]+|--[a-z][a-z-]*(?:[ =][\w.:-]+)?|-[a-z]\b|[\w./\\-]+\.(?:csv|xlsx|xls|yaml|yml|json|md|png|pdf|html|ipynb)\b"
+_QUOTED = re.compile(r"https?://\S+|(?<![\w/])(?:~|\.{1,2})?/[\w./~-]+|--[a-z][a-z-]*(?:[ =][\w.:=/-]+)?|-[a-z]\b|[\w./\\-]+\.(?:csv|xlsx|xls|yaml|yml|json|md|png|pdf|html|ipynb)\b"
                      r"|\b[A-Za-z_][\w]*(?:\.[\w]+)+(?:=[^\s,;)]*)?|\b[A-Za-z0-9]+(?:_[A-Za-z0-9]+)+\b")
 _WORD = re.compile(r"[^\W\d_]+")
 # An ids-in-quotes segment ('chairman', `min_met`) is verbatim: what the user must type, or the data.
