@@ -64,6 +64,7 @@ from ..allocate import allocate, nomination_slots
 from ..engine import score
 from ..errors import InputError, Problem
 from ..i18n import Message, check_lang, t
+from .bounds import op_bound as _op_bound
 from .improve_text import (_describe_change, _join, _level_word, _ordinal, _parent_name, _Reason, _TierName, _tier,
                            _why_infeasible)
 from .labels import SchemeTitle, scheme_title
@@ -205,22 +206,6 @@ def _label(indicator: str, catalog, lang: str) -> str:
     if catalog is None or indicator not in catalog:
         return indicator
     return catalog.label(indicator, lang)
-
-
-def _op_bound(op: str, target: float, tol: float, eps: float, integer: bool) -> tuple[float, float]:
-    """(low, high) bounds on x that make ``x op target`` true under the engine's tolerance."""
-    if op == ">":
-        lo = target + tol + eps
-        return (float(np.floor(target + tol) + 1) if integer else lo, np.inf)
-    if op == ">=":
-        return (float(np.ceil(target - tol)) if integer else target - tol, np.inf)
-    if op == "<":
-        return (-np.inf, float(np.ceil(target - tol) - 1) if integer else target - tol - eps)
-    if op == "<=":
-        return (-np.inf, float(np.floor(target + tol)) if integer else target + tol)
-    if op == "==":
-        return (target, target)
-    raise ValueError(op)
 
 
 def _switch(prog: _Program, x: int, op: str, target: float, tol: float, eps: float, integer: bool,

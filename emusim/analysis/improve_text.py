@@ -63,7 +63,7 @@ def _describe_change(ch: Mapping[str, Any], lang: str) -> str:
 
 def _why_infeasible(scheme: Scheme, row, cur, bounds, units, ref, margin, frozen=()) -> Message:
     """Why the program has no solution: an impossible gate or standard, or not enough reachable points."""
-    from .improve import _op_bound
+    from .bounds import op_bound as _op_bound
 
     tol = scheme.tolerance
     bad = []

@@ -54,10 +54,10 @@ def indicator_label(indicator: str, catalog=None, lang: str | None = None, width
     """The catalog's label of an indicator (its id when the catalog lacks it)."""
     lang = check_lang(lang)
     if catalog is None:
-        from .factors import default_catalog
+        from ..catalog import load_catalog
 
         try:
-            catalog = default_catalog()
+            catalog = load_catalog()
         except Exception:  # noqa: BLE001 - fall back to the id
             return indicator
     if indicator not in catalog:
@@ -74,3 +74,16 @@ def joined(items, render: Callable[[object, str], str], sep: str = ", ") -> Lang
     """A list written per language, one ``render(item, lang)`` each."""
     items = list(items)
     return LangText(lambda lang: sep.join(render(i, lang) for i in items))
+
+
+def factor_label(f, scheme=None, catalog=None, lang: str | None = None) -> str:
+    """A Monte Carlo / Sobol' factor as people read it: its own ``label``, else the plan's wording
+    of its path (noise factors: the indicator's catalog label)."""
+    lang = check_lang(lang)
+    if f.label:
+        return f.label
+    if f.is_noise:
+        return t("sobol.noise_label", lang, indicator=indicator_label(f.indicator, catalog, lang))
+    from ..i18n.paths import path_label
+
+    return path_label(f.path, scheme, lang)

@@ -51,7 +51,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..i18n import Message, catalogue, check_lang, t
-from .labels import scheme_title
+from .labels import factor_label, scheme_title
 from .batch import BatchModel
 from .factors import Factor, default_catalog, factors_from_dict
 from .noise import saturation_warnings
@@ -276,7 +276,6 @@ def montecarlo(scheme, values: pd.DataFrame, factors: Mapping[str, Any] | Sequen
     per_unit["rank_q05"] = hist_quantile(hist, 0.05, width)
     per_unit["rank_q95"] = hist_quantile(hist, 0.95, width)
     per_unit.attrs["warnings"] = list(warnings)   # the uncertainty charts add them to their captions
-    from .sobol import factor_label
 
     return MonteCarloResult(
         per_unit=per_unit, overlap=overlap, urban_share=urban_share,
@@ -368,7 +367,6 @@ class MonteCarloResult:
     def _repr_html_(self) -> str:
         from html import escape
 
-        from .sobol import factor_label
 
         labels = self.factor_labels.get(check_lang(None)) or [factor_label(f) for f in self.factors]
         factors = "".join(f"<li>{escape(lab)}: {escape(f.describe())}</li>" for lab, f in zip(labels, self.factors))

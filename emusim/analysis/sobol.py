@@ -34,7 +34,7 @@ import pandas as pd
 
 from ..errors import InputError, Problem
 from ..i18n import Message, check_lang, t
-from .labels import SchemeTitle
+from .labels import SchemeTitle, factor_label
 from .factors import Factor, factors_from_dict, noise_seeds
 from .noise import saturation_warnings
 
@@ -60,21 +60,6 @@ class SobolTable(pd.DataFrame):
         if labels is not None and len(labels) == len(out):
             out["label"] = labels
         return out
-
-
-def factor_label(f: Factor, scheme=None, catalog=None, lang: str | None = None) -> str:
-    """A factor as people read it: its own ``label``, else the plan's wording of its path
-    (noise factors: the indicator's catalog label)."""
-    lang = check_lang(lang)
-    if f.label:
-        return f.label
-    if f.is_noise:
-        from .labels import indicator_label
-
-        return t("sobol.noise_label", lang, indicator=indicator_label(f.indicator, catalog, lang))
-    from ..i18n.paths import path_label
-
-    return path_label(f.path, scheme, lang)
 
 
 def _problem(factors: Sequence[Factor]) -> dict:
