@@ -64,7 +64,7 @@ def test_missing_is_an_adjustable_path_seen_by_parameters_and_factors():
     s = _points()
     assert s.parameters()["missing"] == "zero"
     assert s.adjust({"missing": "median"}).parameters()["missing"] == "median"
-    with pytest.raises(AdjustError, match=r"zero \(không có số liệu thì không có điểm\), exclude") as info:
+    with pytest.raises(AdjustError, match=r"'zero' \(không có số liệu thì không có điểm\), 'exclude'") as info:
         s.adjust({"missing": "mean"})
     assert "zero, exclude, previous, median" in info.value.problems[0].text("en")
     from emusim.adjust import parse_set

@@ -118,10 +118,18 @@ def test_bad_observation_files_are_refused_in_vietnamese(capsys, data_words, bad
 
 @pytest.mark.parametrize("official", sorted(p.name for p in (SAMPLES / "official").glob("*")))
 def test_officials_workbooks_read_in_vietnamese(capsys, data_words, official):
+    sheet = ["--sheet", "Số liệu"] if official.startswith("06_") else []   # after a notes sheet
     code, text = run(capsys, "score", "--plan", HG, "--level", "commune", "--period", "2023-11",
-                     "--data", str(SAMPLES / "official" / official))
+                     "--data", str(SAMPLES / "official" / official), *sheet)
     assert code == 0, text
     assert_vietnamese(text, data_words, official)
+
+
+def test_a_workbook_whose_first_sheet_is_notes_names_its_data_sheet(capsys, data_words):
+    code, text = run(capsys, "score", "--plan", HG, "--level", "commune", "--period", "2023-11",
+                     "--data", str(SAMPLES / "official" / "06_theo_huyen_o_gop.xlsx"))
+    assert code == 2 and "--sheet \"Số liệu\"" in text
+    assert_vietnamese(text, data_words, "06 without --sheet")
 
 
 def test_bad_scenario_files_are_refused_in_vietnamese(capsys, tmp_path, data_words):

@@ -152,16 +152,20 @@ def read_observations(path, registry=None, catalog: Catalog | None = None, schem
     mapper = ColumnMapper(catalog, scheme)
     pos = 0 if data is not None else find_header(grid.rows, lambda c: mapper.map(c).indicator is not None)
     if pos is None and sheet is None and len(grid.sheets) > 1:
-        # the first sheet is a cover or instructions page ("Hướng dẫn"): the first sheet with a header
+        # the first sheet is a cover or instructions page ("Hướng dẫn"): name the sheets that hold a
+        # header and let the user choose one; never read another sheet unasked (it may be another month)
+        with_header = []
         for other in range(1, len(grid.sheets)):
             try:
                 candidate = read_grid(fpath, other, source)
             except InputError:
                 continue
-            found = find_header(candidate.rows, lambda c: mapper.map(c).indicator is not None)
-            if found is not None:
-                grid, pos = candidate, found
-                break
+            if find_header(candidate.rows, lambda c: mapper.map(c).indicator is not None) is not None:
+                with_header.append(candidate.sheet)
+        if with_header:
+            raise InputError([Problem(Message("observations.first_sheet_no_header", first=grid.sheet,
+                                              sheets=", ".join(f"'{name}'" for name in with_header),
+                                              example=with_header[0]), file=source)])
     report = ImportReport(source=source, sheet=grid.sheet, encoding=grid.encoding)
     rows = grid.rows
     if pos is None:
