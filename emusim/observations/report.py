@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..i18n import Message, fmt_percent, t
+from ..i18n import Message, fmt_percent, t, check_lang
 
 COVERAGE_WARNING = 0.65
 
@@ -102,6 +102,7 @@ class ImportReport:
 
     def text(self, lang: str | None = None, detail: bool = False) -> str:
         """The report as plain text (what the command line prints); ``detail`` lists every column."""
+        lang = check_lang(lang)
         lines = [t("observations.report_title", lang, source=self.source)]
         if self.sheet:
             lines.append("  " + t("observations.report_sheet", lang, sheet=self.sheet))
@@ -112,7 +113,9 @@ class ImportReport:
         if self.numbering_row:
             lines.append("  " + t("observations.report_numbering", lang, row=self.numbering_row))
         if self.period:
-            lines.append("  " + t("observations.report_period", lang, period=self.period,
+            month = str(self.period)
+            shown = f"{month[5:7]}/{month[:4]}" if lang == "vi" and len(month) == 7 and month[4] == "-" else month
+            lines.append("  " + t("observations.report_period", lang, period=shown,
                                   how=t(f"observations.period_from_{self.period_from}", lang)))
         lines.append("  " + t("observations.report_rows", lang, read=self.rows_read, skipped=len(self.skipped)))
         for row, reason, text in self.skipped[:20]:
