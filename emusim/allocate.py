@@ -99,12 +99,14 @@ def _describe_tie(a: pd.Series, b: pd.Series, kind: str) -> str:
 
 # ------------------------------------------------------------------------------ reasons
 def _tier_name(scheme: Scheme | None, tier_id: str, lang: str) -> str:
-    """A tier's Vietnamese label in Vietnamese text; its id in English (as tools parse it)."""
-    if lang == "vi" and scheme is not None:
+    """A tier as people read it: the plan's label (``label_en`` in English when the plan gives
+    one), never an id like ``chairman`` alone; the id when the scheme is not known."""
+    if scheme is not None:
         try:
-            return scheme.awards.tier(tier_id).label or tier_id
+            tier = scheme.awards.tier(tier_id)
         except KeyError:
             return tier_id
+        return ((tier.label_en or tier.label) if lang == "en" else tier.label) or tier_id
     return tier_id
 
 

@@ -365,7 +365,7 @@ def test_shared_cap_reason_names_the_tier_by_label_in_both_languages():
     vi_clean(cut["reason"], {"agency", "enterprise"})
     assert agency.awards.tier("chairman").label in cut["reason"] and "chairman" not in cut["reason"]
     en = reasons(out["agency"], agency, "en")["A2"]
-    assert en.startswith("no chairman place left") and "agency + enterprise" in en
+    assert en.startswith("no place left for Certificate of merit") and "agency + enterprise" in en
 
 
 def test_diff_table_writes_tiers_and_reasons_in_the_language_asked():
