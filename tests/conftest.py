@@ -53,3 +53,14 @@ def perfect_values(scheme, ids, catalog) -> pd.DataFrame:
             value = 1.0
         cols[ind] = np.full(len(ids), value)
     return pd.DataFrame(cols, index=pd.Index([str(i) for i in ids], name="locality_id"))
+
+
+def agencies_and_enterprises(hg_plan):
+    """6 eligible departments and 6 eligible enterprises (every standard and gate met)."""
+    agency, enterprise = hg_plan.scheme("agency"), hg_plan.scheme("enterprise")
+    va = pd.DataFrame({"emulation_movement_launched": 1.0, "advisory_initiatives_recognised": 1.0,
+                       "annex1_tasks_completed_rate": [0.80, 0.84, 0.88, 0.92, 0.96, 1.0], "cadre_eid_rate": 1.0},
+                      index=pd.Index([f"A{i}" for i in range(6)], name="locality_id"))
+    ve = pd.DataFrame({"enterprise_support_provided": 1.0, "population_db_applied": 1.0, "cadre_eid_rate": 1.0},
+                      index=pd.Index([f"E{i}" for i in range(6)], name="locality_id"))
+    return agency, enterprise, es.score(agency, va), es.score(enterprise, ve)

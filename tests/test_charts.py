@@ -81,14 +81,22 @@ def _calibration_report():
     return CalibrationReport(table, pd.DataFrame(), traj, seed=5)
 
 
-def _all_charts(d, lang):
-    s, st, aw = d["scheme"], d["st"], d["aw"]
-    sweep_df, tornado_df, mc, cdf = _inputs(d)
-    src = style.source_note(plan=d["plan"], scheme=s, seed=5, period="2023-11", lang=lang)
+def _chart_setup(d, lang):
+    """What every chart case draws from: the source note, the top three units and their forecast,
+    a city ward to follow, and the analysis tables (shared with tests/test_vi_charts.py)."""
+    aw = d["aw"]
     ids = list(aw.sort_values("rank").index[:3])
     fc = es.forecast(d["panel"], "eid_activation_rate", 0.75, "2024-03", as_of="2023-11",
                      uplift={"district_town": 0.1, "city": 0.15}, localities=ids)
-    mover = aw.index[aw["urban_class"] == "city"][0]
+    return dict(src=style.source_note(plan=d["plan"], scheme=d["scheme"], seed=5, period="2023-11", lang=lang),
+                ids=ids, fc=fc, mover=aw.index[aw["urban_class"] == "city"][0], inputs=_inputs(d))
+
+
+def _all_charts(d, lang):
+    s, st, aw = d["scheme"], d["st"], d["aw"]
+    setup = _chart_setup(d, lang)
+    sweep_df, tornado_df, mc, cdf = setup["inputs"]
+    src, ids, fc, mover = setup["src"], setup["ids"], setup["fc"], setup["mover"]
     return {
         "ranking": lambda: charts.ranking(aw, s, st, lang=lang, source=src),
         "decomposition": lambda: charts.decomposition(st, s, aw, lang=lang, source=src),

@@ -21,27 +21,16 @@ from emusim import reference
 from emusim.i18n import catalogue
 from emusim.readings import READINGS, reading, reading_effects, readings_for, readings_table
 
-from conftest import perfect_values
+from conftest import agencies_and_enterprises, perfect_values
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 # --------------------------------------------------------------------------- shared cap
-def _agencies_and_enterprises(hg_plan):
-    """6 eligible departments and 6 eligible enterprises (every standard and gate met)."""
-    agency, enterprise = hg_plan.scheme("agency"), hg_plan.scheme("enterprise")
-    va = pd.DataFrame({"emulation_movement_launched": 1.0, "advisory_initiatives_recognised": 1.0,
-                       "annex1_tasks_completed_rate": [0.80, 0.84, 0.88, 0.92, 0.96, 1.0], "cadre_eid_rate": 1.0},
-                      index=pd.Index([f"A{i}" for i in range(6)], name="locality_id"))
-    ve = pd.DataFrame({"enterprise_support_provided": 1.0, "population_db_applied": 1.0, "cadre_eid_rate": 1.0},
-                      index=pd.Index([f"E{i}" for i in range(6)], name="locality_id"))
-    return agency, enterprise, es.score(agency, va), es.score(enterprise, ve)
-
-
 def test_shared_cap_6_agencies_and_6_enterprises_get_5_certificates(hg_plan):
     # IV.2.1: "Tặng Bằng khen của Chủ tịch UBND tỉnh cho các sở, ban, ngành, đoàn thể tỉnh …,
     # các doanh nghiệp …; số lượng không quá 5 tập thể và không quá 8 cá nhân."
-    agency, enterprise, sa, se = _agencies_and_enterprises(hg_plan)
+    agency, enterprise, sa, se = agencies_and_enterprises(hg_plan)
     assert agency.awards.tier("chairman").pool == enterprise.awards.tier("chairman").pool == "agency_enterprise"
     alone = (es.allocate(sa, agency)["award"] == "chairman").sum() + (es.allocate(se, enterprise)["award"] == "chairman").sum()
     assert alone == 10  # each level on its own: the bug the issue reports
@@ -58,7 +47,7 @@ def test_shared_cap_6_agencies_and_6_enterprises_get_5_certificates(hg_plan):
 
 
 def test_shared_cap_leaves_other_levels_alone_and_refuses_total_across_scales(hg_plan, hg_registry):
-    agency, enterprise, sa, se = _agencies_and_enterprises(hg_plan)
+    agency, enterprise, sa, se = agencies_and_enterprises(hg_plan)
     with pytest.raises(es.InputError, match="base_max"):
         es.allocate_plan(hg_plan, {"agency": sa, "enterprise": se}, rule="total")
     alone = es.allocate_plan(hg_plan, {"agency": sa})["agency"]  # partner not allocated: own cap holds

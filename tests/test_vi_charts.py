@@ -25,7 +25,7 @@ from emusim.i18n.leaks import english_leaks, words_of
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from test_charts import _calibration_report, _inputs  # noqa: E402
+from test_charts import _calibration_report, _chart_setup  # noqa: E402
 
 
 def _data():
@@ -61,12 +61,9 @@ def _data():
 def cases(d, lang):
     """name → a function drawing that chart in ``lang`` (every chart function, both kinds of scheme)."""
     s, st, aw = d["scheme"], d["st"], d["aw"]
-    sweep_df, tornado_df, mc, cdf = _inputs(d)
-    src = style.source_note(plan=d["plan"], scheme=s, seed=5, period="2023-11", lang=lang)
-    ids = list(aw.sort_values("rank").index[:3])
-    fc = es.forecast(d["panel"], "eid_activation_rate", 0.75, "2024-03", as_of="2023-11",
-                     uplift={"district_town": 0.1, "city": 0.15}, localities=ids)
-    mover = aw.index[aw["urban_class"] == "city"][0]
+    setup = _chart_setup(d, lang)
+    sweep_df, tornado_df, mc, cdf = setup["inputs"]
+    src, ids, fc, mover = setup["src"], setup["ids"], setup["fc"], setup["mover"]
     lc = d["lc"]
     tor_real = pd.DataFrame({"path": ["uplift.city", "awards.chairman.quota", "gates.G3.target"],
                              "low": [0.0, 3, 0.6], "high": [0.3, 7, 0.9], "changed_low": [3, 2, 8],

@@ -350,16 +350,12 @@ def test_tasks_scheme_required():
 
 
 def test_shared_cap_reason_names_the_tier_by_label_in_both_languages():
+    from conftest import agencies_and_enterprises
     from emusim.allocate import reasons
 
     plan = es.load_plan(ROOT / "scenarios/ha_giang_186_2023.yaml")
-    agency, enterprise = plan.scheme("agency"), plan.scheme("enterprise")
-    va = pd.DataFrame({"emulation_movement_launched": 1.0, "advisory_initiatives_recognised": 1.0,
-                       "annex1_tasks_completed_rate": [0.80, 0.84, 0.88, 0.92, 0.96, 1.0], "cadre_eid_rate": 1.0},
-                      index=pd.Index([f"A{i}" for i in range(6)], name="locality_id"))
-    ve = pd.DataFrame({"enterprise_support_provided": 1.0, "population_db_applied": 1.0, "cadre_eid_rate": 1.0},
-                      index=pd.Index([f"E{i}" for i in range(6)], name="locality_id"))
-    out = es.allocate_plan(plan, {"agency": es.score(agency, va), "enterprise": es.score(enterprise, ve)})
+    agency, enterprise, scored_agencies, scored_enterprises = agencies_and_enterprises(plan)
+    out = es.allocate_plan(plan, {"agency": scored_agencies, "enterprise": scored_enterprises})
     cut = out["agency"].loc["A2"]
     assert cut["reason_code"] == "pool_cut"
     vi_clean(cut["reason"], {"agency", "enterprise"})

@@ -10,7 +10,7 @@ import pandas as pd
 from ..charts import style
 from .. import io
 from ..allocate import reasons as _allocate_reasons
-from ..i18n import catalogue, check_lang, t
+from ..i18n import catalogue, check_lang, fmt_month, t
 from ..i18n.paths import describe_setting
 from .text import _tier_label
 
@@ -245,12 +245,7 @@ def write_award_xlsx(path: Path, plan, scheme, st: pd.DataFrame, aw: pd.DataFram
 
 def _period_text(period, lang: str) -> str:
     """"2023-11" as the reader writes a month: 11/2023 (vi), 2023-11 (en)."""
-    try:
-        p = pd.Period(str(period), freq="M")
-    except (ValueError, TypeError):
-        return str(period)
-    return p.strftime("%m/%Y") if lang == "vi" else str(p)
-
+    return fmt_month(period, lang)
 
 def _catalog():
     from ..catalog import load_catalog

@@ -46,10 +46,6 @@ def _short(indicator: str, lang: str, width: int = 46) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def _month(period: str, lang: str) -> str:
-    return style.month(period, lang)
-
-
 @style.styled
 def calibration(report, *, indicators=None, lang: str | None = None, source: str | None = None,
                 title: str | None = None, subtitle: str | None = None, ncols: int = 2):
@@ -130,7 +126,7 @@ def calibration_residuals(report, *, lang: str | None = None, source: str | None
     held = fit["holdout_error"].to_numpy(float) * 100
     ax.scatter(held, y, color=colors, marker="x", s=18, zorder=3)
     ax.axvline(0, color=style.MUTED, linewidth=0.6)
-    labels = [f"{_short(r['indicator'], lang)} · {r['province']} · {_month(r['period'], lang)}"
+    labels = [f"{_short(r['indicator'], lang)} · {r['province']} · {style.month(r['period'], lang)}"
               + ("" if r["pub"] else _t("assumption", lang)) for _, r in fit.iterrows()]
     ax.set_yticks(y, labels, fontsize=6.8)
     ax.set_xlabel(_t("axis", lang))

@@ -33,7 +33,7 @@ import matplotlib
 from matplotlib.figure import Figure
 from matplotlib.text import Text
 
-from ..i18n import LANGS, catalogue, check_lang as _check_lang, fmt_number, get_lang, t, using_lang
+from ..i18n import LANGS, catalogue, check_lang as _check_lang, fmt_month, fmt_number, get_lang, t, using_lang
 
 FONT = "DejaVu Sans"
 WIDTH = 7.5                       # inches: A4 width minus margins
@@ -170,18 +170,15 @@ def pp(x, lang: str | None = None, nd: int = 0, sign: bool = True) -> str:
 
 
 def month(period, lang: str | None = None) -> str:
-    """A month the reader's way: ``11/2023`` (vi) or ``2023-11`` (en).
+    """A month the reader's way: ``11/2023`` (vi) or ``2023-11`` (en); a date or period's month part.
 
     >>> month("2023-11", "vi"), month("2023-11", "en")
     ('11/2023', '2023-11')
     """
-    import pandas as pd
-
-    try:
-        p = pd.Period(str(period)[:7], freq="M")
-    except (ValueError, TypeError):
+    head = str(period)[:7]
+    if fmt_month(head, "vi") == head:   # not a month: as given
         return str(period)
-    return p.strftime("%m/%Y") if check_lang(lang) == "vi" else p.strftime("%Y-%m")
+    return fmt_month(head, lang)
 
 
 def number_formatter(lang: str | None = None, nd: int = 3, suffix: str = ""):

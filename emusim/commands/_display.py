@@ -18,7 +18,7 @@ import math
 import numbers
 from typing import Any
 
-from ..i18n import catalogue, check_lang, fmt_number, t
+from ..i18n import catalogue, check_lang, fmt_month, fmt_number, t
 
 DASH = "—"
 AWARD_COLUMNS = ("award", "award_reference", "nominal_award", "tier")
@@ -156,14 +156,7 @@ def period_text(period, lang: str | None = None) -> str:
     >>> period_text("2023-11", "vi"), period_text("2023-11", "en")
     ('11/2023', '2023-11')
     """
-    import re
-
-    text = str(period)
-    match = re.fullmatch(r"(\d{4})-(\d{2})", text)
-    if check_lang(lang) == "vi" and match:
-        return f"{match.group(2)}/{match.group(1)}"
-    return text
-
+    return fmt_month(period, lang)
 
 def scheme_shown(scheme, lang: str | None = None) -> str:
     """A scheme as people read it in headings: "ha_giang_186_2023 (cấp xã)" in Vietnamese

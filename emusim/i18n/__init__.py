@@ -39,6 +39,7 @@ import contextvars
 import datetime as _dt
 import functools
 import numbers
+import re
 import string
 from pathlib import Path
 from typing import Any, Iterator, Mapping
@@ -47,10 +48,12 @@ LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
 MESSAGE_DIR = Path(__file__).resolve().parent / "messages"
 
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+
 _current: contextvars.ContextVar[str] = contextvars.ContextVar("emusim_lang", default=DEFAULT_LANG)
 
 __all__ = ["LANGS", "DEFAULT_LANG", "Message", "t", "get_lang", "set_lang", "using_lang", "check_lang",
-           "catalogue", "fmt_number", "fmt_percent", "fmt_date", "fmt_value", "placeholders"]
+           "catalogue", "fmt_number", "fmt_percent", "fmt_date", "fmt_month", "fmt_value", "placeholders"]
 
 
 def check_lang(lang: str | None) -> str:
@@ -133,6 +136,19 @@ def fmt_date(d, lang: str | None = None) -> str:
     if isinstance(d, _dt.datetime):
         d = d.date()
     return d.strftime("%d/%m/%Y") if lang == "vi" else d.isoformat()
+
+
+def fmt_month(period, lang: str | None = None) -> str:
+    """A month ``YYYY-MM`` as 11/2023 (vi) or 2023-11 (en); any other text unchanged.
+
+    >>> fmt_month("2023-11", "vi"), fmt_month("2023-11", "en"), fmt_month("2025-12-01", "vi")
+    ('11/2023', '2023-11', '2025-12-01')
+    """
+    text = str(period)
+    match = _MONTH.fullmatch(text)
+    if match is None or check_lang(lang) == "en":
+        return text
+    return f"{match.group(2)}/{match.group(1)}"
 
 
 def fmt_value(v: Any, lang: str | None = None) -> Any:

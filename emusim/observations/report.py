@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ..i18n import Message, fmt_percent, t, check_lang
+from ..i18n import Message, check_lang, fmt_month, fmt_percent, t
 
 COVERAGE_WARNING = 0.65
 
@@ -113,9 +113,7 @@ class ImportReport:
         if self.numbering_row:
             lines.append("  " + t("observations.report_numbering", lang, row=self.numbering_row))
         if self.period:
-            month = str(self.period)
-            shown = f"{month[5:7]}/{month[:4]}" if lang == "vi" and len(month) == 7 and month[4] == "-" else month
-            lines.append("  " + t("observations.report_period", lang, period=shown,
+            lines.append("  " + t("observations.report_period", lang, period=fmt_month(self.period, lang),
                                   how=t(f"observations.period_from_{self.period_from}", lang)))
         lines.append("  " + t("observations.report_rows", lang, read=self.rows_read, skipped=len(self.skipped)))
         for row, reason, text in self.skipped[:20]:

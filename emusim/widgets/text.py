@@ -11,7 +11,7 @@ from typing import Any
 import numpy as np
 
 from ..charts import style
-from ..i18n import t
+from ..i18n import fmt_month as i18n_fmt_month, t
 
 #: tier colours, as in the brief's charts
 TIER_COLORS = list(style.TIER_COLORS)
@@ -66,15 +66,12 @@ def fmt_points(x: float, lang: str = "vi", digits: int = 2) -> str:
 
 
 def fmt_month(period: str, lang: str = "vi") -> str:
-    """A month for reading: ``11/2023`` in Vietnamese, ``2023-11`` in English.
+    """A month for reading: ``11/2023`` in Vietnamese, ``2023-11`` in English (:func:`emusim.i18n.fmt_month`).
 
     >>> fmt_month("2023-11"), fmt_month("2023-11", "en"), fmt_month("2025-12-01")
     ('11/2023', '2023-11', '2025-12-01')
     """
-    text = str(period)
-    if lang == "en" or not re.fullmatch(r"\d{4}-\d{2}", text):
-        return text
-    return f"{text[5:]}/{text[:4]}"
+    return i18n_fmt_month(period, lang)
 
 
 def format_value(value: Any) -> str:
